@@ -1,0 +1,197 @@
+import { decodeBase64 } from './base64.js';
+import type { Cassette, Entry } from './cassette.js';
+import { mergePatches, type Patch } from './layer.js';
+import { IMDS_VERSIONS } from './versions.js';
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** Parent directory key of a cassette key (`/latest/meta-data/ami-id` → `/latest/meta-data/`), or undefined for `/`. */
+export function parentKey(key: string): string | undefined {
+  if (key === '/') return undefined;
+  const trimmed = key.endsWith('/') ? key.slice(0, -1) : key;
+  return trimmed.slice(0, trimmed.lastIndexOf('/') + 1);
+}
+
+/** The name a child key has in its parent's listing: `ami-id`, `iam/`, and at a version root `meta-data`. */
+function listingName(key: string, parent: string): string {
+  const name = key.slice(parent.length);
+  // Version roots list their directories without the slash (imds-facts §1: `dynamic\nmeta-data\nuser-data`).
+  const atVersionRoot = parent.indexOf('/', 1) === parent.length - 1;
+  return atVersionRoot && name.endsWith('/') ? name.slice(0, -1) : name;
+}
+
+function splitListing(body: string): string[] {
+  return body.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** A cassette's fixed facts, computed once per cassette object and shared by every view of it. */
+interface CassetteIndex {
+  versions: Set<string>;
+  /** Directory key → names of the children its descendants imply, for directories without a recorded listing. */
+  implied: Map<string, Set<string>>;
+  bytes: WeakMap<Entry, Uint8Array>;
+  baseView?: CassetteView;
+  lastPatches?: readonly Patch[];
+  lastView?: CassetteView;
+}
+
+const indexes = new WeakMap<Cassette, CassetteIndex>();
+
+function addImplied(implied: Map<string, Set<string>>, key: string): void {
+  let child = key;
+  let parent = parentKey(child);
+  while (parent !== undefined && parent !== '/') {
+    let names = implied.get(parent);
+    if (!names) implied.set(parent, (names = new Set()));
+    const name = listingName(child, parent);
+    if (names.has(name)) return;
+    names.add(name);
+    child = parent;
+    parent = parentKey(child);
+  }
+}
+
+function indexCassette(cassette: Cassette): CassetteIndex {
+  let index = indexes.get(cassette);
+  if (index) return index;
+  const implied = new Map<string, Set<string>>();
+  const versions = new Set<string>();
+  for (const key of Object.keys(cassette.entries)) {
+    if (key === '/') continue;
+    addImplied(implied, key);
+    versions.add(key.slice(1, key.indexOf('/', 1) === -1 ? undefined : key.indexOf('/', 1)));
+  }
+  const root = cassette.entries['/'];
+  const listed = root && root.status === 200 && root.body !== undefined ? splitListing(root.body) : IMDS_VERSIONS;
+  for (const version of listed) versions.add(version.replace(/\/$/, ''));
+  versions.add('latest');
+  index = { versions, implied, bytes: new WeakMap() };
+  indexes.set(cassette, index);
+  return index;
+}
+
+/** What a directory listing or an entry looks like through a view. */
+export interface ListingResult {
+  entry: Entry | undefined;
+  body: Uint8Array;
+}
+
+/**
+ * A cassette seen through the merged patches of its layers: which entries exist, what a listing
+ * names (always only children that answer), and entry bytes. Views are cached per patch set.
+ */
+export class CassetteView {
+  readonly cassette: Cassette;
+  readonly versions: ReadonlySet<string>;
+  private readonly index: CassetteIndex;
+  private readonly patch: Map<string, Entry | null>;
+  private readonly hidden: string[] = [];
+  /** Directories whose listing the patch may change: every ancestor of a patched key. */
+  private readonly touched = new Set<string>();
+  private readonly patchImplied = new Map<string, Set<string>>();
+  private readonly listings = new Map<string, ListingResult | null>();
+
+  constructor(cassette: Cassette, index: CassetteIndex, patches: readonly Patch[]) {
+    this.cassette = cassette;
+    this.index = index;
+    this.versions = index.versions;
+    this.patch = mergePatches(patches);
+    for (const [key, value] of this.patch) {
+      if (value === null && key.endsWith('/')) this.hidden.push(key);
+      if (value !== null) addImplied(this.patchImplied, key);
+      for (let dir = parentKey(key); dir !== undefined; dir = parentKey(dir)) this.touched.add(dir);
+    }
+  }
+
+  /** The entry served at a cassette key, after layers; undefined when absent or hidden. */
+  entryAt(key: string): Entry | undefined {
+    const patched = this.patch.get(key);
+    if (patched !== undefined) return patched ?? undefined;
+    return this.isHidden(key) ? undefined : this.cassette.entries[key];
+  }
+
+  private isHidden(key: string): boolean {
+    if (this.patch.get(key) === null) return true;
+    for (const prefix of this.hidden) if (key.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** Whether a directory key exists: it has a listing entry or visible descendants. */
+  hasDirectory(key: string): boolean {
+    if (this.entryAt(key) !== undefined || this.patchImplied.has(key)) return true;
+    return this.index.implied.has(key) && !this.isHidden(key);
+  }
+
+  /** Whether a leaf key answers with a success status. */
+  hasLeaf(key: string): boolean {
+    const entry = this.entryAt(key);
+    return entry !== undefined && entry.status < 400;
+  }
+
+  private hasChild(dir: string, name: string): boolean {
+    if (name.endsWith('/')) return this.hasDirectory(dir + name);
+    // public-keys lists `0=my-key`; the child is the directory `0/` (imds-facts §4).
+    const indexed = /^(\d+)=/.exec(name);
+    if (indexed) return this.hasDirectory(`${dir}${indexed[1]}/`);
+    return this.hasLeaf(dir + name) || this.hasDirectory(`${dir}${name}/`);
+  }
+
+  /** The bytes of an entry's body. */
+  bodyOf(entry: Entry): Uint8Array {
+    let bytes = this.index.bytes.get(entry);
+    if (!bytes) {
+      if (entry.bodyBase64 !== undefined) bytes = decodeBase64(entry.bodyBase64) ?? EMPTY;
+      else bytes = entry.body === undefined || entry.body === '' ? EMPTY : encoder.encode(entry.body);
+      this.index.bytes.set(entry, bytes);
+    }
+    return bytes;
+  }
+
+  /** The listing served for a directory key: recorded bytes when nothing changes them, else patched names. */
+  listing(dir: string): ListingResult | undefined {
+    const cached = this.listings.get(dir);
+    if (cached !== undefined) return cached ?? undefined;
+    if (!this.touched.has(dir) && !this.isHidden(dir) && this !== this.index.baseView) {
+      const base = baseViewOf(this.cassette).listing(dir);
+      this.listings.set(dir, base ?? null);
+      return base;
+    }
+    const result = this.buildListing(dir);
+    this.listings.set(dir, result ?? null);
+    return result;
+  }
+
+  private buildListing(dir: string): ListingResult | undefined {
+    if (!this.hasDirectory(dir)) return undefined;
+    const entry = this.entryAt(dir);
+    const recorded = entry && entry.status === 200 ? splitListing(new TextDecoder().decode(this.bodyOf(entry))) : undefined;
+    const names = recorded ?? [...(this.index.implied.get(dir) ?? [])];
+    const kept = names.filter((name) => this.hasChild(dir, name));
+    const seen = new Set(kept.map((name) => name.replace(/\/$/, '')));
+    const added = [...(this.patchImplied.get(dir) ?? [])].filter((name) => !seen.has(name.replace(/\/$/, '')));
+    const final = added.length > 0 || !recorded ? [...kept, ...added].sort() : kept;
+    const text = final.join('\n');
+    if (entry && recorded && kept.length === names.length && added.length === 0) return { entry, body: this.bodyOf(entry) };
+    return { entry, body: encoder.encode(text) };
+  }
+}
+
+function baseViewOf(cassette: Cassette): CassetteView {
+  const index = indexCassette(cassette);
+  if (!index.baseView) index.baseView = new CassetteView(cassette, index, []);
+  return index.baseView;
+}
+
+/** The view of a cassette under the given patches, reused while the patches are the same objects. */
+export function viewCassette(cassette: Cassette, patches: readonly Patch[]): CassetteView {
+  const index = indexCassette(cassette);
+  if (patches.length === 0) return baseViewOf(cassette);
+  const last = index.lastPatches;
+  if (index.lastView && last && last.length === patches.length && last.every((p, i) => p === patches[i])) {
+    return index.lastView;
+  }
+  index.lastPatches = patches;
+  index.lastView = new CassetteView(cassette, index, patches);
+  return index.lastView;
+}

@@ -1,0 +1,40 @@
+import type { Cassette, Entry } from './cassette.js';
+
+/** What a layer sees when asked for its patch: the replay clock, the client and the cassette under it. */
+export interface LayerContext {
+  /** Replay clock, epoch milliseconds. */
+  now: number;
+  /** Address of the client that sent the request, when known (mock-ip-count uses it). */
+  clientAddress?: string;
+  cassette: Cassette;
+}
+
+/**
+ * Entries a layer adds or replaces (an Entry) or hides (null) at one moment, keyed like cassette
+ * entries (`/latest/…`). A null on a directory key (ending in "/") hides the whole subtree.
+ */
+export type Patch = ReadonlyMap<string, Entry | null>;
+
+/** Something applied on top of a cassette at replay time; layers are ordered and later ones win. */
+export interface Layer {
+  readonly name: string;
+  /**
+   * The layer's patch at this moment, or undefined when it changes nothing. Return the same Map
+   * object for as long as the answer does not change: views are cached by patch identity.
+   */
+  patch(context: LayerContext): Patch | undefined;
+}
+
+/** Turns an ordered list of patches into one: later keys win, and a hidden directory drops earlier entries under it. */
+export function mergePatches(patches: readonly Patch[]): Map<string, Entry | null> {
+  const merged = new Map<string, Entry | null>();
+  for (const patch of patches) {
+    for (const [key, value] of patch) {
+      if (value === null && key.endsWith('/')) {
+        for (const existing of [...merged.keys()]) if (existing.startsWith(key)) merged.delete(existing);
+      }
+      merged.set(key, value);
+    }
+  }
+  return merged;
+}

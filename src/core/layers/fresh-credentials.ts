@@ -1,0 +1,56 @@
+import type { Cassette, Entry } from '../cassette.js';
+import type { Layer, Patch } from '../layer.js';
+
+const HOUR = 3_600_000;
+/** Lifetime of instance-profile credentials on EC2: about six hours (DOC-IAM). */
+const LIFETIME = 6 * HOUR;
+const CREDENTIAL_DIRS = [
+  '/latest/meta-data/iam/security-credentials/',
+  '/latest/meta-data/iam/security-credentials-extended/',
+  '/latest/meta-data/identity-credentials/ec2/security-credentials/',
+];
+
+/** `2026-11-26T04:00:00Z`: the second-precision ISO form IMDS uses (botocore parses it strictly). */
+export function formatIsoSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function setJsonString(body: string, key: string, value: string): string {
+  // Edit the value in place so the recorded spacing (`"Key" : "value"`) stays byte-exact.
+  return body.replace(new RegExp(`("${key}"\\s*:\\s*")[^"]*(")`), `$1${value}$2`);
+}
+
+function credentialKeys(cassette: Cassette): string[] {
+  return Object.keys(cassette.entries).filter((key) => {
+    const entry = cassette.entries[key]!;
+    return !key.endsWith('/') && entry.status === 200 && entry.body !== undefined && entry.body.includes('"Expiration"')
+      && CREDENTIAL_DIRS.some((dir) => key.startsWith(dir) && key.indexOf('/', dir.length) === -1);
+  });
+}
+
+/**
+ * Keeps recorded credentials fresh: `LastUpdated` becomes the start of the current hour and
+ * `Expiration` six hours later, so no SDK ever sees expired credentials and the values stay
+ * stable within the hour (SDKs cache them).
+ */
+export function createFreshCredentialsLayer(): Layer {
+  let cached: { cassette: Cassette; window: number; patch: Patch } | undefined;
+  let keysFor: { cassette: Cassette; keys: string[] } | undefined;
+  return {
+    name: 'fresh-credentials',
+    patch({ now, cassette }) {
+      const window = Math.floor(now / HOUR) * HOUR;
+      if (cached && cached.cassette === cassette && cached.window === window) return cached.patch;
+      if (keysFor?.cassette !== cassette) keysFor = { cassette, keys: credentialKeys(cassette) };
+      const patch = new Map<string, Entry>();
+      for (const key of keysFor.keys) {
+        const entry = cassette.entries[key]!;
+        let body = setJsonString(entry.body!, 'LastUpdated', formatIsoSeconds(window));
+        body = setJsonString(body, 'Expiration', formatIsoSeconds(window + LIFETIME));
+        patch.set(key, { ...entry, body });
+      }
+      cached = { cassette, window, patch };
+      return patch;
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import type { Cassette, Entry } from './cassette.js';
+import { viewCassette, type CassetteView } from './cassette-view.js';
+import { renderErrorPage } from './error-pages.js';
+import type { Layer, Patch } from './layer.js';
+import { checkToken, issueToken, parseTokenTtl } from './tokens.js';
+
+/** A request as the core sees it, whichever adapter (node:http, MSW) received it. */
+export interface ImdsRequest {
+  method: string;
+  /** The request target: path with optional query (`/latest/meta-data/?x`), or an absolute URL. */
+  path: string;
+  /** Header values by lower-case name. */
+  headers: Readonly<Record<string, string | undefined>>;
+  clientAddress?: string;
+}
+
+/** A response as the core produces it; adapters write it out unchanged. */
+export interface ImdsResponse {
+  status: number;
+  /** Lower-case header names; content-length is always set (also for HEAD, whose body is empty). */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
+export type TokenMode = 'optional' | 'required';
+
+/** Everything `resolveRequest` needs besides the request: data, layers, time and the token secret. */
+export interface ResolveOptions {
+  cassette: Cassette;
+  layers?: readonly Layer[];
+  /** Replay clock, epoch milliseconds. */
+  now: number;
+  /** Key that signs IMDSv2 tokens. */
+  secret: string;
+  imdsv2?: TokenMode;
+  /** Eight fresh random bytes for a token PUT, so tokens issued in the same millisecond differ. */
+  nonce?: Uint8Array;
+}
+
+const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
+const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
+const DEFAULT_HOST = '169.254.169.254';
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const errorBodies = new Map<number, Uint8Array>();
+// Recorded headers that describe one HTTP exchange, not the resource, and are never replayed.
+const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
+
+interface Target {
+  segments: string[];
+  trailingSlash: boolean;
+  /** The path with repeated slashes collapsed and its original encoding kept (for Location). */
+  rawPath: string;
+}
+
+/** Splits a request target into decoded path segments; undefined when it cannot be decoded. */
+function parseTarget(target: string): Target | undefined {
+  let path = target;
+  if (!path.startsWith('/')) {
+    // Absolute-form (`GET http://169.254.169.254/latest/ HTTP/1.1`), as proxies send it.
+    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(path);
+    if (!match) return undefined;
+    path = match[1] || '/';
+  }
+  const end = path.search(/[?#]/);
+  if (end !== -1) path = path.slice(0, end);
+  // The JS SDK sends `//latest/…` (imds-facts §6, EMS); real IMDS tolerates repeated slashes.
+  const rawPath = path.replace(/\/{2,}/g, '/');
+  const parts = rawPath.split('/').slice(1);
+  const trailingSlash = parts.length > 0 && parts[parts.length - 1] === '';
+  if (trailingSlash) parts.pop();
+  const segments: string[] = [];
+  for (const part of parts) {
+    try {
+      segments.push(decodeURIComponent(part));
+    } catch {
+      return undefined;
+    }
+  }
+  return { segments, trailingSlash, rawPath };
+}
+
+function errorResponse(status: number, head: boolean): ImdsResponse {
+  let body = errorBodies.get(status);
+  if (!body) errorBodies.set(status, (body = encoder.encode(renderErrorPage(status))));
+  return {
+    status,
+    headers: { 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' },
+    body: head ? EMPTY : body,
+  };
+}
+
+/** 403 as real IMDS sends it for refused token PUTs: an empty text/plain body (imds-facts §2). */
+function forbidden(): ImdsResponse {
+  return { status: 403, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
+}
+
+function bodyResponse(status: number, headers: Record<string, string>, body: Uint8Array, head: boolean): ImdsResponse {
+  headers['content-length'] = String(body.length);
+  headers.server = 'EC2ws';
+  return { status, headers, body: head ? EMPTY : body };
+}
+
+function entryHeaders(entry: Entry | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (entry) for (const [name, value] of Object.entries(entry.headers)) {
+    if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
+  }
+  headers['content-type'] ??= 'text/plain';
+  return headers;
+}
+
+function handleTokenPut(request: ImdsRequest, target: Target, options: ResolveOptions): ImdsResponse {
+  const [version, api, token, ...more] = target.segments;
+  // Only `/latest/api/token` issues tokens; dated paths and anything else are refused (DOC-RET).
+  if (version !== 'latest' || api !== 'api' || token !== 'token' || more.length > 0 || target.trailingSlash) {
+    return forbidden();
+  }
+  // Token PUTs that went through a proxy are refused, a defence against SSRF (DOC-V2).
+  if (request.headers['x-forwarded-for'] !== undefined) return forbidden();
+  const ttl = parseTokenTtl(request.headers[TTL_HEADER]);
+  if (ttl === undefined) return errorResponse(400, false);
+  const value = issueToken(options.secret, options.now + ttl * 1000, options.nonce);
+  // Go SDK v2 and Rust aws-config fail without the TTL echo (imds-facts §3).
+  return bodyResponse(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(value), false);
+}
+
+function collectPatches(options: ResolveOptions, request: ImdsRequest): Patch[] {
+  const patches: Patch[] = [];
+  if (!options.layers) return patches;
+  for (const layer of options.layers) {
+    const patch = layer.patch({ now: options.now, clientAddress: request.clientAddress, cassette: options.cassette });
+    if (patch && patch.size > 0) patches.push(patch);
+  }
+  return patches;
+}
+
+function serveEntry(view: CassetteView, entry: Entry, asDirectoryRequest: boolean, head: boolean): ImdsResponse {
+  const headers = entryHeaders(entry);
+  // `user-data/` answers the same bytes as text/plain (imds-facts §1, salt#55298).
+  if (asDirectoryRequest && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
+  return bodyResponse(entry.status, headers, view.bodyOf(entry), head);
+}
+
+function serveListing(view: CassetteView, dir: string, head: boolean): ImdsResponse | undefined {
+  const listing = view.listing(dir);
+  if (!listing) return undefined;
+  return bodyResponse(200, entryHeaders(listing.entry), listing.body, head);
+}
+
+/** The key for `rest` under `version`: a dated entry when the cassette recorded one, else the `latest` one. */
+function keyFor(view: CassetteView, version: string, rest: string): string {
+  const latest = `/latest/${rest}`;
+  if (version === 'latest') return latest;
+  const dated = `/${version}/${rest}`;
+  return view.cassette.entries[dated] !== undefined ? dated : latest;
+}
+
+function locationOf(request: ImdsRequest, target: Target): string {
+  const host = request.headers.host || DEFAULT_HOST;
+  return `http://${host}${target.rawPath}/`;
+}
+
+/**
+ * Answers one IMDS request from a cassette plus layers, the way real IMDS would
+ * (`../shared/reference/imds-facts.md` §1–§3). Pure: time, secret and randomness come in `options`.
+ */
+export function resolveRequest(request: ImdsRequest, options: ResolveOptions): ImdsResponse {
+  const method = request.method.toUpperCase();
+  const head = method === 'HEAD';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') return errorResponse(405, head);
+  const target = parseTarget(request.path);
+  if (!target) return errorResponse(400, head);
+  if (method === 'PUT') return handleTokenPut(request, target, options);
+
+  // An invalid or expired token is refused even when tokens are optional (DOC-RET lists 401 for it).
+  const token = request.headers[TOKEN_HEADER];
+  if (token !== undefined) {
+    if (checkToken(options.secret, token, options.now) !== undefined) return errorResponse(401, head);
+  } else if (options.imdsv2 === 'required') {
+    return errorResponse(401, head);
+  }
+
+  const view = viewCassette(options.cassette, collectPatches(options, request));
+  const [version, ...rest] = target.segments;
+  if (version === undefined) {
+    const root = view.entryAt('/');
+    if (root) return serveEntry(view, root, true, head);
+    const dated = [...view.versions].filter((name) => name !== 'latest').sort();
+    return bodyResponse(200, { 'content-type': 'text/plain' }, encoder.encode([...dated, 'latest'].join('\n')), head);
+  }
+  if (!view.versions.has(version)) return errorResponse(404, head);
+  if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'token') return errorResponse(405, head);
+
+  const restPath = rest.join('/');
+  if (restPath === '') return serveListing(view, keyFor(view, version, ''), head) ?? errorResponse(404, head);
+  const leaf = view.entryAt(keyFor(view, version, restPath));
+  const dirKey = keyFor(view, version, `${restPath}/`);
+  if (target.trailingSlash) {
+    const listing = serveListing(view, dirKey, head);
+    if (listing) return listing;
+    return leaf ? serveEntry(view, leaf, true, head) : errorResponse(404, head);
+  }
+  if (leaf) return serveEntry(view, leaf, false, head);
+  if (view.hasDirectory(dirKey)) {
+    return { status: 301, headers: { location: locationOf(request, target), 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
+  }
+  return errorResponse(404, head);
+}

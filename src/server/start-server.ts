@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Cassette } from '../core/cassette.js';
+import { UsageError } from '../core/errors.js';
+import type { Layer } from '../core/layer.js';
+import { createFreshCredentialsLayer } from '../core/layers/fresh-credentials.js';
+import { resolveRequest, type TokenMode } from '../core/resolve-request.js';
+import { loadCassette } from '../cassette/load-cassette.js';
+import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
+
+/** One served request, as the replay log shows it. */
+export interface RequestLog {
+  method: string;
+  path: string;
+  status: number;
+  /** `v2` when the request carried a token (or was a token PUT), else `v1`. */
+  version: 'v1' | 'v2';
+  ms: number;
+  clientAddress?: string;
+}
+
+/** Options of `startServer`; everything is optional. */
+export interface ServerOptions {
+  /** A cassette object or a path to one; the embedded default recording when absent. */
+  cassette?: Cassette | string;
+  /** TCP port, default 1338; 0 picks a free one. */
+  port?: number;
+  /** Address to bind, default 127.0.0.1. */
+  hostname?: string;
+  /** `required` (or true) makes every request need an IMDSv2 token. */
+  imdsv2?: TokenMode | boolean;
+  /** Layers applied on top of the cassette, after fresh credentials; later ones win. */
+  layers?: readonly Layer[];
+  /** Rewrite credential timestamps to the current hour (default true). */
+  freshCredentials?: boolean;
+  /** Replay clock in epoch milliseconds, default Date.now. */
+  clock?: () => number;
+  /** Token signing key; random per server when absent. */
+  secret?: string;
+  /** Called after each response is written. */
+  onRequest?: (log: RequestLog) => void;
+}
+
+/** A running replay server. */
+export interface ImdsServer {
+  /** Base URL, e.g. `http://127.0.0.1:1338`. */
+  url: string;
+  port: number;
+  hostname: string;
+  cassette: Cassette;
+  server: Server;
+  /** Stops listening and closes every open connection. */
+  close(): Promise<void>;
+}
+
+function formatHost(hostname: string): string {
+  return hostname.includes(':') ? `[${hostname}]` : hostname;
+}
+
+function listen(server: Server, port: number, hostname: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(new UsageError(`Port ${port} on ${hostname} is already in use. Stop the other process or choose another with --port (0 picks a free one).`));
+      } else if (error.code === 'EACCES') {
+        reject(new UsageError(`Not allowed to listen on ${hostname}:${port}. Use a port above 1023, or run with the needed privileges.`));
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new UsageError(`Cannot listen on "${hostname}": no such local address. Use 127.0.0.1, ::1, 0.0.0.0 or an address of this machine.`));
+      } else {
+        reject(error);
+      }
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, hostname);
+  });
+}
+
+/** Serves a cassette over HTTP the way real IMDS answers, with layers on top. */
+export async function startServer(options: ServerOptions = {}): Promise<ImdsServer> {
+  const port = options.port ?? 1338;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`Port "${port}" is not a TCP port. Use a whole number from 0 to 65535 (0 picks a free one).`);
+  }
+  const hostname = options.hostname ?? '127.0.0.1';
+  const cassette = typeof options.cassette === 'object' ? options.cassette : await loadCassette(options.cassette);
+  const layers = [...(options.freshCredentials === false ? [] : [createFreshCredentialsLayer()]), ...(options.layers ?? [])];
+  const imdsv2: TokenMode = options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional';
+  const clock = options.clock ?? Date.now;
+  const secret = options.secret ?? randomBytes(32).toString('hex');
+  const onRequest = options.onRequest;
+
+  const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => {
+    const started = performance.now();
+    const request = toImdsRequest(req);
+    // A request body means nothing to IMDS; read and drop it so the connection can be reused.
+    req.resume();
+    let response;
+    try {
+      response = resolveRequest(request, {
+        cassette,
+        layers,
+        imdsv2,
+        now: clock(),
+        secret,
+        nonce: request.method === 'PUT' ? randomBytes(8) : undefined,
+      });
+    } catch (error) {
+      // A bug of ours must not take the server down with it; the client sees a 500.
+      process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
+      response = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
+    }
+    writeImdsResponse(res, response);
+    if (onRequest) {
+      const version = request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
+      onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress });
+    }
+  });
+  // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && !socket.destroyed) {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+
+  await listen(server, port, hostname);
+  const address = server.address() as AddressInfo;
+  const url = `http://${formatHost(hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname)}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    hostname,
+    cassette,
+    server,
+    close() {
+      closing ??= new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
