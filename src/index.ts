@@ -8,3 +8,5 @@ export { IMDS_VERSIONS } from './core/versions.js';
 export { DEFAULT_CASSETTE_PATH, loadCassette, parseCassette } from './cassette/load-cassette.js';
 export { writeCassette } from './cassette/write-cassette.js';
 export { startServer, type ImdsServer, type RequestLog, type ServerOptions } from './server/start-server.js';
+export { createReplayEngine, type ReplayControl, type ReplayEngine, type ReplayEngineOptions, type ReplayStatus } from './core/replay-engine.js';
+export { parseDuration } from './core/parse-duration.js';

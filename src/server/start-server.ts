@@ -4,8 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Cassette } from '../core/cassette.js';
 import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
-import { createFreshCredentialsLayer } from '../core/layers/fresh-credentials.js';
-import { resolveRequest, type TokenMode } from '../core/resolve-request.js';
+import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js';
+import type { TokenMode } from '../core/resolve-request.js';
 import { loadCassette } from '../cassette/load-cassette.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
@@ -49,6 +49,8 @@ export interface ImdsServer {
   port: number;
   hostname: string;
   cassette: Cassette;
+  /** Run-time control: time travel, token mode, and the mock layers. */
+  control: ReplayControl;
   server: Server;
   /** Stops listening and closes every open connection. */
   close(): Promise<void>;
@@ -90,10 +92,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   }
   const hostname = options.hostname ?? '127.0.0.1';
   const cassette = typeof options.cassette === 'object' ? options.cassette : await loadCassette(options.cassette);
-  const layers = [...(options.freshCredentials === false ? [] : [createFreshCredentialsLayer()]), ...(options.layers ?? [])];
-  const imdsv2: TokenMode = options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional';
-  const clock = options.clock ?? Date.now;
-  const secret = options.secret ?? randomBytes(32).toString('hex');
+  const engine = createReplayEngine({
+    cassette,
+    layers: options.layers,
+    freshCredentials: options.freshCredentials,
+    imdsv2: options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
+    clock: options.clock ?? Date.now,
+    secret: options.secret ?? randomBytes(32).toString('hex'),
+  });
   const onRequest = options.onRequest;
 
   const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => {
@@ -103,14 +109,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     req.resume();
     let response;
     try {
-      response = resolveRequest(request, {
-        cassette,
-        layers,
-        imdsv2,
-        now: clock(),
-        secret,
-        nonce: request.method === 'PUT' ? randomBytes(8) : undefined,
-      });
+      response = engine.resolve(request, request.method === 'PUT' ? randomBytes(8) : undefined);
     } catch (error) {
       // A bug of ours must not take the server down with it; the client sees a 500.
       process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
@@ -144,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     port: address.port,
     hostname,
     cassette,
+    control: engine.control,
     server,
     close() {
       closing ??= new Promise((resolve) => {
