@@ -1,7 +1,21 @@
+import { resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Cassette } from '../core/cassette.js';
+import { AemmError } from '../core/errors.js';
 import { validateCassette } from '../core/validate-cassette.js';
+
+// One adapter per file: steno queues writes within one writer, but two writers of the same path
+// race on the same temp file.
+const adapters = new Map<string, JSONFile<Cassette>>();
+
+function describeWriteError(path: string, error: NodeJS.ErrnoException): AemmError {
+  const problem = error.code === 'ENOENT' ? 'its directory does not exist'
+    : error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied'
+    : error.code === 'ENOSPC' ? 'the disk is full'
+    : `the file cannot be written (${error.code ?? error.message})`;
+  return new AemmError('CASSETTE_WRITE', `Failed to write cassette "${path}": ${problem}. Choose a writable path; the previous file, if any, is unchanged.`);
+}
 
 /**
  * Writes a cassette atomically (lowdb → steno: temp file then rename), so a crash leaves either
@@ -9,8 +23,15 @@ import { validateCassette } from '../core/validate-cassette.js';
  */
 export async function writeCassette(path: string, cassette: Cassette): Promise<void> {
   validateCassette(cassette, path);
+  const absolute = resolve(path);
+  let adapter = adapters.get(absolute);
+  if (!adapter) adapters.set(absolute, (adapter = new JSONFile<Cassette>(absolute)));
   // Built directly: lowdb's presets swap in a memory adapter when NODE_ENV=test.
-  const db = new Low<Cassette>(new JSONFile<Cassette>(path), cassette);
+  const db = new Low<Cassette>(adapter, cassette);
   db.data = cassette;
-  await db.write();
+  try {
+    await db.write();
+  } catch (error) {
+    throw describeWriteError(path, error as NodeJS.ErrnoException);
+  }
 }
