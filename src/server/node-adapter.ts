@@ -3,11 +3,9 @@ import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
 
 /** The core's plain request from a node:http request. */
 export function toImdsRequest(req: IncomingMessage): ImdsRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, clientAddress: req.socket.remoteAddress };
+  // node:http already lower-cases names and joins repeated headers with ", " (all but set-cookie,
+  // which no IMDS request carries), so its object is used as is rather than copied per request.
+  return { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, clientAddress: req.socket.remoteAddress };
 }
 
 /** Writes the core's plain response to a node:http response. */

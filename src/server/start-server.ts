@@ -105,8 +105,6 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => {
     const started = performance.now();
     const request = toImdsRequest(req);
-    // A request body means nothing to IMDS; read and drop it so the connection can be reused.
-    req.resume();
     let response;
     try {
       response = engine.resolve(request, request.method === 'PUT' ? randomBytes(8) : undefined);
