@@ -10,3 +10,10 @@ export { writeCassette } from './cassette/write-cassette.js';
 export { startServer, type ImdsServer, type RequestLog, type ServerOptions } from './server/start-server.js';
 export { createReplayEngine, type ReplayControl, type ReplayEngine, type ReplayEngineOptions, type ReplayStatus } from './core/replay-engine.js';
 export { parseDuration } from './core/parse-duration.js';
+export { createMockLayers } from './core/layers/create-mock-layers.js';
+export {
+  ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS, mergeMockConfigs, normalizeMockConfig,
+  type MockConfig, type MockConfigInput,
+} from './core/layers/mock-config.js';
+export { MOCK_KINDS, type MockKind, type MockStatus } from './core/replay-engine.js';
+export type { Intercept, InterceptRequest } from './core/layer.js';

@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
-import { startServer } from '../server/start-server.js';
+import type { MockConfigInput } from '../core/layers/mock-config.js';
+import { isLoopback, startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
+import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
 
 /** What `aemm replay` was asked to do. */
@@ -9,37 +11,35 @@ export interface ReplayRequest {
   cassettePath?: string;
   port: number;
   hostname: string;
-  imdsv2: boolean;
+  /** True/false when the flag was given; undefined leaves it to layer files (default optional). */
+  imdsv2?: boolean;
   quiet: boolean;
+  control?: boolean;
+  layerFiles: readonly string[];
+  /** Mock settings from flags; stacked after the layer files, so flags win. */
+  mocks: MockConfigInput;
 }
 
 /** Starts the replay server, prints the banner and request log, and resolves after SIGINT/SIGTERM closed it. */
 export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: string; requests: number }> {
   const cassettePath = request.cassettePath ?? DEFAULT_CASSETTE_PATH;
   const cassette = await loadCassette(cassettePath);
+  const fileMocks = await loadLayerFiles(request.layerFiles);
   let requests = 0;
   const server = await startServer({
     cassette,
     port: request.port,
     hostname: request.hostname,
-    imdsv2: request.imdsv2,
+    imdsv2: request.imdsv2 ? 'required' : undefined,
+    mocks: [...fileMocks, request.mocks],
+    control: request.control,
     onRequest: (log) => {
       requests++;
       if (!request.quiet) process.stdout.write(`${renderRequestLine(log, new Date())}\n`);
     },
   });
-  const cassetteName = request.cassettePath ? request.cassettePath : `${basename(cassettePath)} (embedded)`;
-  process.stdout.write(`${renderReplayBanner({
-    url: server.url,
-    cassetteName,
-    cassette,
-    tokens: request.imdsv2 ? 'required (IMDSv2 only)' : 'optional (IMDSv1 and IMDSv2)',
-    layers: ['fresh-credentials'],
-  })}\n`);
-  if (!['127.0.0.1', '::1', 'localhost'].includes(request.hostname)) {
-    process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
-  }
-  await new Promise<void>((resolve) => {
+  // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -48,6 +48,13 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const cassetteName = request.cassettePath ? request.cassettePath : `${basename(cassettePath)} (embedded)`;
+  if (!isLoopback(request.hostname)) {
+    process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
+    if (server.controlApi) process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
+  }
+  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi })}\n`);
+  await stopped;
   await server.close();
   process.stdout.write(`${colors.dim(`stopped after ${requests} request${requests === 1 ? '' : 's'}`)}\n`);
   return { url: server.url, requests };

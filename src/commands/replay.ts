@@ -2,17 +2,24 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { parsePort } from '../cli/parse-flags.js';
 
+const mocks = 'MOCK LAYERS';
+
 /** Serve a cassette as a local IMDS. */
 export default class Replay extends BaseCommand {
   static override summary = 'Serve a cassette as a local EC2 instance metadata service.';
   static override description =
     'Replays CASSETTE (default: the embedded recording) on http://HOSTNAME:PORT the way real IMDS answers: ' +
-    'listings, 301s, IMDSv2 tokens, error pages. Credentials are kept fresh. Stop with Ctrl-C.';
+    'listings, 301s, IMDSv2 tokens, error pages. Credentials are kept fresh. Mock layers (spot, rebalance, ' +
+    'events, ASG, tags, faults, throttle) come from flags and --layers files, and can be changed at run time ' +
+    'through the control API under /__aemm/ (see `aemm control`). Stop with Ctrl-C.';
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> recordings/default.json --port 0 --imdsv2',
-    '<%= config.bin %> <%= command.id %> --hostname 0.0.0.0 --quiet',
+    '<%= config.bin %> <%= command.id %> --spot terminate --spot-delay 10s --rebalance',
+    "<%= config.bin %> <%= command.id %> --events system-reboot --events-state active --asg-terminate-after 30s",
+    "<%= config.bin %> <%= command.id %> --tags Name=web --tags Team=sre --fault 'api/token=hang' --throttle 50",
+    '<%= config.bin %> <%= command.id %> --layers interruption.json --layers faults.json',
   ];
 
   static override args = {
@@ -22,14 +29,51 @@ export default class Replay extends BaseCommand {
   static override flags = {
     port: Flags.custom<number>({ char: 'p', description: 'TCP port; 0 picks a free one.', default: 1338, parse: async (input) => parsePort(input) })(),
     hostname: Flags.string({ char: 'n', description: 'Address to listen on.', default: '127.0.0.1' }),
-    imdsv2: Flags.boolean({ char: 'I', description: 'Require IMDSv2 tokens on every request (401 without one).', default: false }),
+    imdsv2: Flags.boolean({ char: 'I', description: 'Require IMDSv2 tokens on every request (401 without one).' }),
     quiet: Flags.boolean({ char: 'q', description: 'Do not log each request.', default: false }),
+    control: Flags.boolean({ description: 'Serve the control API under /__aemm/ (default: on for loopback, off otherwise).', allowNo: true }),
+    layers: Flags.string({ char: 'l', description: 'Layer file (JSON mock settings); repeat to stack, later wins.', multiple: true, helpGroup: mocks }),
+    spot: Flags.string({ description: 'Spot interruption notice with this action.', options: ['terminate', 'stop', 'hibernate'], helpGroup: mocks }),
+    'spot-delay': Flags.string({ description: 'Show the spot notice after this long (30, 30s, 2m).', helpGroup: mocks }),
+    'spot-at': Flags.string({ description: 'Show the spot notice at this RFC 3339 time (wins over --spot-delay).', helpGroup: mocks }),
+    'spot-time': Flags.string({ description: 'The notice\'s "time" field (default: notice + 2 min).', helpGroup: mocks }),
+    rebalance: Flags.boolean({ description: 'Rebalance recommendation.', helpGroup: mocks }),
+    'rebalance-delay': Flags.string({ description: 'Show the rebalance recommendation after this long.', helpGroup: mocks }),
+    'rebalance-at': Flags.string({ description: 'Show the rebalance recommendation at this RFC 3339 time.', helpGroup: mocks }),
+    events: Flags.string({ description: 'Scheduled event with this code; repeat for several.', multiple: true, options: ['instance-reboot', 'system-reboot', 'system-maintenance', 'instance-retirement', 'instance-stop'], helpGroup: mocks }),
+    'events-state': Flags.string({ description: 'State of the events (completed/canceled go to history).', options: ['active', 'completed', 'canceled'], helpGroup: mocks }),
+    'events-delay': Flags.string({ description: 'Show the events after this long.', helpGroup: mocks }),
+    'events-at': Flags.string({ description: 'Show the events at this RFC 3339 time.', helpGroup: mocks }),
+    'events-not-before': Flags.string({ description: 'NotBefore (RFC 3339; default: when the event shows).', helpGroup: mocks }),
+    'events-not-after': Flags.string({ description: 'NotAfter (RFC 3339; default: NotBefore + 7 days).', helpGroup: mocks }),
+    'events-not-before-deadline': Flags.string({ description: 'NotBeforeDeadline (RFC 3339; default: NotBefore + 9 days).', helpGroup: mocks }),
+    'asg-terminate-after': Flags.string({ description: 'autoscaling/target-lifecycle-state turns from InService to Terminated after this long.', helpGroup: mocks }),
+    'asg-at': Flags.string({ description: 'The ASG change happens at this RFC 3339 time.', helpGroup: mocks }),
+    'asg-state': Flags.string({ description: 'Target state after the change (default Terminated).', options: ['InService', 'Terminated', 'Detached', 'Standby', 'Warmed:Hibernated', 'Warmed:Running', 'Warmed:Stopped', 'Warmed:Terminated'], helpGroup: mocks }),
+    tags: Flags.string({ description: 'Instance tag KEY=VALUE; repeat for several.', multiple: true, helpGroup: mocks }),
+    'tags-mode': Flags.string({ description: 'merge: add to the recorded tags; replace: only these.', options: ['merge', 'replace'], helpGroup: mocks }),
+    'tags-off': Flags.boolean({ description: 'Tags not in metadata: tags/ answers 404.', helpGroup: mocks }),
+    fault: Flags.string({ description: "Fault PATTERN=EFFECT: 503, drop, hang, 200ms, x3 (e.g. 'spot/*=503'); repeatable.", multiple: true, helpGroup: mocks }),
+    throttle: Flags.integer({ description: 'Throttle to this many requests per second.', min: 1, helpGroup: mocks }),
+    'throttle-burst': Flags.integer({ description: 'Requests allowed in a burst (default: the rate).', min: 1, helpGroup: mocks }),
+    'throttle-status': Flags.integer({ description: 'Answer throttled requests with this status instead of dropping them.', min: 400, max: 599, helpGroup: mocks }),
+    'mock-ip-count': Flags.integer({ description: 'Only the first N client addresses see spot, rebalance, events and ASG notices.', min: 0, helpGroup: mocks }),
   };
 
   /** Runs until SIGINT/SIGTERM; resolves with what was served. */
   async run(): Promise<{ url: string; requests: number }> {
     const { args, flags } = await this.parse(Replay);
     const { serveUntilSignal } = await import('../cli/serve-until-signal.js');
-    return serveUntilSignal({ cassettePath: args.cassette, port: flags.port, hostname: flags.hostname, imdsv2: flags.imdsv2, quiet: flags.quiet });
+    const { toMockInput } = await import('../cli/mock-flags.js');
+    return serveUntilSignal({
+      cassettePath: args.cassette,
+      port: flags.port,
+      hostname: flags.hostname,
+      imdsv2: flags.imdsv2,
+      quiet: flags.quiet,
+      control: flags.control,
+      layerFiles: flags.layers ?? [],
+      mocks: toMockInput(flags),
+    });
   }
 }

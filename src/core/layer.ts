@@ -15,14 +15,31 @@ export interface LayerContext {
  */
 export type Patch = ReadonlyMap<string, Entry | null>;
 
+/** The parts of a request a fault or throttle looks at. */
+export interface InterceptRequest {
+  method: string;
+  /** Decoded path with repeated slashes collapsed and no trailing slash (`/latest/meta-data/spot`). */
+  path: string;
+}
+
+/** What a fault does to a request: answer a status, delay the answer, or never answer properly. */
+export interface Intercept {
+  status?: number;
+  delayMs?: number;
+  /** `drop`: close the connection without an answer; `hang`: keep it open and never answer. */
+  abort?: 'drop' | 'hang';
+}
+
 /** Something applied on top of a cassette at replay time; layers are ordered and later ones win. */
 export interface Layer {
   readonly name: string;
+  /** Faults and throttles: a say over the request before the cassette is consulted. */
+  intercept?(request: InterceptRequest, context: LayerContext): Intercept | undefined;
   /**
    * The layer's patch at this moment, or undefined when it changes nothing. Return the same Map
    * object for as long as the answer does not change: views are cached by patch identity.
    */
-  patch(context: LayerContext): Patch | undefined;
+  patch?(context: LayerContext): Patch | undefined;
 }
 
 /** Turns an ordered list of patches into one: later keys win, and a hidden directory drops earlier entries under it. */

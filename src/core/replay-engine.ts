@@ -1,15 +1,21 @@
 import type { Cassette } from './cassette.js';
+import { UsageError } from './errors.js';
 import type { Layer } from './layer.js';
+import { createMockLayers } from './layers/create-mock-layers.js';
 import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
+import { mergeMockConfigs, normalizeMockConfig, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
+import { spotActionTime } from './layers/spot-layer.js';
 import { parseDuration } from './parse-duration.js';
 import { resolveRequest, type ImdsRequest, type ImdsResponse, type TokenMode } from './resolve-request.js';
-import { UsageError } from './errors.js';
 
 /** What a replay engine is built from; time and the token secret come from the adapter. */
 export interface ReplayEngineOptions {
   cassette: Cassette;
-  /** Layers on top of the cassette (after fresh credentials); later ones win. */
+  /** Layers of your own on top of the cassette (after fresh credentials, before the mocks). */
   layers?: readonly Layer[];
+  /** Mock layers to start with (layer-file settings); several are stacked, later ones win. */
+  mocks?: MockConfigInput | readonly MockConfigInput[];
+  /** Token mode to start with; overrides `imdsv2` in `mocks`. Default optional. */
   imdsv2?: TokenMode;
   /** Key that signs IMDSv2 tokens. */
   secret: string;
@@ -17,6 +23,16 @@ export interface ReplayEngineOptions {
   clock: () => number;
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
+}
+
+/** One mock layer in the status report. */
+export interface MockStatus {
+  kind: 'spot' | 'rebalance' | 'event' | 'asg' | 'tags' | 'fault' | 'throttle';
+  /** Whether it shows now (for the first client; mock-ip-count may hide it from others). */
+  active: boolean;
+  /** When it shows (ISO 8601), for triggered mocks. */
+  at?: string;
+  detail: string;
 }
 
 /** A snapshot of the run-time state, as the control API reports it. */
@@ -27,16 +43,40 @@ export interface ReplayStatus {
   offsetMs: number;
   imdsv2: TokenMode;
   layers: string[];
+  mocks: MockStatus[];
+  mockIpCount?: number;
 }
 
-/** Run-time control over a replay: time travel and token mode; the mock layers add their own verbs. */
+/** Mock kinds that `clear` takes. */
+export const MOCK_KINDS = ['spot', 'rebalance', 'events', 'asg', 'tags', 'faults', 'throttle'] as const;
+export type MockKind = (typeof MOCK_KINDS)[number];
+
+/** Run-time control over a replay: time travel, token mode, and every mock layer. */
 export interface ReplayControl {
   /** Moves the replay clock forward by a duration (`'2m'`, `90_000`). */
   advance(duration: number | string): ReplayStatus;
-  /** Sets the replay clock to an instant (epoch ms or ISO 8601); the clock keeps running from there. */
+  /** Sets the replay clock to an instant (epoch ms or RFC 3339); the clock keeps running from there. */
   setTime(instant: number | string): ReplayStatus;
   setTokenMode(mode: TokenMode): ReplayStatus;
-  /** Returns to the starting state: the wall clock, the starting token mode and layers. */
+  /** Stacks layer-file settings on the current ones; delays count from now. */
+  apply(settings: MockConfigInput): ReplayStatus;
+  /** Spot interruption notice, now or after `delay` / at `at` (`{action, time, delay, at}`). */
+  spot(settings?: MockConfigInput | string): ReplayStatus;
+  /** Rebalance recommendation (`{delay, at}`). */
+  rebalance(settings?: MockConfigInput): ReplayStatus;
+  /** Adds a scheduled maintenance event (`{code, state, notBefore, notAfter, notBeforeDeadline, delay, at}`). */
+  event(settings?: MockConfigInput): ReplayStatus;
+  /** Auto Scaling target lifecycle change (`{state, delay, at}`). */
+  asg(settings?: MockConfigInput): ReplayStatus;
+  /** Instance tags: `{mode: 'merge'|'replace'|'off', values}`. */
+  tags(settings: MockConfigInput | false): ReplayStatus;
+  /** Adds a fault (`{path, status | latency | drop | hang, times}`). */
+  fault(settings: MockConfigInput): ReplayStatus;
+  /** Throttles requests (`{rate, burst, action}`). */
+  throttle(settings: MockConfigInput | number): ReplayStatus;
+  /** Removes one kind of mock, or every mock when no kind is given. */
+  clear(kind?: MockKind): ReplayStatus;
+  /** Returns to the starting state: wall clock, starting token mode and mocks. */
   reset(): ReplayStatus;
   status(): ReplayStatus;
 }
@@ -59,20 +99,56 @@ function toInstant(input: number | string): number {
   return value;
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function describeMocks(config: MockConfig, now: number): MockStatus[] {
+  const mocks: MockStatus[] = [];
+  if (config.spot) mocks.push({ kind: 'spot', active: now >= config.spot.at, at: iso(config.spot.at), detail: `${config.spot.action}, time ${iso(spotActionTime(config.spot))}` });
+  if (config.rebalance) mocks.push({ kind: 'rebalance', active: now >= config.rebalance.at, at: iso(config.rebalance.at), detail: 'rebalance recommendation' });
+  for (const event of config.events ?? []) mocks.push({ kind: 'event', active: now >= event.at, at: iso(event.at), detail: `${event.code} (${event.state})` });
+  if (config.asg) mocks.push({ kind: 'asg', active: now >= config.asg.at, at: iso(config.asg.at), detail: `InService → ${config.asg.state}` });
+  if (config.tags) mocks.push({ kind: 'tags', active: true, detail: config.tags.mode === 'off' ? 'off' : `${config.tags.mode} ${Object.keys(config.tags.values).join(', ') || '(none)'}` });
+  for (const fault of config.faults ?? []) {
+    const effects = [fault.status, fault.drop && 'drop', fault.hang && 'hang', fault.latencyMs && `+${fault.latencyMs}ms`].filter(Boolean);
+    mocks.push({ kind: 'fault', active: true, detail: `${fault.path} → ${effects.join(' ')}${fault.times ? ` (${fault.times}×)` : ''}` });
+  }
+  if (config.throttle) mocks.push({ kind: 'throttle', active: true, detail: `${config.throttle.ratePerSecond}/s, burst ${config.throttle.burst}, then ${config.throttle.action}` });
+  return mocks;
+}
+
 /** Builds a replay engine shared by the node server and the MSW handlers. */
 export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   const { cassette, secret, clock } = options;
-  const startMode: TokenMode = options.imdsv2 ?? 'optional';
-  const layers: Layer[] = [...(options.freshCredentials === false ? [] : [createFreshCredentialsLayer()]), ...(options.layers ?? [])];
+  const fixedLayers: Layer[] = [...(options.freshCredentials === false ? [] : [createFreshCredentialsLayer()]), ...(options.layers ?? [])];
+  const startedAt = clock();
+  const startInputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as MockConfigInput];
+  const startConfig = mergeMockConfigs(...startInputs.map((input) => normalizeMockConfig(input, startedAt)));
+  const startMode: TokenMode = options.imdsv2 ?? startConfig.imdsv2 ?? 'optional';
   let offset = 0;
   let mode = startMode;
+  let config = startConfig;
+  let layers = [...fixedLayers, ...createMockLayers(config)];
   const now = (): number => clock() + offset;
+
   const status = (): ReplayStatus => ({
-    now: new Date(now()).toISOString(),
+    now: iso(now()),
     offsetMs: offset,
     imdsv2: mode,
     layers: layers.map((layer) => layer.name),
+    mocks: describeMocks(config, now()),
+    ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }),
   });
+  const use = (next: MockConfig): ReplayStatus => {
+    config = next;
+    layers = [...fixedLayers, ...createMockLayers(config)];
+    return status();
+  };
+  const apply = (input: MockConfigInput): ReplayStatus => {
+    const added = normalizeMockConfig(input, now());
+    if (added.imdsv2) mode = added.imdsv2;
+    return use(mergeMockConfigs(config, added));
+  };
+
   const control: ReplayControl = {
     advance(duration) {
       offset += parseDuration(duration, 'advance');
@@ -87,10 +163,24 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
       mode = next;
       return status();
     },
+    apply,
+    spot: (settings = {}) => apply({ spot: settings }),
+    rebalance: (settings = {}) => apply({ rebalance: settings }),
+    event: (settings = {}) => apply({ events: [settings] }),
+    asg: (settings = {}) => apply({ asg: settings }),
+    tags: (settings) => apply({ tags: settings }),
+    fault: (settings) => apply({ faults: [settings] }),
+    throttle: (settings) => apply({ throttle: settings }),
+    clear(kind) {
+      if (kind === undefined) return use({ ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }) });
+      if (!MOCK_KINDS.includes(kind)) throw new UsageError(`Mock kind "${String(kind)}" is unknown. Use one of: ${MOCK_KINDS.join(', ')}.`);
+      const { [kind]: _removed, ...rest } = config;
+      return use(rest);
+    },
     reset() {
       offset = 0;
       mode = startMode;
-      return status();
+      return use(startConfig);
     },
     status,
   };

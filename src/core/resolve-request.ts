@@ -1,7 +1,7 @@
 import type { Cassette, Entry } from './cassette.js';
 import { viewCassette, type CassetteView } from './cassette-view.js';
 import { renderErrorPage } from './error-pages.js';
-import type { Layer, Patch } from './layer.js';
+import type { Intercept, Layer, LayerContext, Patch } from './layer.js';
 import { checkToken, issueToken, parseTokenTtl } from './tokens.js';
 
 /** A request as the core sees it, whichever adapter (node:http, MSW) received it. */
@@ -20,6 +20,10 @@ export interface ImdsResponse {
   /** Lower-case header names; content-length is always set (also for HEAD, whose body is empty). */
   headers: Record<string, string>;
   body: Uint8Array;
+  /** Wait this long before answering (a latency fault). */
+  delayMs?: number;
+  /** Do not answer: `drop` closes the connection, `hang` keeps it open (status is then 0). */
+  abort?: 'drop' | 'hang';
 }
 
 /** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
@@ -126,14 +130,30 @@ function handleTokenPut(request: ImdsRequest, target: Target, options: ResolveOp
   return bodyResponse(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(value), false);
 }
 
-function collectPatches(options: ResolveOptions, request: ImdsRequest): Patch[] {
+function collectPatches(layers: readonly Layer[], context: LayerContext): Patch[] {
   const patches: Patch[] = [];
-  if (!options.layers) return patches;
-  for (const layer of options.layers) {
-    const patch = layer.patch({ now: options.now, clientAddress: request.clientAddress, cassette: options.cassette });
+  for (const layer of layers) {
+    const patch = layer.patch?.(context);
     if (patch && patch.size > 0) patches.push(patch);
   }
   return patches;
+}
+
+/** Every layer's say over the request: delays add up, the first status or abort wins. */
+function collectIntercepts(layers: readonly Layer[], method: string, target: Target, context: LayerContext): Intercept | undefined {
+  let outcome: Intercept | undefined;
+  const path = `/${target.segments.join('/')}`;
+  for (const layer of layers) {
+    const intercept = layer.intercept?.({ method, path }, context);
+    if (!intercept) continue;
+    outcome ??= {};
+    if (intercept.delayMs) outcome.delayMs = (outcome.delayMs ?? 0) + intercept.delayMs;
+    if (outcome.status === undefined && outcome.abort === undefined) {
+      outcome.status = intercept.status;
+      outcome.abort = intercept.abort;
+    }
+  }
+  return outcome;
 }
 
 function serveEntry(view: CassetteView, entry: Entry, asDirectoryRequest: boolean, head: boolean): ImdsResponse {
@@ -169,9 +189,23 @@ function locationOf(request: ImdsRequest, target: Target): string {
 export function resolveRequest(request: ImdsRequest, options: ResolveOptions): ImdsResponse {
   const method = request.method.toUpperCase();
   const head = method === 'HEAD';
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') return errorResponse(405, head);
   const target = parseTarget(request.path);
   if (!target) return errorResponse(400, head);
+  const layers = options.layers ?? [];
+  const context: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
+  const intercept = collectIntercepts(layers, method, target, context);
+  if (!intercept) return answer(request, options, method, target, layers, context);
+  let response: ImdsResponse;
+  if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
+  else if (intercept.status !== undefined) response = intercept.status === 403 ? forbidden() : errorResponse(intercept.status, head);
+  else response = answer(request, options, method, target, layers, context);
+  if (intercept.delayMs) response.delayMs = intercept.delayMs;
+  return response;
+}
+
+function answer(request: ImdsRequest, options: ResolveOptions, method: string, target: Target, layers: readonly Layer[], context: LayerContext): ImdsResponse {
+  const head = method === 'HEAD';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') return errorResponse(405, head);
   if (method === 'PUT') return handleTokenPut(request, target, options);
 
   // An invalid or expired token is refused even when tokens are optional (DOC-RET lists 401 for it).
@@ -182,7 +216,7 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
     return errorResponse(401, head);
   }
 
-  const view = viewCassette(options.cassette, collectPatches(options, request));
+  const view = viewCassette(options.cassette, collectPatches(layers, context));
   const [version, ...rest] = target.segments;
   if (version === undefined) {
     const root = view.entryAt('/');

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Cassette } from '../core/cassette.js';
 import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
+import type { MockConfigInput } from '../core/layers/mock-config.js';
 import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js';
-import type { TokenMode } from '../core/resolve-request.js';
+import type { ImdsRequest, ImdsResponse, TokenMode } from '../core/resolve-request.js';
+import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { loadCassette } from '../cassette/load-cassette.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
@@ -13,9 +15,12 @@ import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 export interface RequestLog {
   method: string;
   path: string;
+  /** HTTP status, or 0 when a fault dropped the connection or left it hanging. */
   status: number;
-  /** `v2` when the request carried a token (or was a token PUT), else `v1`. */
-  version: 'v1' | 'v2';
+  /** `v2` when the request carried a token (or was a token PUT), `v1` otherwise, `control` for the control API. */
+  version: 'v1' | 'v2' | 'control';
+  /** `drop` or `hang` when a fault kept the request from being answered. */
+  abort?: 'drop' | 'hang';
   ms: number;
   clientAddress?: string;
 }
@@ -28,10 +33,14 @@ export interface ServerOptions {
   port?: number;
   /** Address to bind, default 127.0.0.1. */
   hostname?: string;
-  /** `required` (or true) makes every request need an IMDSv2 token. */
+  /** `required` (or true) makes every request need an IMDSv2 token; overrides `imdsv2` in `mocks`. */
   imdsv2?: TokenMode | boolean;
-  /** Layers applied on top of the cassette, after fresh credentials; later ones win. */
+  /** Layers of your own on top of the cassette, after fresh credentials; later ones win. */
   layers?: readonly Layer[];
+  /** Mock layers to start with (layer-file settings: spot, events, asg, tags, faults, …); stacked in order. */
+  mocks?: MockConfigInput | readonly MockConfigInput[];
+  /** Serve the control API under /__aemm/ (default: only when listening on loopback). */
+  control?: boolean;
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
   /** Replay clock in epoch milliseconds, default Date.now. */
@@ -51,9 +60,16 @@ export interface ImdsServer {
   cassette: Cassette;
   /** Run-time control: time travel, token mode, and the mock layers. */
   control: ReplayControl;
+  /** Whether the HTTP control API under /__aemm/ is served. */
+  controlApi: boolean;
   server: Server;
   /** Stops listening and closes every open connection. */
   close(): Promise<void>;
+}
+
+/** Whether an address only this machine can reach. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '::1' || /^127\./.test(hostname);
 }
 
 function formatHost(hostname: string): string {
@@ -96,16 +112,42 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     cassette,
     layers: options.layers,
     freshCredentials: options.freshCredentials,
-    imdsv2: options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
+    mocks: options.mocks,
+    imdsv2: options.imdsv2 === undefined ? undefined : options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
     clock: options.clock ?? Date.now,
     secret: options.secret ?? randomBytes(32).toString('hex'),
   });
   const onRequest = options.onRequest;
 
+  const controlApi = options.control ?? isLoopback(hostname);
+
+  const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
+    if (!onRequest) return;
+    const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
+    onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress, ...(response.abort ? { abort: response.abort } : {}) });
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, request: ImdsRequest, response: ImdsResponse, started: number): void => {
+    if (response.abort === 'drop') req.socket.destroy();
+    // A hanging request is never answered; it ends when the client gives up or the server closes.
+    else if (response.abort !== 'hang') writeImdsResponse(res, response);
+    log(request, response, started);
+  };
+
   const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => {
     const started = performance.now();
     const request = toImdsRequest(req);
-    let response;
+    if (controlApi && request.path.startsWith(CONTROL_PREFIX)) {
+      void handleControlRequest(req, res, engine.control).then(
+        (status) => log(request, { status }, started, true),
+        (error: unknown) => {
+          process.emitWarning(`aemm: control request ${request.method} ${request.path} failed: ${String(error)}`);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    let response: ImdsResponse;
     try {
       response = engine.resolve(request, request.method === 'PUT' ? randomBytes(8) : undefined);
     } catch (error) {
@@ -113,11 +155,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
       process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
       response = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
     }
-    writeImdsResponse(res, response);
-    if (onRequest) {
-      const version = request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
-      onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress });
-    }
+    if (response.delayMs) setTimeout(() => answer(req, res, request, response, started), response.delayMs);
+    else answer(req, res, request, response, started);
   });
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
   server.headersTimeout = 10_000;
@@ -142,6 +181,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     hostname,
     cassette,
     control: engine.control,
+    controlApi,
     server,
     close() {
       closing ??= new Promise((resolve) => {

@@ -9,7 +9,7 @@ export interface RawResponse {
 }
 
 /** Sends one HTTP request with node:http (no redirects followed, the path sent as given). */
-export function send(url: string, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function send(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -25,6 +25,6 @@ export function send(url: string, path: string, options: { method?: string; head
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }

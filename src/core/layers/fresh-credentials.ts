@@ -1,5 +1,6 @@
 import type { Cassette, Entry } from '../cassette.js';
 import type { Layer, Patch } from '../layer.js';
+import { formatIsoSeconds } from './format-times.js';
 
 const HOUR = 3_600_000;
 /** Lifetime of instance-profile credentials on EC2: about six hours (DOC-IAM). */
@@ -9,11 +10,6 @@ const CREDENTIAL_DIRS = [
   '/latest/meta-data/iam/security-credentials-extended/',
   '/latest/meta-data/identity-credentials/ec2/security-credentials/',
 ];
-
-/** `2026-11-26T04:00:00Z`: the second-precision ISO form IMDS uses (botocore parses it strictly). */
-export function formatIsoSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function setJsonString(body: string, key: string, value: string): string {
   // Edit the value in place so the recorded spacing (`"Key" : "value"`) stays byte-exact.

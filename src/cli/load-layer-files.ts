@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { AemmError, UsageError } from '../core/errors.js';
+import { normalizeMockConfig, type MockConfigInput } from '../core/layers/mock-config.js';
+
+/** Reads layer files (JSON mock settings), checking each so that an error names its file. */
+export async function loadLayerFiles(paths: readonly string[]): Promise<MockConfigInput[]> {
+  const inputs: MockConfigInput[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`Layer file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}. Check the --layers path.`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`Layer file "${path}" is not valid JSON (${(error as Error).message}). Fix it and try again.`);
+    }
+    try {
+      normalizeMockConfig(value, 0);
+    } catch (error) {
+      if (error instanceof AemmError) throw new UsageError(`Layer file "${path}": ${error.message}`);
+      throw error;
+    }
+    inputs.push(value as MockConfigInput);
+  }
+  return inputs;
+}

@@ -1,0 +1,18 @@
+import type { ReplayStatus } from '../core/replay-engine.js';
+import { colors } from './colors.js';
+
+/** The state of a replay in a few lines: clock, token mode, and each mock with when it shows. */
+export function renderStatus(status: ReplayStatus): string {
+  const offset = status.offsetMs === 0 ? '' : colors.dim(` (moved ${status.offsetMs > 0 ? '+' : ''}${Math.round(status.offsetMs / 1000)}s)`);
+  const lines = [
+    `${colors.dim('clock '.padEnd(10))}${status.now}${offset}`,
+    `${colors.dim('tokens '.padEnd(10))}${status.imdsv2}`,
+  ];
+  if (status.mocks.length === 0) lines.push(`${colors.dim('mocks '.padEnd(10))}none`);
+  for (const mock of status.mocks) {
+    const when = mock.at ? (mock.active ? colors.green(` active since ${mock.at}`) : colors.yellow(` pending until ${mock.at}`)) : '';
+    lines.push(`${colors.dim(mock.kind.padEnd(10))}${mock.detail}${when}`);
+  }
+  if (status.mockIpCount !== undefined) lines.push(`${colors.dim('clients '.padEnd(10))}notices for the first ${status.mockIpCount} addresses`);
+  return lines.join('\n');
+}

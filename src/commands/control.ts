@@ -1,0 +1,69 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import type { ReplayStatus } from '../core/replay-engine.js';
+
+const VERBS = ['status', 'spot', 'rebalance', 'event', 'asg', 'tags', 'fault', 'throttle', 'imdsv2', 'advance', 'time', 'clear', 'reset', 'apply'] as const;
+
+/** Trigger, change or clear mock layers of a running `aemm replay`. */
+export default class Control extends BaseCommand {
+  static override aliases = ['trigger'];
+  static override enableJsonFlag = true;
+  static override summary = 'Trigger, change or clear mock layers of a running aemm replay.';
+  static override description =
+    'Talks to the control API of a running `aemm replay` (or `ec2-metadata-mock`) under /__aemm/. ' +
+    'Delays count from now; without --delay or --at a notice shows at once. Prints the new state.';
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> spot --action stop',
+    '<%= config.bin %> <%= command.id %> spot --delay 30s --url http://127.0.0.1:1338',
+    '<%= config.bin %> <%= command.id %> event --code instance-retirement --state active',
+    '<%= config.bin %> <%= command.id %> asg --state Terminated --delay 10s',
+    '<%= config.bin %> <%= command.id %> tags --tag Name=web --mode replace',
+    "<%= config.bin %> <%= command.id %> fault --path 'api/token' --hang",
+    '<%= config.bin %> <%= command.id %> advance --by 2m',
+    '<%= config.bin %> <%= command.id %> clear --kind spot',
+    '<%= config.bin %> trigger rebalance',
+  ];
+
+  static override args = {
+    verb: Args.string({ description: 'What to do.', required: true, options: [...VERBS] }),
+  };
+
+  static override flags = {
+    url: Flags.string({ char: 'u', description: 'Base URL of the running replay.', default: 'http://127.0.0.1:1338', env: 'AEMM_URL' }),
+    action: Flags.string({ description: 'spot: terminate, stop or hibernate.', options: ['terminate', 'stop', 'hibernate'] }),
+    time: Flags.string({ description: 'spot: the notice\'s "time" field (RFC 3339).' }),
+    delay: Flags.string({ description: 'Show it after this long (30, 30s, 2m).' }),
+    at: Flags.string({ description: 'Show it at this RFC 3339 time; for `time`, the instant to jump to.' }),
+    code: Flags.string({ description: 'event: instance-reboot, system-reboot, system-maintenance, instance-retirement, instance-stop.' }),
+    state: Flags.string({ description: 'event: active, completed, canceled. asg: the target state (default Terminated).' }),
+    'not-before': Flags.string({ description: 'event: NotBefore (RFC 3339).' }),
+    'not-after': Flags.string({ description: 'event: NotAfter (RFC 3339).' }),
+    'not-before-deadline': Flags.string({ description: 'event: NotBeforeDeadline (RFC 3339).' }),
+    tag: Flags.string({ description: 'tags: KEY=VALUE; repeatable.', multiple: true }),
+    mode: Flags.string({ description: 'tags: merge, replace or off. imdsv2: optional or required.' }),
+    path: Flags.string({ description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**).' }),
+    status: Flags.integer({ description: 'fault: answer this HTTP status. throttle: answer this status instead of dropping.' }),
+    latency: Flags.string({ description: 'fault: add this latency (200ms, 2s).' }),
+    drop: Flags.boolean({ description: 'fault: close the connection without an answer.' }),
+    hang: Flags.boolean({ description: 'fault: never answer.' }),
+    times: Flags.integer({ description: 'fault: only for this many requests.', min: 1 }),
+    rate: Flags.integer({ description: 'throttle: requests per second.', min: 1 }),
+    burst: Flags.integer({ description: 'throttle: requests allowed in a burst.', min: 1 }),
+    by: Flags.string({ description: 'advance: how far to move the replay clock (90s, 2m, 1h).' }),
+    kind: Flags.string({ description: 'clear: spot, rebalance, events, asg, tags, faults or throttle (default: all).' }),
+    file: Flags.string({ description: 'apply: a layer file (JSON) to stack on the current settings.' }),
+  };
+
+  /** Sends the request and prints the new state. */
+  async run(): Promise<ReplayStatus> {
+    const { args, flags } = await this.parse(Control);
+    const { buildControlBody } = await import('../cli/build-control-body.js');
+    const { sendControl } = await import('../cli/send-control.js');
+    const { renderStatus } = await import('../cli/render-status.js');
+    const body = await buildControlBody(args.verb, flags);
+    const status = await sendControl(flags.url, args.verb, body);
+    if (!this.jsonEnabled()) this.log(renderStatus(status));
+    return status;
+  }
+}

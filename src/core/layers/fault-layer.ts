@@ -1,0 +1,26 @@
+import type { Intercept, Layer } from '../layer.js';
+import { createPathMatcher } from './match-path.js';
+import type { FaultMock } from './mock-config.js';
+
+/** Faults per path glob: a status, added latency, a dropped connection or a request left hanging. */
+export function createFaultLayer(faults: readonly FaultMock[]): Layer {
+  const rules = faults.map((fault) => ({ fault, matches: createPathMatcher(fault.path), left: fault.times ?? Infinity }));
+  return {
+    name: 'faults',
+    intercept({ path }) {
+      let outcome: Intercept | undefined;
+      for (const rule of rules) {
+        if (rule.left <= 0 || !rule.matches(path)) continue;
+        rule.left--;
+        outcome ??= {};
+        const { fault } = rule;
+        if (fault.latencyMs) outcome.delayMs = (outcome.delayMs ?? 0) + fault.latencyMs;
+        if (outcome.status !== undefined || outcome.abort !== undefined) continue;
+        if (fault.status !== undefined) outcome.status = fault.status;
+        else if (fault.drop) outcome.abort = 'drop';
+        else if (fault.hang) outcome.abort = 'hang';
+      }
+      return outcome;
+    },
+  };
+}
