@@ -1,0 +1,118 @@
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { UsageError } from '../core/errors.js';
+import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from '../core/replay-engine.js';
+import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
+import { validateCassette } from '../core/validate-cassette.js';
+import { createImdsMatcher } from './match-imds-request.js';
+import { toHttpResponse, toImdsRequest } from './msw-adapter.js';
+
+/**
+ * What to do with an IMDS request the cassette (with its layers) has no answer for:
+ * `not-found` answers IMDS's own 404 page, as `aemm replay` does; `passthrough` leaves it to the
+ * handlers after these and, when none answers, lets msw perform it for real (a fallback to a real
+ * or replayed IMDS at that address); `error` prints what is missing and fails the request with a
+ * network error.
+ */
+export type MissPolicy = 'not-found' | 'passthrough' | 'error';
+
+/** Options of `imdsHandlers`: the replay engine's own (cassette, layers, imdsv2, …) plus where and how to intercept. */
+export interface ImdsHandlersOptions extends Omit<ReplayEngineOptions, 'secret' | 'clock'> {
+  /** Origins to answer on; default the IPv4 and IPv6 IMDS addresses. */
+  baseUrls?: readonly string[];
+  /** What a request the cassette cannot answer (404) gets; default `not-found`. */
+  onMiss?: MissPolicy;
+  /** Wall clock in epoch ms, default `Date.now()`; `control.advance` moves the replay clock from it. */
+  clock?: () => number;
+  /** Token signing key; random per handler set when absent. */
+  secret?: string;
+}
+
+/** Handlers for `setupServer(...handlers)` / `setupWorker(...handlers)` and the control over the instance they serve. */
+export interface ImdsHandlers {
+  handlers: HttpHandler[];
+  /** The engine's own control object: time travel, token mode, and whatever mock layers the engine offers. */
+  control: ReplayEngine['control'];
+  engine: ReplayEngine;
+}
+
+/** The addresses real IMDS answers on (imds-facts §1). */
+export const DEFAULT_BASE_URLS: readonly string[] = ['http://169.254.169.254', 'http://[fd00:ec2::254]'];
+
+const MISS_POLICIES: readonly MissPolicy[] = ['not-found', 'passthrough', 'error'];
+
+function randomBytes(count: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(count));
+}
+
+function createSecret(): string {
+  return Array.from(randomBytes(32), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function checkOptions(options: ImdsHandlersOptions): void {
+  if (typeof options !== 'object' || options === null || typeof options.cassette !== 'object' || options.cassette === null) {
+    throw new UsageError('imdsHandlers needs a cassette object. Pass { cassette: defaultCassette } from "aemm/msw", a JSON import, or await loadCassette(path) from "aemm/msw/node".');
+  }
+  if (options.onMiss !== undefined && !MISS_POLICIES.includes(options.onMiss)) {
+    throw new UsageError(`onMiss "${String(options.onMiss)}" is unknown. Use "not-found", "passthrough" or "error".`);
+  }
+  if (options.imdsv2 !== undefined && options.imdsv2 !== 'optional' && options.imdsv2 !== 'required') {
+    throw new UsageError(`imdsv2 "${String(options.imdsv2)}" is unknown. Use "optional" or "required".`);
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new UsageError('clock is not a function. Pass a function returning epoch milliseconds, like () => Date.now().');
+  }
+  if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === '')) {
+    throw new UsageError('secret is empty or not a string. Pass a non-empty string, or leave it out for a random one.');
+  }
+}
+
+/**
+ * msw request handlers that answer IMDS requests from a cassette exactly as `aemm replay` would,
+ * in Node (`msw/node`) and in the browser (`msw/browser`), plus the control over their clock,
+ * token mode and layers.
+ */
+export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
+  checkOptions(options);
+  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, ...engineOptions } = options;
+  const engine = createReplayEngine({
+    ...engineOptions,
+    cassette: validateCassette(cassette, 'imdsHandlers({ cassette })'),
+    clock: clock ?? (() => Date.now()),
+    secret: secret ?? createSecret(),
+  });
+  const match = createImdsMatcher(baseUrls);
+
+  // Deciding in the predicate, not the resolver, matters: msw performs a matched request for real
+  // when no handler answers it, while an unmatched one goes to its onUnhandledRequest policy.
+  const predicate = ({ request }: { request: Request }) => {
+    const target = match(request);
+    return target ? { matches: true, params: { path: target.path, host: target.host } } : false;
+  };
+  const respond = (request: ImdsRequest, url: string, response: ImdsResponse): HttpResponse<Uint8Array> | undefined => {
+    if (response.status === 404 && onMiss !== 'not-found') {
+      // Returning nothing lets the handlers after ours answer; with none, msw sends it on as is.
+      if (onMiss === 'passthrough') return undefined;
+      console.error(`[aemm] ${request.method} ${url} has no answer in the cassette (onMiss: "error"). `
+        + 'Add the entry or a layer that serves it, or use onMiss: "not-found" to answer 404 as IMDS does.');
+      return HttpResponse.error();
+    }
+    return toHttpResponse(response);
+  };
+  // Fault layers may delay an answer or withhold it; a dropped connection is a network error here.
+  const respondLater = async (request: ImdsRequest, url: string, response: ImdsResponse): Promise<HttpResponse<Uint8Array> | undefined> => {
+    if (response.delayMs) await delay(response.delayMs);
+    if (response.abort === 'hang') await delay('infinite');
+    if (response.abort === 'drop') return HttpResponse.error();
+    return respond(request, url, response);
+  };
+
+  const handler = http.all(predicate, ({ request, params }) => {
+    const imdsRequest = toImdsRequest(request, { path: String(params.path), host: String(params.host) });
+    // The address the client meant, also for `//latest/…` requests that msw shows as host "latest".
+    const url = `${request.url.startsWith('https:') ? 'https' : 'http'}://${imdsRequest.headers.host}${imdsRequest.path}`;
+    const response: ImdsResponse = engine.resolve(imdsRequest, imdsRequest.method === 'PUT' ? randomBytes(8) : undefined);
+    if (response.delayMs || response.abort) return respondLater(imdsRequest, url, response);
+    return respond(imdsRequest, url, response);
+  });
+  return { handlers: [handler], control: engine.control, engine };
+}

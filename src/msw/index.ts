@@ -1,0 +1,9 @@
+// The `aemm/msw` entry: msw handlers for IMDS and the embedded recording. Nothing on this path may
+// import node:* — it is bundled for the browser (test/msw/browser-bundle.test.ts checks).
+export { imdsHandlers, DEFAULT_BASE_URLS, type ImdsHandlers, type ImdsHandlersOptions, type MissPolicy } from './imds-handlers.js';
+export { defaultCassette } from './default-cassette.js';
+export { CASSETTE_FORMAT, type Cassette, type CassetteMeta, type Entry } from '../core/cassette.js';
+export { AemmError, CassetteError, UsageError } from '../core/errors.js';
+export type { Layer, LayerContext, Patch } from '../core/layer.js';
+export type { ReplayControl, ReplayEngine, ReplayStatus } from '../core/replay-engine.js';
+export type { ImdsRequest, ImdsResponse, TokenMode } from '../core/resolve-request.js';
