@@ -17,3 +17,5 @@ export {
 } from './core/layers/mock-config.js';
 export { MOCK_KINDS, type MockKind, type MockStatus } from './core/replay-engine.js';
 export type { Intercept, InterceptRequest } from './core/layer.js';
+export { diffCassettes, DIFF_FORMAT, type CassetteDiff, type CategoryCount, type Change, type ChangeDetail, type DiffOptions } from './differ/diff-cassettes.js';
+export { inspectCassette, INSPECT_FORMAT, type CassetteInspection, type InspectNode } from './differ/inspect-cassette.js';

@@ -80,6 +80,14 @@ export interface MaintenanceEventSpec {
   state: string;
 }
 
+/** A Spot interruption EC2 has scheduled, as `spot/instance-action` shows it. */
+export interface SpotInterruptionSpec {
+  /** What happens to the instance. */
+  action: 'terminate' | 'stop' | 'hibernate';
+  /** When it happens, `YYYY-MM-DDTHH:MM:SSZ`: about two minutes after the notice, except for hibernation. */
+  time: string;
+}
+
 /** Everything that describes one synthetic instance; the generator adds nothing that is not derived from it. */
 export interface InstanceSpec {
   /** When the cassette claims to have been recorded, `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -142,4 +150,8 @@ export interface InstanceSpec {
   billingProducts?: readonly string[];
   /** Maintenance events; both lists default to empty. */
   events?: { history?: readonly MaintenanceEventSpec[]; scheduled?: readonly MaintenanceEventSpec[] };
+  /** A scheduled Spot interruption; absent means no `spot/` directory. */
+  spotInterruption?: SpotInterruptionSpec;
+  /** When EC2 recommended a rebalance (`events/recommendations/rebalance`), `YYYY-MM-DDTHH:MM:SSZ`; absent means none. */
+  rebalanceNoticeTime?: string;
 }

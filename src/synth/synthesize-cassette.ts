@@ -6,7 +6,14 @@ import { createFakeCredentials } from './create-fake-credentials.js';
 import { createFakeIdentitySignatures } from './create-fake-identity-signatures.js';
 import { formatImdsJson } from './format-imds-json.js';
 import type { ImdsJsonValue } from './format-imds-json.js';
-import type { IamRoleSpec, InstanceSpec, MaintenanceEventSpec, NetworkInterfaceSpec } from './instance-spec.js';
+import { formatNoticeJson } from './format-notice-json.js';
+import type {
+  IamRoleSpec,
+  InstanceSpec,
+  MaintenanceEventSpec,
+  NetworkInterfaceSpec,
+  SpotInterruptionSpec,
+} from './instance-spec.js';
 
 export type {
   IamRoleSpec,
@@ -15,6 +22,7 @@ export type {
   MaintenanceEventSpec,
   NetworkInterfaceSpec,
   SecurityGroupSpec,
+  SpotInterruptionSpec,
 } from './instance-spec.js';
 
 interface TreeDir {
@@ -97,6 +105,10 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
         history: text(formatImdsJson((spec.events?.history ?? []).map(toEventJson))),
         scheduled: text(formatImdsJson((spec.events?.scheduled ?? []).map(toEventJson))),
       }),
+      recommendations:
+        spec.rebalanceNoticeTime === undefined
+          ? undefined
+          : dir({ rebalance: text(formatNoticeJson({ noticeTime: spec.rebalanceNoticeTime })) }),
     }),
     hostname: text(localHostname),
     iam: spec.iamRole && buildIam(spec, spec.iamRole, partition, credentialsUpdatedAt, credentialSeed),
@@ -148,6 +160,7 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
       domain: text(partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'),
       partition: text(partition),
     }),
+    spot: spec.spotInterruption && buildSpot(spec.spotInterruption),
     system: text(spec.system ?? 'nitro'),
     tags: spec.tags && dir({ instance: dir(mapValues(spec.tags, text)) }),
   });
@@ -175,6 +188,14 @@ function buildIam(
     'security-credentials': dir({
       [role.roleName]: text(formatCredentials(`${credentialSeed}|iam|${role.roleName}`, updatedAt)),
     }),
+  });
+}
+
+function buildSpot(interruption: SpotInterruptionSpec): TreeDir {
+  return dir({
+    'instance-action': text(formatNoticeJson({ action: interruption.action, time: interruption.time })),
+    // The legacy leaf is documented for instances marked to be stopped or terminated (DOC-SPOT).
+    'termination-time': interruption.action === 'hibernate' ? undefined : text(interruption.time),
   });
 }
 

@@ -108,10 +108,18 @@ function parseJsonEntry(cassette: Cassette, key: string): Record<string, unknown
 }
 
 const defaultCassette = synthesizeCassette(defaultInstanceSpec);
+// A Spot instance after EC2 recommended a rebalance and then scheduled its interruption.
+const interruptedSpec: InstanceSpec = {
+  ...minimalSpec,
+  rebalanceNoticeTime: '2026-02-01T00:10:00Z',
+  spotInterruption: { action: 'terminate', time: '2026-02-01T00:14:00Z' },
+};
+
 const cassettes: ReadonlyArray<[string, Cassette]> = [
   ['default', defaultCassette],
   ['minimal', synthesizeCassette(minimalSpec)],
   ['multi-card', synthesizeCassette(multiCardSpec)],
+  ['interrupted', synthesizeCassette(interruptedSpec)],
 ];
 
 test('every listed name has an entry and every entry is listed by its parent', () => {
@@ -297,6 +305,21 @@ test('a multi-card instance serves network-card on every interface', () => {
   assert.equal(bodyOf(cassette, `${ETH1}network-card`), '1');
   assert.ok(linesOf(bodyOf(cassette, ETH1)).includes('network-card'));
   assert.ok(!defaultCassette.entries[`${ETH0}network-card`]);
+});
+
+test('a scheduled interruption serves spot/ and a rebalance serves events/recommendations/, in the documented form', () => {
+  const cassette = synthesizeCassette(interruptedSpec);
+  assert.ok(linesOf(bodyOf(cassette, META)).includes('spot/'));
+  assert.equal(bodyOf(cassette, `${META}spot/`), 'instance-action\ntermination-time');
+  assert.equal(bodyOf(cassette, `${META}spot/instance-action`), '{"action": "terminate", "time": "2026-02-01T00:14:00Z"}');
+  assert.equal(bodyOf(cassette, `${META}spot/termination-time`), '2026-02-01T00:14:00Z');
+  assert.equal(bodyOf(cassette, `${META}events/`), 'maintenance/\nrecommendations/');
+  assert.equal(bodyOf(cassette, `${META}events/recommendations/`), 'rebalance');
+  assert.deepEqual(parseJsonEntry(cassette, `${META}events/recommendations/rebalance`), { noticeTime: '2026-02-01T00:10:00Z' });
+  assert.equal(bodyOf(defaultCassette, `${META}events/`), 'maintenance/');
+  const hibernating = synthesizeCassette({ ...minimalSpec, spotInterruption: { action: 'hibernate', time: '2026-02-01T00:00:30Z' } });
+  assert.equal(bodyOf(hibernating, `${META}spot/`), 'instance-action');
+  assert.ok(!linesOf(bodyOf(hibernating, `${META}events/`)).includes('recommendations/'));
 });
 
 test('user data is text when it is UTF-8 and base64 when it is not', () => {

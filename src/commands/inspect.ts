@@ -1,0 +1,56 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { UsageError } from '../core/errors.js';
+import type { CassetteInspection } from '../differ/inspect-cassette.js';
+
+/** What `aemm inspect` returns and prints with `--json`. */
+export interface InspectReport extends CassetteInspection {
+  /** The cassette file inspected. */
+  source: string;
+}
+
+/** Show a cassette's meta and its tree of entries with sizes. */
+export default class Inspect extends BaseCommand {
+  static override summary = "Show a cassette's meta and its tree of entries with sizes.";
+  static override description =
+    'Prints instance type, architecture, region and zone, when and from where it was recorded, whether it is ' +
+    'synthetic and which paths were redacted, then every entry as a tree with its body size in bytes and the ' +
+    'total under each directory.';
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> recordings/m7g-large.json',
+    '<%= config.bin %> <%= command.id %> recordings/p5-48xlarge.json --depth 3',
+    '<%= config.bin %> <%= command.id %> recordings/default.json --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override args = {
+    cassette: Args.string({ description: 'Cassette file (default: recordings/default.json, embedded).' }),
+  };
+
+  static override flags = {
+    depth: Flags.custom<number>({
+      description: 'Show the tree down to this level (/ is 0, latest/ 1, meta-data/ 2); deeper entries count in their directory.',
+      parse: async (input) => {
+        if (!/^\d+$/.test(input.trim())) throw new UsageError(`--depth "${input}" is not a level. Use a whole number, e.g. 3.`);
+        return Number(input);
+      },
+    })(),
+  };
+
+  /** Resolves with the inspection of the cassette. */
+  async run(): Promise<InspectReport> {
+    const { args, flags } = await this.parse(Inspect);
+    const { DEFAULT_CASSETTE_PATH, loadCassette } = await import('../cassette/load-cassette.js');
+    const { inspectCassette } = await import('../differ/inspect-cassette.js');
+    const source = args.cassette ?? DEFAULT_CASSETTE_PATH;
+    const inspection = inspectCassette(await loadCassette(source));
+    const { colors } = await import('../cli/colors.js');
+    const { formatInspection } = await import('../differ/format-inspection.js');
+    const paint = { added: colors.green, removed: colors.red, changed: colors.yellow, dim: colors.dim, bold: colors.bold };
+    this.log(formatInspection(inspection, args.cassette ?? 'recordings/default.json (embedded)', paint, { depth: flags.depth }));
+    const { format, ...rest } = inspection;
+    return { format, source, ...rest };
+  }
+}
