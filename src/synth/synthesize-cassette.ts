@@ -4,9 +4,9 @@ import { encodeBase64 } from '../core/base64.js';
 import { IMDS_VERSIONS } from '../core/versions.js';
 import { createFakeCredentials } from './create-fake-credentials.js';
 import { createFakeIdentitySignatures } from './create-fake-identity-signatures.js';
-import { formatImdsJson } from './format-imds-json.js';
-import type { ImdsJsonValue } from './format-imds-json.js';
-import { formatNoticeJson } from './format-notice-json.js';
+import { formatImdsJson } from '../core/format-imds-json.js';
+import type { ImdsJsonValue } from '../core/format-imds-json.js';
+import { formatNoticeJson } from '../core/format-notice-json.js';
 import type {
   IamRoleSpec,
   InstanceSpec,

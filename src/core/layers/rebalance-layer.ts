@@ -1,3 +1,4 @@
+import { formatNoticeJson } from '../format-notice-json.js';
 import type { Layer, Patch } from '../layer.js';
 import type { ClientGate } from './client-gate.js';
 import { formatIsoSeconds } from './format-times.js';
@@ -8,7 +9,7 @@ const DIR = '/latest/meta-data/events/recommendations/';
 
 /** A rebalance recommendation: `events/recommendations/rebalance` from the trigger on, 404 before (DOC-REB). */
 export function createRebalanceLayer(rebalance: RebalanceMock, gate: ClientGate): Layer {
-  const active: Patch = new Map([[`${DIR}rebalance`, createTextEntry(`{"noticeTime": "${formatIsoSeconds(rebalance.at)}"}`)]]);
+  const active: Patch = new Map([[`${DIR}rebalance`, createTextEntry(formatNoticeJson({ noticeTime: formatIsoSeconds(rebalance.at) }))]]);
   const inactive: Patch = new Map([[DIR, null]]);
   return {
     name: 'rebalance',

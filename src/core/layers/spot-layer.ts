@@ -1,3 +1,4 @@
+import { formatNoticeJson } from '../format-notice-json.js';
 import type { Layer, Patch } from '../layer.js';
 import type { ClientGate } from './client-gate.js';
 import { formatIsoSeconds } from './format-times.js';
@@ -21,7 +22,7 @@ export function createSpotLayer(spot: SpotMock, gate: ClientGate): Layer {
   const lifeCycle = createTextEntry('spot');
   const active: Patch = new Map([
     [`${META}instance-life-cycle`, lifeCycle],
-    [`${META}spot/instance-action`, createTextEntry(`{"action": "${spot.action}", "time": "${time}"}`)],
+    [`${META}spot/instance-action`, createTextEntry(formatNoticeJson({ action: spot.action, time }))],
     [`${META}spot/termination-time`, createTextEntry(time)],
   ]);
   const inactive: Patch = new Map([
