@@ -2,7 +2,7 @@ import type { Cassette } from '../core/cassette.js';
 import { alignPaths } from './align-paths.js';
 import type { Change, ChangeDetail } from './change.js';
 import { compareEntries, describeEntry, type EntrySide } from './compare-entries.js';
-import { createPathMatcher } from './create-path-matcher.js';
+import { createPathMatcher } from '../core/create-path-matcher.js';
 import { toCategory } from './to-category.js';
 
 export type { BytesSummary, Change, ChangeDetail, JsonValue } from './change.js';

@@ -1,10 +1,10 @@
 import type { Intercept, Layer } from '../layer.js';
-import { createPathMatcher } from './match-path.js';
+import { createPathMatcher } from '../create-path-matcher.js';
 import type { FaultMock } from './mock-config.js';
 
 /** Faults per path glob: a status, added latency, a dropped connection or a request left hanging. */
 export function createFaultLayer(faults: readonly FaultMock[]): Layer {
-  const rules = faults.map((fault) => ({ fault, matches: createPathMatcher(fault.path), left: fault.times ?? Infinity }));
+  const rules = faults.map((fault) => ({ fault, matches: createPathMatcher([fault.path], 'fault path'), left: fault.times ?? Infinity }));
   return {
     name: 'faults',
     intercept({ path }) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createPathMatcher } from '../../src/differ/create-path-matcher.js';
+import { createPathMatcher } from '../../src/core/create-path-matcher.js';
 import { UsageError } from '../../src/core/errors.js';
 
 test('* stays within a segment, ** crosses segments, ? is one character', () => {
@@ -37,4 +37,14 @@ test('no globs match nothing; regex characters are literal', () => {
 
 test('an empty glob is a usage error', () => {
   assert.throws(() => createPathMatcher(['']), UsageError);
+});
+
+test('fault-style globs match their path under any API version', () => {
+  const spot = createPathMatcher(['spot/*']);
+  assert.equal(spot('/latest/meta-data/spot/instance-action'), true);
+  assert.equal(spot('/2021-03-23/meta-data/spot/termination-time'), true);
+  assert.equal(spot('/latest/meta-data/instance-id'), false);
+  const token = createPathMatcher(['api/token']);
+  assert.equal(token('/latest/api/token'), true);
+  assert.equal(token('/latest/meta-data/api'), false);
 });

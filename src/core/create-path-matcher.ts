@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 
 function toRegExpSource(glob: string): string {
   let source = '';
@@ -15,14 +15,15 @@ function toRegExpSource(glob: string): string {
 }
 
 /**
- * A test for `--ignore` globs: `*` matches within one path segment, `**` across segments, `?` one
- * character. A glob that starts with `/` matches from the root, any other at any depth
- * (`meta-data/tags/**`, `ipv6s`). A match on a directory covers everything under it, and a
- * directory matches with or without its trailing slash.
+ * The one path-glob language of aemm (`--ignore`, `--redact`, fault paths): `*` matches within one
+ * path segment, `**` across segments, `?` one character. A glob that starts with `/` matches from
+ * the root, any other at any depth (`meta-data/tags/**`, `ipv6s`, `spot/*`, `api/token`). A match
+ * on a directory covers everything under it, and a directory matches with or without its slash.
+ * `what` names the setting in the error for an empty glob.
  */
-export function createPathMatcher(globs: readonly string[]): (path: string) => boolean {
+export function createPathMatcher(globs: readonly string[], what = '--ignore'): (path: string) => boolean {
   for (const glob of globs) {
-    if (glob.trim() === '') throw new UsageError('--ignore "" is empty. Give a path glob such as "meta-data/tags/**".');
+    if (glob.trim() === '') throw new UsageError(`${what} "" is empty. Give a path glob such as "meta-data/tags/**".`);
   }
   if (globs.length === 0) return () => false;
   const sources = globs.map((glob) => (glob.startsWith('/') ? '' : '(?:.*/)?') + toRegExpSource(glob));
