@@ -19,3 +19,10 @@ export { MOCK_KINDS, type MockKind, type MockStatus } from './core/replay-engine
 export type { Intercept, InterceptRequest } from './core/layer.js';
 export { diffCassettes, DIFF_FORMAT, type CassetteDiff, type CategoryCount, type Change, type ChangeDetail, type DiffOptions } from './differ/diff-cassettes.js';
 export { inspectCassette, INSPECT_FORMAT, type CassetteInspection, type InspectNode } from './differ/inspect-cassette.js';
+export { crawlImds, type CrawlOptions, type CrawlResult } from './recorder/crawl-imds.js';
+export {
+  startRecordingProxy, RECORD_MODES, type RecordMode, type RecordingProxy, type RecordingProxyOptions,
+  type RecordingProxyStats, type ProxyRequestLog,
+} from './recorder/start-recording-proxy.js';
+export { createRedactor, REDACTED_PLACEHOLDER, type Redactor, type RedactorOptions } from './recorder/create-redactor.js';
+export { recordCassette, type RecordRequest, type RecordHooks, type RecordSummary } from './recorder/record-cassette.js';

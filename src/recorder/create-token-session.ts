@@ -1,0 +1,93 @@
+import { AemmError } from '../core/errors.js';
+import { UpstreamFailure, type UpstreamClient } from './create-upstream-client.js';
+
+/** Headers to send and which token generation they carry, so a 401 renews only a stale token. */
+export interface TokenTicket {
+  headers: Record<string, string>;
+  generation: number;
+}
+
+/** IMDSv2 tokens for a crawl, obtained the way real clients do it. */
+export interface TokenSession {
+  /** `v2` while a token is held, `v1` after the upstream refused tokens. */
+  readonly version: 'v1' | 'v2';
+  /** Token PUTs sent so far. */
+  readonly puts: number;
+  current(): TokenTicket;
+  /**
+   * Asks for a new token after a 401 seen with `ticket`; concurrent callers share one PUT, and a
+   * ticket that is already stale costs nothing. Returns the ticket to retry with.
+   */
+  renew(ticket: TokenTicket): Promise<TokenTicket>;
+}
+
+const TOKEN_PATH = '/latest/api/token';
+// The longest TTL real IMDS grants; cloud-init and the AWS SDKs ask for the same (imds-facts §6).
+const TTL_HEADERS = { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' };
+// Renewals per crawl: enough for a token that expires mid-crawl, not a PUT per path when every GET is refused.
+const MAX_RENEWALS = 3;
+
+/**
+ * Starts a token session: PUT /latest/api/token first; 403, 404 or 405 mean the upstream has no
+ * IMDSv2 and the crawl continues with v1 (as smithy, botocore and the Go SDK do); other answers
+ * and an unreachable upstream are errors, because guessing would record the wrong thing.
+ */
+export async function createTokenSession(client: UpstreamClient, origin: string): Promise<TokenSession> {
+  let token: string | undefined;
+  let generation = 0;
+  let puts = 0;
+  let renewals = 0;
+  let pending: Promise<TokenTicket> | undefined;
+
+  async function fetchToken(): Promise<void> {
+    let response;
+    puts++;
+    try {
+      response = await client.request('PUT', TOKEN_PATH, TTL_HEADERS);
+    } catch (error) {
+      if (!(error instanceof UpstreamFailure)) throw error;
+      throw new AemmError('UPSTREAM_UNREACHABLE',
+        `Cannot reach upstream ${origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`);
+    }
+    const body = response.body.toString('utf8');
+    if (response.status === 200 && body !== '') {
+      token = body;
+    } else if ([403, 404, 405].includes(response.status)) {
+      token = undefined;
+    } else {
+      throw new AemmError('UPSTREAM_TOKEN',
+        `Upstream ${origin} answered ${response.status} to the IMDSv2 token request (PUT ${TOKEN_PATH}). Check that --upstream is an instance metadata service.`);
+    }
+    generation++;
+  }
+
+  const current = (): TokenTicket => ({
+    headers: token === undefined ? {} : { 'x-aws-ec2-metadata-token': token },
+    generation,
+  });
+
+  await fetchToken();
+  return {
+    get version() {
+      return token === undefined ? 'v1' : 'v2';
+    },
+    get puts() {
+      return puts;
+    },
+    current,
+    renew(ticket) {
+      if (ticket.generation !== generation) return Promise.resolve(current());
+      if (renewals >= MAX_RENEWALS) return Promise.resolve(current());
+      pending ??= (async () => {
+        renewals++;
+        try {
+          await fetchToken();
+          return current();
+        } finally {
+          pending = undefined;
+        }
+      })();
+      return pending;
+    },
+  };
+}

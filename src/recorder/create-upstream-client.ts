@@ -1,0 +1,199 @@
+import { setMaxListeners } from 'node:events';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRateLimiter } from './create-rate-limiter.js';
+
+/** One complete answer from the upstream. */
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** How the client talks to the upstream: how many at once, how fast, how patiently. */
+export interface UpstreamClientOptions {
+  upstream: URL;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Requests started per second at most, retries included (default 100). */
+  ratePerSecond?: number;
+  /** Per attempt, from sending to the last body byte (default 2000 ms). */
+  timeoutMs?: number;
+  /** Extra attempts after a timeout, a connection error, a 429 or a 5xx (default 4). */
+  retries?: number;
+  /** First backoff delay; it doubles per attempt, with jitter (default 200 ms). */
+  retryDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A request that still failed after every attempt; `reason` is safe to show (it never holds a token). */
+export class UpstreamFailure extends Error {
+  readonly reason: string;
+  readonly status?: number;
+
+  constructor(reason: string, status?: number) {
+    super(reason);
+    this.name = 'UpstreamFailure';
+    this.reason = reason;
+    this.status = status;
+  }
+}
+
+/** Sends requests to one upstream with bounded concurrency, a rate limit and retries. */
+export interface UpstreamClient {
+  request(method: string, path: string, headers?: Record<string, string>): Promise<UpstreamResponse>;
+  /** Attempts sent so far, retries included. */
+  readonly attempts: number;
+  /** Drops idle keep-alive connections. */
+  close(): void;
+}
+
+// Real IMDS throttles by dropping packets (timeouts) and may answer 429 or 5xx (imds-facts §3).
+const RETRY_STATUS = (status: number): boolean => status === 429 || status >= 500;
+const MAX_DELAY_MS = 5_000;
+
+class AttemptError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function describeNetworkError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (ECONNREFUSED)';
+    case 'ECONNRESET':
+      return 'connection reset (ECONNRESET)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `host unreachable (${error.code})`;
+    default:
+      return error.code ? `${error.message} (${error.code})` : error.message;
+  }
+}
+
+function createSemaphore(size: number): { acquire(signal?: AbortSignal): Promise<() => void> } {
+  let free = size;
+  const waiting: Array<() => void> = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return {
+    acquire(signal) {
+      signal?.throwIfAborted();
+      if (free > 0) {
+        free--;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve, reject) => {
+        const grant = (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(release);
+        };
+        const onAbort = (): void => {
+          waiting.splice(waiting.indexOf(grant), 1);
+          reject(signal!.reason);
+        };
+        waiting.push(grant);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  };
+}
+
+function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
+  const value = headers['retry-after'];
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  return Math.min(Number(value) * 1000, MAX_DELAY_MS);
+}
+
+/** A client for one upstream; every attempt waits for a concurrency slot, then for the rate limiter. */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const concurrency = options.concurrency ?? 4;
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const retries = options.retries ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  // One internal signal for every wait and request, so hundreds of them do not each listen on the caller's.
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const signal = controller.signal;
+  const forwardAbort = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) forwardAbort();
+  else options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  const limiter = createRateLimiter(options.ratePerSecond ?? 100);
+  const slots = createSemaphore(concurrency);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const host = options.upstream.hostname.replace(/^\[|\]$/g, '');
+  const port = options.upstream.port === '' ? 80 : Number(options.upstream.port);
+  let attempts = 0;
+
+  function sendOnce(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host, port, method, path, headers, agent, signal });
+      const timer = setTimeout(() => req.destroy(new AttemptError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        if (signal?.aborted) reject(signal.reason);
+        else reject(error instanceof AttemptError ? error : new AttemptError(describeNetworkError(error)));
+      };
+      req.on('error', fail);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+      });
+      req.end();
+    });
+  }
+
+  async function attempt(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {
+    const release = await slots.acquire(signal);
+    try {
+      await limiter.take(signal);
+      attempts++;
+      return await sendOnce(method, path, headers);
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    get attempts() {
+      return attempts;
+    },
+    async request(method, path, headers = {}) {
+      for (let attemptNo = 0; ; attemptNo++) {
+        let reason: string;
+        let status: number | undefined;
+        let wait: number | undefined;
+        try {
+          const response = await attempt(method, path, headers);
+          if (!RETRY_STATUS(response.status)) return response;
+          status = response.status;
+          reason = `HTTP ${response.status}`;
+          wait = retryAfterMs(response.headers);
+        } catch (error) {
+          if (!(error instanceof AttemptError)) throw error;
+          reason = error.reason;
+        }
+        if (attemptNo >= retries) {
+          const tries = attemptNo + 1;
+          throw new UpstreamFailure(`${reason} (${tries} attempt${tries === 1 ? '' : 's'})`, status);
+        }
+        // Exponential backoff with "equal jitter": half fixed, half random, so retries spread out.
+        const backoff = Math.min(MAX_DELAY_MS, retryDelayMs * 2 ** attemptNo);
+        await sleep(Math.max(wait ?? 0, backoff / 2 + Math.random() * (backoff / 2)), undefined, { signal });
+      }
+    },
+    close() {
+      options.signal?.removeEventListener('abort', forwardAbort);
+      agent.destroy();
+    },
+  };
+}
