@@ -2,7 +2,7 @@ export { CASSETTE_FORMAT, type Cassette, type CassetteMeta, type Entry } from '.
 export { AemmError, CassetteError, UsageError } from './core/errors.js';
 export type { Layer, LayerContext, Patch } from './core/layer.js';
 export { createFreshCredentialsLayer } from './core/layers/fresh-credentials.js';
-export { resolveRequest, type ImdsRequest, type ImdsResponse, type ResolveOptions, type TokenMode } from './core/resolve-request.js';
+export { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type ResolveOptions, type TokenMode } from './core/resolve-request.js';
 export { validateCassette } from './core/validate-cassette.js';
 export { IMDS_VERSIONS } from './core/versions.js';
 export { DEFAULT_CASSETTE_PATH, loadCassette, parseCassette } from './cassette/load-cassette.js';
@@ -26,3 +26,8 @@ export {
 } from './recorder/start-recording-proxy.js';
 export { createRedactor, REDACTED_PLACEHOLDER, type Redactor, type RedactorOptions } from './recorder/create-redactor.js';
 export { recordCassette, type RecordRequest, type RecordHooks, type RecordSummary } from './recorder/record-cassette.js';
+export { runAemm, type AemmIo } from './aemm/run-aemm.js';
+export { loadAemmConfig, type AemmConfig, type AemmSettings } from './aemm/load-aemm-config.js';
+export { buildAemmCassette } from './aemm/build-aemm-cassette.js';
+export { toAemmMocks } from './aemm/to-aemm-mocks.js';
+export { isLoopback } from './core/is-loopback.js';

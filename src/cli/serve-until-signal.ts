@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
 import type { MockConfigInput } from '../core/layers/mock-config.js';
-import { isLoopback, startServer } from '../server/start-server.js';
+import { isLoopback } from '../core/is-loopback.js';
+import { startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';

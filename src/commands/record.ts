@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/parse-duration.js';
 import type { RecordSummary } from '../recorder/record-cassette.js';
 import type { ProxyRequestLog, RecordMode } from '../recorder/start-recording-proxy.js';
+import { isLoopback } from '../core/is-loopback.js';
 
 /** Exit code of a recording stopped by Ctrl-C before it was written (128 + SIGINT). */
 const INTERRUPTED_EXIT = 130;
@@ -22,10 +23,6 @@ function parsePositive(flag: string, input: string, integer: boolean): number {
 function parseCount(flag: string, input: string): number {
   if (!/^\s*\d{1,3}\s*$/.test(input)) throw new UsageError(`--${flag} "${input}" is not a whole number from 0 to 999. Use e.g. --${flag} 4.`);
   return Number(input);
-}
-
-function isLoopbackName(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function plural(count: number, word: string): string {
@@ -90,7 +87,7 @@ export default class RecordCommand extends BaseCommand {
     if (flags['no-redact']) {
       note(colors.bold.red(`WARNING: --no-redact: this instance's real credentials will be written to "${flags.output}" in clear text. Do not commit, share or upload that file.`));
     }
-    if (flags['allow-remote'] && flags.hostname !== undefined && !isLoopbackName(flags.hostname)) {
+    if (flags['allow-remote'] && flags.hostname !== undefined && !isLoopback(flags.hostname)) {
       note(colors.yellow(`Warning: listening on ${flags.hostname}, beyond loopback: anyone who can reach it gets this instance's credentials.`));
     }
 

@@ -6,7 +6,7 @@ import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
 import { mergeMockConfigs, normalizeMockConfig, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
 import { spotActionTime } from './layers/spot-layer.js';
 import { parseDuration } from './parse-duration.js';
-import { resolveRequest, type ImdsRequest, type ImdsResponse, type TokenMode } from './resolve-request.js';
+import { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type TokenMode } from './resolve-request.js';
 
 /** What a replay engine is built from; time and the token secret come from the adapter. */
 export interface ReplayEngineOptions {
@@ -23,6 +23,8 @@ export interface ReplayEngineOptions {
   clock: () => number;
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
+  /** Which server to imitate byte for byte; default `imds`. */
+  profile?: Profile;
 }
 
 /** One mock layer in the status report. */
@@ -189,7 +191,7 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     now,
     control,
     resolve(request, nonce) {
-      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce });
+      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile: options.profile, mocks: config });
     },
   };
 }

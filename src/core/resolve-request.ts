@@ -2,6 +2,8 @@ import type { Cassette, Entry } from './cassette.js';
 import { viewCassette, type CassetteView } from './cassette-view.js';
 import { renderErrorPage } from './error-pages.js';
 import type { Intercept, Layer, LayerContext, Patch } from './layer.js';
+import type { MockConfig } from './layers/mock-config.js';
+import { answerAemmRequest, renderAemmError, renderAemmMalformedRequest } from './profiles/aemm-profile.js';
 import { checkToken, issueToken, parseTokenTtl } from './tokens.js';
 
 /** A request as the core sees it, whichever adapter (node:http, MSW) received it. */
@@ -29,6 +31,9 @@ export interface ImdsResponse {
 /** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
 export type TokenMode = 'optional' | 'required';
 
+/** Which server to imitate byte for byte: real IMDS (the default) or AEMM v1.12 (the `ec2-metadata-mock` drop-in). */
+export type Profile = 'imds' | 'aemm';
+
 /** Everything `resolveRequest` needs besides the request: data, layers, time and the token secret. */
 export interface ResolveOptions {
   cassette: Cassette;
@@ -40,6 +45,10 @@ export interface ResolveOptions {
   imdsv2?: TokenMode;
   /** Eight fresh random bytes for a token PUT, so tokens issued in the same millisecond differ. */
   nonce?: Uint8Array;
+  /** Which server to imitate byte for byte; default `imds`. */
+  profile?: Profile;
+  /** The mock settings behind `layers`, for a profile that renders notices its own way (`aemm`). */
+  mocks?: MockConfig;
 }
 
 const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
@@ -190,13 +199,14 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
   const method = request.method.toUpperCase();
   const head = method === 'HEAD';
   const target = parseTarget(request.path);
-  if (!target) return errorResponse(400, head);
+  if (!target) return options.profile === 'aemm' ? renderAemmMalformedRequest(head) : errorResponse(400, head);
   const layers = options.layers ?? [];
   const context: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
   const intercept = collectIntercepts(layers, method, target, context);
   if (!intercept) return answer(request, options, method, target, layers, context);
   let response: ImdsResponse;
   if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
+  else if (intercept.status !== undefined && options.profile === 'aemm') response = renderAemmError(intercept.status, head);
   else if (intercept.status !== undefined) response = intercept.status === 403 ? forbidden() : errorResponse(intercept.status, head);
   else response = answer(request, options, method, target, layers, context);
   if (intercept.delayMs) response.delayMs = intercept.delayMs;
@@ -205,6 +215,7 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
 
 function answer(request: ImdsRequest, options: ResolveOptions, method: string, target: Target, layers: readonly Layer[], context: LayerContext): ImdsResponse {
   const head = method === 'HEAD';
+  if (options.profile === 'aemm') return answerAemmRequest(request, options, layers, context);
   if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') return errorResponse(405, head);
   if (method === 'PUT') return handleTokenPut(request, target, options);
 

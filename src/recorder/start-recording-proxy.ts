@@ -1,3 +1,4 @@
+import { isLoopback } from '../core/is-loopback.js';
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { Agent, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -100,10 +101,6 @@ interface Exchange {
 }
 
 type Target = { path: string; absoluteForm: boolean } | { status: number; message: string };
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname;

@@ -6,9 +6,10 @@ import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
 import type { MockConfigInput } from '../core/layers/mock-config.js';
 import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js';
-import type { ImdsRequest, ImdsResponse, TokenMode } from '../core/resolve-request.js';
+import type { ImdsRequest, ImdsResponse, Profile, TokenMode } from '../core/resolve-request.js';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { loadCassette } from '../cassette/load-cassette.js';
+import { isLoopback } from '../core/is-loopback.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
 /** One served request, as the replay log shows it. */
@@ -43,6 +44,8 @@ export interface ServerOptions {
   control?: boolean;
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
+  /** Which server to imitate byte for byte: `imds` (default) or `aemm` (AEMM v1.12's listings, JSON and error pages). */
+  profile?: Profile;
   /** Replay clock in epoch milliseconds, default Date.now. */
   clock?: () => number;
   /** Token signing key; random per server when absent. */
@@ -65,11 +68,6 @@ export interface ImdsServer {
   server: Server;
   /** Stops listening and closes every open connection. */
   close(): Promise<void>;
-}
-
-/** Whether an address only this machine can reach. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || /^127\./.test(hostname);
 }
 
 function formatHost(hostname: string): string {
@@ -112,6 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     cassette,
     layers: options.layers,
     freshCredentials: options.freshCredentials,
+    profile: options.profile,
     mocks: options.mocks,
     imdsv2: options.imdsv2 === undefined ? undefined : options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
     clock: options.clock ?? Date.now,

@@ -1,0 +1,135 @@
+import { AemmError, UsageError } from '../core/errors.js';
+import { AEMM_BIN, AEMM_VERSION, getAemmCommand, type AemmCommand } from './aemm-flags.js';
+import { formatGoLogPrefix } from './go-values.js';
+import { parseAemmArgs, type GivenAemmFlag } from './parse-aemm-args.js';
+import { renderAemmHelp } from './render-aemm-help.js';
+import type { AemmMessage } from './load-aemm-config.js';
+
+/** Where `ec2-metadata-mock` reads and writes; the process's own streams and environment by default. */
+export interface AemmIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the server should stop; SIGINT or SIGTERM by default. */
+  stopped: () => Promise<void>;
+}
+
+/** What AEMM's start-up line says each command mocks. */
+const MOCKING: Readonly<Record<AemmCommand, string>> = {
+  root: 'all mocks',
+  spot: 'EC2 Spot interruption notice',
+  events: 'EC2 Events',
+  asglifecycle: 'EC2 ASG Lifecycle',
+};
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function defaultIo(): AemmIo {
+  // Listen for signals right away, so a Ctrl-C during start-up still stops cleanly.
+  const stopped = waitForSignal();
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stopped: () => stopped };
+}
+
+function extraFlag(flags: readonly GivenAemmFlag[], name: string): string | boolean | undefined {
+  const value = flags.find((given) => given.flag.name === name)?.value;
+  return typeof value === 'number' ? String(value) : value;
+}
+
+async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: AemmIo, log: (text: string) => void, startedAt: number, utcOffsetMinutes: number): Promise<number> {
+  const { loadAemmConfig } = await import('./load-aemm-config.js');
+  const config = await loadAemmConfig({ flags, env: io.env, now: startedAt, utcOffsetMinutes });
+  const print = (message: AemmMessage): void => {
+    if (message.stream === 'log') log(message.text);
+    else io.stdout.write(`${message.text}\n`);
+  };
+  config.messages.forEach(print);
+  const { validateAemmSettings } = await import('./validate-aemm-settings.js');
+  const problems = validateAemmSettings(command, config.settings);
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr.write(`Error: ${problem}\n`);
+    return 2;
+  }
+  const { settings, tree } = config;
+  if (settings.saveConfigToFile) {
+    const { saveAemmConfig } = await import('./save-aemm-config.js');
+    print(await saveAemmConfig(tree, config.home));
+  }
+  const [{ buildAemmCassette }, { toAemmMocks }, { loadCassette }, { startServer }] = await Promise.all([
+    import('./build-aemm-cassette.js'), import('./to-aemm-mocks.js'), import('../cassette/load-cassette.js'), import('../server/start-server.js'),
+  ]);
+  const cassettePath = extraFlag(flags, 'cassette');
+  const withSpot = command === 'root' || command === 'spot';
+  const cassette = typeof cassettePath === 'string'
+    ? await loadCassette(cassettePath)
+    : buildAemmCassette(tree, withSpot ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime } : undefined);
+  const server = await startServer({
+    cassette,
+    port: Number(settings.port),
+    hostname: settings.hostname === '' ? '0.0.0.0' : settings.hostname,
+    profile: 'aemm',
+    mocks: toAemmMocks(command, settings, tree, startedAt),
+    imdsv2: settings.imdsv2 ? 'required' : 'optional',
+    control: extraFlag(flags, 'control') === true,
+    freshCredentials: extraFlag(flags, 'fresh-credentials') === true,
+    onRequest: (request) => log(`${request.method} ${request.path} ${request.abort ?? request.status}`),
+  });
+  // AEMM prints the port it was given; for port 0 the one it got is the useful one.
+  log(`Initiating ${AEMM_BIN} for ${MOCKING[command]} on port ${settings.port === '0' ? server.port : settings.port}`);
+  if (flags.length > 0) {
+    const lines = [...flags].sort((a, b) => (a.flag.name < b.flag.name ? -1 : 1)).map((given) => `${given.flag.name}: ${given.shown}\n`);
+    io.stdout.write(`\nFlags:\n${lines.join('')}\n`);
+  }
+  await io.stopped();
+  await server.close();
+  return 0;
+}
+
+/**
+ * Runs `ec2-metadata-mock` with AEMM v1.12's command line, and resolves with the exit code once
+ * the server stopped: 0 after SIGINT/SIGTERM (and for help and version), 1 for an unreadable
+ * config file (AEMM's log.Fatalf), 2 for bad flags or values (where AEMM panicked).
+ */
+export async function runAemm(args: readonly string[], io: AemmIo = defaultIo()): Promise<number> {
+  const startedAt = Date.now();
+  const utcOffsetMinutes = -new Date(startedAt).getTimezoneOffset();
+  const log = (text: string): void => {
+    io.stderr.write(`${formatGoLogPrefix(Date.now(), utcOffsetMinutes)}${text}\n`);
+  };
+  try {
+    const invocation = parseAemmArgs(args);
+    if (invocation.action === 'version') {
+      io.stdout.write(`${AEMM_VERSION}\n`);
+      return 0;
+    }
+    if (invocation.action === 'help') {
+      if (invocation.unknownTopic === undefined) io.stdout.write(renderAemmHelp(invocation.command));
+      else io.stderr.write(`Unknown help topic [\`${invocation.unknownTopic}\`]\n${renderAemmHelp(getAemmCommand('root'))}`);
+      return 0;
+    }
+    return await serve(invocation.command, invocation.flags, io, log, startedAt, utcOffsetMinutes);
+  } catch (error) {
+    if (error instanceof AemmError && error.code === 'AEMM_CONFIG') {
+      log(error.message);
+      return 1;
+    }
+    if (error instanceof UsageError && /^(unknown|flag needs|invalid argument)/.test(error.message)) {
+      io.stderr.write(`Error: ${error.message}\nRun '${AEMM_BIN} --help' for usage.\n`);
+      return 2;
+    }
+    if (error instanceof AemmError) {
+      io.stderr.write(`Error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
