@@ -20,7 +20,7 @@ export interface ImdsRequest {
 export interface ImdsResponse {
   status: number;
   /** Lower-case header names; content-length is always set (also for HEAD, whose body is empty). */
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body: Uint8Array;
   /** Wait this long before answering (a latency fault). */
   delayMs?: number;
@@ -70,7 +70,7 @@ interface Target {
 /** Splits a request target into decoded path segments; undefined when it cannot be decoded. */
 function parseTarget(target: string): Target | undefined {
   let path = target;
-  if (!path.startsWith('/')) {
+  if (path.charCodeAt(0) !== 47 /* "/" */) {
     // Absolute-form (`GET http://169.254.169.254/latest/ HTTP/1.1`), as proxies send it.
     const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(path);
     if (!match) return undefined;
@@ -79,16 +79,18 @@ function parseTarget(target: string): Target | undefined {
   const end = path.search(/[?#]/);
   if (end !== -1) path = path.slice(0, end);
   // The JS SDK sends `//latest/…` (imds-facts §6, EMS); real IMDS tolerates repeated slashes.
-  const rawPath = path.replace(/\/{2,}/g, '/');
-  const parts = rawPath.split('/').slice(1);
-  const trailingSlash = parts.length > 0 && parts[parts.length - 1] === '';
-  if (trailingSlash) parts.pop();
-  const segments: string[] = [];
-  for (const part of parts) {
-    try {
-      segments.push(decodeURIComponent(part));
-    } catch {
-      return undefined;
+  const rawPath = path.includes('//') ? path.replace(/\/{2,}/g, '/') : path;
+  const segments = rawPath.split('/');
+  segments.shift();
+  const trailingSlash = segments.length > 0 && segments[segments.length - 1] === '';
+  if (trailingSlash) segments.pop();
+  if (rawPath.includes('%')) {
+    for (let i = 0; i < segments.length; i++) {
+      try {
+        segments[i] = decodeURIComponent(segments[i]!);
+      } catch {
+        return undefined;
+      }
     }
   }
   return { segments, trailingSlash, rawPath };
@@ -122,6 +124,31 @@ function entryHeaders(entry: Entry | undefined): Record<string, string> {
   }
   headers['content-type'] ??= 'text/plain';
   return headers;
+}
+
+interface CachedHeaders {
+  length: number;
+  headers: Readonly<Record<string, string>>;
+}
+// Response headers of recorded entries, built once per entry (and per variant): most requests are
+// answered without building any object but the response itself. Frozen, so no caller can change them.
+const headerCache = new WeakMap<Entry, { normal?: CachedHeaders; plain?: CachedHeaders }>();
+
+/** The response headers for an entry's recorded bytes; `plain` turns octet-stream into text/plain. */
+function cachedHeaders(entry: Entry, body: Uint8Array, plain: boolean): Readonly<Record<string, string>> {
+  let slot = headerCache.get(entry);
+  if (!slot) headerCache.set(entry, (slot = {}));
+  const cached = plain ? slot.plain : slot.normal;
+  if (cached && cached.length === body.length) return cached.headers;
+  const headers = entryHeaders(entry);
+  // `user-data/` answers the same bytes as text/plain (imds-facts §1, salt#55298).
+  if (plain && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
+  headers['content-length'] = String(body.length);
+  headers.server = 'EC2ws';
+  const fresh = { length: body.length, headers: Object.freeze(headers) };
+  if (plain) slot.plain = fresh;
+  else slot.normal = fresh;
+  return fresh.headers;
 }
 
 function handleTokenPut(request: ImdsRequest, target: Target, options: ResolveOptions): ImdsResponse {
@@ -166,16 +193,15 @@ function collectIntercepts(layers: readonly Layer[], method: string, target: Tar
 }
 
 function serveEntry(view: CassetteView, entry: Entry, asDirectoryRequest: boolean, head: boolean): ImdsResponse {
-  const headers = entryHeaders(entry);
-  // `user-data/` answers the same bytes as text/plain (imds-facts §1, salt#55298).
-  if (asDirectoryRequest && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
-  return bodyResponse(entry.status, headers, view.bodyOf(entry), head);
+  const body = view.bodyOf(entry);
+  return { status: entry.status, headers: cachedHeaders(entry, body, asDirectoryRequest), body: head ? EMPTY : body };
 }
 
 function serveListing(view: CassetteView, dir: string, head: boolean): ImdsResponse | undefined {
   const listing = view.listing(dir);
   if (!listing) return undefined;
-  return bodyResponse(200, entryHeaders(listing.entry), listing.body, head);
+  if (!listing.entry) return bodyResponse(200, entryHeaders(undefined), listing.body, head);
+  return { status: 200, headers: cachedHeaders(listing.entry, listing.body, false), body: head ? EMPTY : listing.body };
 }
 
 /** The key for `rest` under `version`: a dated entry when the cassette recorded one, else the `latest` one. */
