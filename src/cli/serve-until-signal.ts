@@ -26,7 +26,6 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
   const cassettePath = request.cassettePath ?? DEFAULT_CASSETTE_PATH;
   const cassette = await loadCassette(cassettePath);
   const fileMocks = await loadLayerFiles(request.layerFiles);
-  let requests = 0;
   const server = await startServer({
     cassette,
     port: request.port,
@@ -34,10 +33,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     imdsv2: request.imdsv2 ? 'required' : undefined,
     mocks: [...fileMocks, request.mocks],
     control: request.control,
-    onRequest: (log) => {
-      requests++;
-      if (!request.quiet) process.stdout.write(`${renderRequestLine(log, new Date())}\n`);
-    },
+    onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
   });
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
   const stopped = new Promise<void>((resolve) => {
@@ -57,6 +53,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
   process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi })}\n`);
   await stopped;
   await server.close();
+  const { requests } = server;
   process.stdout.write(`${colors.dim(`stopped after ${requests} request${requests === 1 ? '' : 's'}`)}\n`);
   return { url: server.url, requests };
 }

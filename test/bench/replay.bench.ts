@@ -42,6 +42,10 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+function mean(x: { rps: number; p99: number; errors: number }, y: { rps: number; p99: number; errors: number }) {
+  return { rps: (x.rps + y.rps) / 2, p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors };
+}
+
 async function timeToFirst200(): Promise<number> {
   const child = spawn(process.execPath, [BIN, 'replay', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const started = performance.now();
@@ -70,11 +74,16 @@ export default async function benchReplay(): Promise<void> {
     ['listing', '/latest/meta-data/', {}],
     ['IMDSv2 leaf', '/latest/meta-data/instance-id', { 'x-aws-ec2-metadata-token': token }],
   ];
-  console.log(`autocannon, ${CONNECTIONS} connections, keep-alive, ${DURATION_S}s per run; bare = node:http returning a fixed string`);
+  console.log(`autocannon, ${CONNECTIONS} connections, keep-alive, 1s warm-up + ${DURATION_S}s per run, 2 alternating runs each (p99: worse of the two); bare = node:http returning a fixed string`);
   console.log('scenario      bare req/s  aemm req/s  ratio   bare p99  aemm p99  errors');
   for (const [name, path, headers] of scenarios) {
-    const b = await load(`${bare.url}${path}`);
-    const a = await load(`${replay.url}${path}`, headers);
+    // Two alternating rounds each, averaged, so drift on a shared machine hits both sides alike.
+    const b1 = await load(`${bare.url}${path}`);
+    const a1 = await load(`${replay.url}${path}`, headers);
+    const b2 = await load(`${bare.url}${path}`);
+    const a2 = await load(`${replay.url}${path}`, headers);
+    const b = mean(b1, b2);
+    const a = mean(a1, a2);
     console.log(`${name.padEnd(13)} ${b.rps.toFixed(0).padStart(10)}  ${a.rps.toFixed(0).padStart(10)}  ${(a.rps / b.rps).toFixed(2).padStart(5)}x  ${String(b.p99).padStart(6)}ms  ${String(a.p99).padStart(6)}ms  ${a.errors + b.errors}`);
   }
   console.log(`peak RSS under load: aemm replay ${peakRssMb(replay.process.pid!).toFixed(1)} MB, bare ${peakRssMb(bare.process.pid!).toFixed(1)} MB (target < 120 MB)`);
