@@ -1,3 +1,4 @@
+import { waitForSignal } from '../cli/wait-for-signal.js';
 import { AemmError, UsageError } from '../core/errors.js';
 import { AEMM_BIN, AEMM_VERSION, getAemmCommand, type AemmCommand } from './aemm-flags.js';
 import { formatGoLogPrefix } from './go-values.js';
@@ -21,18 +22,6 @@ const MOCKING: Readonly<Record<AemmCommand, string>> = {
   events: 'EC2 Events',
   asglifecycle: 'EC2 ASG Lifecycle',
 };
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 function defaultIo(): AemmIo {
   // Listen for signals right away, so a Ctrl-C during start-up still stops cleanly.

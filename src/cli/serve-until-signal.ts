@@ -6,6 +6,7 @@ import { startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
+import { waitForSignal } from './wait-for-signal.js';
 
 /** What `aemm replay` was asked to do. */
 export interface ReplayRequest {
@@ -36,15 +37,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
   });
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const stopped = waitForSignal();
   const cassetteName = request.cassettePath ? request.cassettePath : `${basename(cassettePath)} (embedded)`;
   if (!isLoopback(request.hostname)) {
     process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);

@@ -55,3 +55,13 @@ export function mergePatches(patches: readonly Patch[]): Map<string, Entry | nul
   }
   return merged;
 }
+
+/** Every layer's patch at this moment, in layer order, leaving out layers that change nothing. */
+export function collectPatches(layers: readonly Layer[], context: LayerContext): Patch[] {
+  const patches: Patch[] = [];
+  for (const layer of layers) {
+    const patch = layer.patch?.(context);
+    if (patch && patch.size > 0) patches.push(patch);
+  }
+  return patches;
+}

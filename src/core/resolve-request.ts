@@ -1,7 +1,7 @@
 import type { Cassette, Entry } from './cassette.js';
 import { viewCassette, type CassetteView } from './cassette-view.js';
 import { renderErrorPage } from './error-pages.js';
-import type { Intercept, Layer, LayerContext, Patch } from './layer.js';
+import { collectPatches, type Intercept, type Layer, type LayerContext } from './layer.js';
 import type { MockConfig } from './layers/mock-config.js';
 import { answerAemmRequest, renderAemmError, renderAemmMalformedRequest } from './profiles/aemm-profile.js';
 import { checkToken, issueToken, parseTokenTtl } from './tokens.js';
@@ -164,15 +164,6 @@ function handleTokenPut(request: ImdsRequest, target: Target, options: ResolveOp
   const value = issueToken(options.secret, options.now + ttl * 1000, options.nonce);
   // Go SDK v2 and Rust aws-config fail without the TTL echo (imds-facts §3).
   return bodyResponse(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(value), false);
-}
-
-function collectPatches(layers: readonly Layer[], context: LayerContext): Patch[] {
-  const patches: Patch[] = [];
-  for (const layer of layers) {
-    const patch = layer.patch?.(context);
-    if (patch && patch.size > 0) patches.push(patch);
-  }
-  return patches;
 }
 
 /** Every layer's say over the request: delays add up, the first status or abort wins. */

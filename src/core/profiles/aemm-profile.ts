@@ -1,7 +1,7 @@
 import type { Cassette, Entry } from '../cassette.js';
 import { viewCassette, type CassetteView } from '../cassette-view.js';
 import { renderErrorPage } from '../error-pages.js';
-import { mergePatches, type Layer, type LayerContext, type Patch } from '../layer.js';
+import { collectPatches, mergePatches, type Layer, type LayerContext, type Patch } from '../layer.js';
 import { formatEventDate, formatIsoSeconds } from '../layers/format-times.js';
 import type { EventMock, MockConfig, SpotMock } from '../layers/mock-config.js';
 import type { ImdsRequest, ImdsResponse, ResolveOptions } from '../resolve-request.js';
@@ -121,15 +121,6 @@ function parseAemmPath(target: string): string | undefined {
   // AEMM's router answered `//latest/…` with a 301 that the AWS JS SDK does not follow; the cleaned path is served instead.
   path = path.replace(/\/{2,}/g, '/');
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
-function collectPatches(layers: readonly Layer[], context: LayerContext): Patch[] {
-  const patches: Patch[] = [];
-  for (const layer of layers) {
-    const patch = layer.patch?.(context);
-    if (patch && patch.size > 0) patches.push(patch);
-  }
-  return patches;
 }
 
 /** The notice paths AEMM registers for the mocks that run, whether or not their notice shows yet. */
