@@ -1,14 +1,11 @@
 import net from 'node:net';
+import { isLoopback } from '../../src/core/is-loopback.js';
 
 /** What `guardNetwork` refused while it was installed. */
 export interface NetworkGuard {
   /** `host:port` of every non-loopback connection that was attempted and refused. */
   refused: string[];
   restore(): void;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
 }
 
 /**
