@@ -90,7 +90,7 @@ export class CassetteView {
   /** Directories whose listing the patch may change: every ancestor of a patched key. */
   private readonly touched = new Set<string>();
   private readonly patchImplied = new Map<string, Set<string>>();
-  private readonly listings = new Map<string, ListingResult | null>();
+  private readonly listings = new Map<string, ListingResult>();
 
   constructor(cassette: Cassette, index: CassetteIndex, patches: readonly Patch[]) {
     this.cassette = cassette;
@@ -119,7 +119,8 @@ export class CassetteView {
 
   /** Whether a directory key exists: it has a listing entry or visible descendants. */
   hasDirectory(key: string): boolean {
-    if (this.entryAt(key) !== undefined || this.patchImplied.has(key)) return true;
+    // A directory entry recorded with an error status is no listing; its children may still make one.
+    if (this.entryAt(key)?.status === 200 || this.patchImplied.has(key)) return true;
     return this.index.implied.has(key) && !this.isHidden(key);
   }
 
@@ -131,8 +132,9 @@ export class CassetteView {
 
   private hasChild(dir: string, name: string): boolean {
     if (name.endsWith('/')) return this.hasDirectory(dir + name);
-    // public-keys lists `0=my-key`; the child is the directory `0/` (imds-facts §4).
-    const indexed = /^(\d+)=/.exec(name);
+    // public-keys lists `0=my-key`; the child is the directory `0/` (imds-facts §4). Only there:
+    // a tag key may well be `2=tier`.
+    const indexed = dir.endsWith('/public-keys/') ? /^(\d+)=/.exec(name) : null;
     if (indexed) return this.hasDirectory(`${dir}${indexed[1]}/`);
     return this.hasLeaf(dir + name) || this.hasDirectory(`${dir}${name}/`);
   }
@@ -151,14 +153,15 @@ export class CassetteView {
   /** The listing served for a directory key: recorded bytes when nothing changes them, else patched names. */
   listing(dir: string): ListingResult | undefined {
     const cached = this.listings.get(dir);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached) return cached;
     if (!this.touched.has(dir) && !this.isHidden(dir) && this !== this.index.baseView) {
       const base = baseViewOf(this.cassette).listing(dir);
-      this.listings.set(dir, base ?? null);
+      if (base) this.listings.set(dir, base);
       return base;
     }
     const result = this.buildListing(dir);
-    this.listings.set(dir, result ?? null);
+    // Only directories that exist are remembered: clients can ask for endless paths that do not.
+    if (result) this.listings.set(dir, result);
     return result;
   }
 

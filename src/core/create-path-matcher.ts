@@ -35,6 +35,8 @@ export function createPathMatcher(globs: readonly string[], what = '--ignore'): 
     if (result === undefined) {
       const parent = dir.slice(0, dir.lastIndexOf('/', dir.length - 2) + 1);
       result = pattern.test(dir) || pattern.test(dir.slice(0, -1)) || (parent !== '' && parent !== dir && matchesDirectory(parent));
+      // Fault paths see whatever clients ask for; the memo starts over rather than grow without end.
+      if (directories.size >= 10_000) directories.clear();
       directories.set(dir, result);
     }
     return result;

@@ -3,7 +3,8 @@ import { UsageError } from './errors.js';
 import type { Layer } from './layer.js';
 import { createMockLayers } from './layers/create-mock-layers.js';
 import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
-import { mergeMockConfigs, normalizeMockConfig, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
+import { mergeMockConfigs, normalizeMockConfig, parseInstant, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
+import { createMockLayerState } from './layers/mock-layer-state.js';
 import { spotActionTime } from './layers/spot-layer.js';
 import { parseDuration } from './parse-duration.js';
 import { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type TokenMode } from './resolve-request.js';
@@ -93,14 +94,6 @@ export interface ReplayEngine {
   readonly control: ReplayControl;
 }
 
-function toInstant(input: number | string): number {
-  const value = typeof input === 'number' ? input : Date.parse(input);
-  if (!Number.isFinite(value)) {
-    throw new UsageError(`Time "${input}" is not an instant. Use RFC 3339 like 2026-01-07T01:03:47Z, or epoch milliseconds.`);
-  }
-  return value;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function describeMocks(config: MockConfig, now: number): MockStatus[] {
@@ -129,7 +122,8 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   let offset = 0;
   let mode = startMode;
   let config = startConfig;
-  let layers = [...fixedLayers, ...createMockLayers(config)];
+  let state = createMockLayerState();
+  let layers = [...fixedLayers, ...createMockLayers(config, state)];
   const now = (): number => clock() + offset;
 
   const status = (): ReplayStatus => ({
@@ -141,8 +135,10 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }),
   });
   const use = (next: MockConfig): ReplayStatus => {
+    // Build first: settings that cannot become layers leave the running ones as they were.
+    const built = createMockLayers(next, state);
     config = next;
-    layers = [...fixedLayers, ...createMockLayers(config)];
+    layers = [...fixedLayers, ...built];
     return status();
   };
   const apply = (input: MockConfigInput): ReplayStatus => {
@@ -153,11 +149,13 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
 
   const control: ReplayControl = {
     advance(duration) {
-      offset += parseDuration(duration, 'advance');
+      const next = offset + parseDuration(duration, 'advance');
+      parseInstant(clock() + next, 'The replay clock after advance');
+      offset = next;
       return status();
     },
     setTime(instant) {
-      offset = toInstant(instant) - clock();
+      offset = parseInstant(instant, 'time') - clock();
       return status();
     },
     setTokenMode(next) {
@@ -182,6 +180,7 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     reset() {
       offset = 0;
       mode = startMode;
+      state = createMockLayerState();
       return use(startConfig);
     },
     status,

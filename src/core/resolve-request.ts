@@ -26,6 +26,8 @@ export interface ImdsResponse {
   delayMs?: number;
   /** Do not answer: `drop` closes the connection, `hang` keeps it open (status is then 0). */
   abort?: 'drop' | 'hang';
+  /** Set on a 404 for a path nothing serves (not on a fault's 404), for MSW's `onMiss`. */
+  miss?: boolean;
 }
 
 /** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
@@ -91,6 +93,8 @@ function parseTarget(target: string): Target | undefined {
       } catch {
         return undefined;
       }
+      // An encoded slash would let one segment stand for a path that layers never saw.
+      if (segments[i]!.includes('/')) return undefined;
     }
   }
   return { segments, trailingSlash, rawPath };
@@ -104,6 +108,11 @@ function errorResponse(status: number, head: boolean): ImdsResponse {
     headers: { 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' },
     body: head ? EMPTY : body,
   };
+}
+
+/** The 404 for a path the cassette and its layers do not have (a fault's 404 is not a miss). */
+function notFound(head: boolean): ImdsResponse {
+  return { ...errorResponse(404, head), miss: true };
 }
 
 /** 403 as real IMDS sends it for refused token PUTs: an empty text/plain body (imds-facts §2). */
@@ -252,21 +261,21 @@ function answer(request: ImdsRequest, options: ResolveOptions, method: string, t
     const dated = [...view.versions].filter((name) => name !== 'latest').sort();
     return bodyResponse(200, { 'content-type': 'text/plain' }, encoder.encode([...dated, 'latest'].join('\n')), head);
   }
-  if (!view.versions.has(version)) return errorResponse(404, head);
+  if (!view.versions.has(version)) return notFound(head);
   if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'token') return errorResponse(405, head);
 
   const restPath = rest.join('/');
-  if (restPath === '') return serveListing(view, keyFor(view, version, ''), head) ?? errorResponse(404, head);
+  if (restPath === '') return serveListing(view, keyFor(view, version, ''), head) ?? notFound(head);
   const leaf = view.entryAt(keyFor(view, version, restPath));
   const dirKey = keyFor(view, version, `${restPath}/`);
   if (target.trailingSlash) {
     const listing = serveListing(view, dirKey, head);
     if (listing) return listing;
-    return leaf ? serveEntry(view, leaf, true, head) : errorResponse(404, head);
+    return leaf ? serveEntry(view, leaf, true, head) : notFound(head);
   }
   if (leaf) return serveEntry(view, leaf, false, head);
   if (view.hasDirectory(dirKey)) {
     return { status: 301, headers: { location: locationOf(request, target), 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
   }
-  return errorResponse(404, head);
+  return notFound(head);
 }

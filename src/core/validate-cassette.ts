@@ -18,6 +18,9 @@ function entryProblem(key: string, entry: unknown): string | undefined {
   for (const [name, value] of Object.entries(entry.headers)) {
     if (typeof value !== 'string') return `has a non-string value for header "${name}"`;
     if (name !== name.toLowerCase()) return `has header "${name}" in upper case`;
+    // HTTP allows only these in a header; anything else would make the server refuse to send it.
+    if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(name)) return `has header ${JSON.stringify(name)}, which is not a valid header name`;
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) return `has a value for header "${name}" with characters HTTP cannot carry`;
   }
   if (entry.body !== undefined && entry.bodyBase64 !== undefined) return 'has both body and bodyBase64';
   if (entry.body !== undefined && typeof entry.body !== 'string') return 'has a body that is not a string';

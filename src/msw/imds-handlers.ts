@@ -89,7 +89,7 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     return target ? { matches: true, params: { path: target.path, host: target.host } } : false;
   };
   const respond = (request: ImdsRequest, url: string, response: ImdsResponse): HttpResponse<Uint8Array> | undefined => {
-    if (response.status === 404 && onMiss !== 'not-found') {
+    if (response.miss && onMiss !== 'not-found') {
       // Returning nothing lets the handlers after ours answer; with none, msw sends it on as is.
       if (onMiss === 'passthrough') return undefined;
       console.error(`[aemm] ${request.method} ${url} has no answer in the cassette (onMiss: "error"). `

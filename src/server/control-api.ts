@@ -8,6 +8,13 @@ const MAX_BODY = 64 * 1024;
 
 type Body = Record<string, unknown>;
 
+/** A control body over the size limit: answered 413, and the connection closed. */
+class TooLarge extends AemmError {
+  constructor() {
+    super('CONTROL_BODY', `The request body is over ${MAX_BODY} bytes. Send a smaller JSON object.`);
+  }
+}
+
 const VERBS: Record<string, (control: ReplayControl, body: Body) => ReplayStatus> = {
   spot: (c, b) => c.spot(b),
   rebalance: (c, b) => c.rebalance(b),
@@ -19,8 +26,8 @@ const VERBS: Record<string, (control: ReplayControl, body: Body) => ReplayStatus
   faults: (c, b) => c.fault(b),
   throttle: (c, b) => c.throttle(b),
   apply: (c, b) => c.apply(b),
-  advance: (c, b) => c.advance(b.by as string | number),
-  time: (c, b) => c.setTime(b.at as string | number),
+  advance: (c, b) => c.advance(b.by as string),
+  time: (c, b) => c.setTime(b.at as string),
   imdsv2: (c, b) => c.setTokenMode(b.mode as 'optional' | 'required'),
   clear: (c, b) => c.clear(b.kind as MockKind | undefined),
   reset: (c) => c.reset(),
@@ -42,8 +49,10 @@ function readJson(req: IncomingMessage): Promise<Body> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new AemmError('CONTROL_BODY', `The request body is over ${MAX_BODY} bytes. Send a smaller JSON object.`));
-        req.destroy();
+        // Stop reading but keep the socket, so the client still gets the 413.
+        req.pause();
+        req.removeAllListeners('data');
+        reject(new TooLarge());
       } else chunks.push(chunk);
     });
     req.on('end', () => {
@@ -71,13 +80,18 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
     if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET for /__aemm/status.' });
     return reply(res, 200, control.status());
   }
-  const action = VERBS[verb];
+  // Own properties only: "constructor" or "toString" are not verbs.
+  const action = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!action) return reply(res, 404, { error: `No control verb "${verb}". Known: ${CONTROL_ROUTES.join(', ')}.` });
   if (req.method !== 'POST') return reply(res, 405, { error: `Use POST for /__aemm/${verb}.` });
   try {
     const body = await readJson(req);
     return reply(res, 200, action(control, body));
   } catch (error) {
+    if (error instanceof TooLarge) {
+      res.shouldKeepAlive = false;
+      return reply(res, 413, { error: error.message });
+    }
     if (error instanceof AemmError) return reply(res, 400, { error: error.message });
     throw error;
   }

@@ -9,6 +9,7 @@ import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js
 import type { ImdsRequest, ImdsResponse, Profile, TokenMode } from '../core/resolve-request.js';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { loadCassette } from '../cassette/load-cassette.js';
+import { validateCassette } from '../core/validate-cassette.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
@@ -52,6 +53,11 @@ export interface ServerOptions {
   secret?: string;
   /** Called after each response is written. */
   onRequest?: (log: RequestLog) => void;
+  /**
+   * A client still sending its headers after `headersMs` (default 10 s), or its whole request
+   * after `requestMs` (default 30 s), gets 408 and loses its connection (checked every second).
+   */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 /** A running replay server. */
@@ -107,7 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     throw new UsageError(`Port "${port}" is not a TCP port. Use a whole number from 0 to 65535 (0 picks a free one).`);
   }
   const hostname = options.hostname ?? '127.0.0.1';
-  const cassette = typeof options.cassette === 'object' ? options.cassette : await loadCassette(options.cassette);
+  const cassette = typeof options.cassette === 'object' ? validateCassette(options.cassette, 'startServer({ cassette })') : await loadCassette(options.cassette);
   const engine = createReplayEngine({
     cassette,
     layers: options.layers,
@@ -132,11 +138,23 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   const answer = (req: IncomingMessage, res: ServerResponse, request: ImdsRequest, response: ImdsResponse, started: number): void => {
     if (response.abort === 'drop') req.socket.destroy();
     // A hanging request is never answered; it ends when the client gives up or the server closes.
-    else if (response.abort !== 'hang') writeImdsResponse(res, response);
+    else if (response.abort !== 'hang') {
+      try {
+        writeImdsResponse(res, response);
+      } catch (error) {
+        // A response node:http refuses to send (a header it cannot carry) costs this request, not the server.
+        process.emitWarning(`aemm: failed to send ${request.method} ${request.path}: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-length': '0', server: 'EC2ws' }).end();
+        else res.destroy();
+      }
+    }
     log(request, response, started);
   };
+  // Latency faults wait on timers; close() clears those still waiting, and so does a client leaving.
+  const delayed = new Set<NodeJS.Timeout>();
 
-  const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => {
+  // Node checks the two timeouts below only every connectionsCheckingInterval (30 s by default).
+  const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, (req, res) => {
     requests++;
     // Timing costs two clock reads per request; skip them when nobody reads the log.
     const started = onRequest ? performance.now() : 0;
@@ -159,12 +177,21 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
       process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
       response = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
     }
-    if (response.delayMs) setTimeout(() => answer(req, res, request, response, started), response.delayMs);
-    else answer(req, res, request, response, started);
+    if (response.delayMs) {
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        answer(req, res, request, response, started);
+      }, response.delayMs);
+      delayed.add(timer);
+      res.on('close', () => {
+        clearTimeout(timer);
+        delayed.delete(timer);
+      });
+    } else answer(req, res, request, response, started);
   });
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  server.requestTimeout = options.timeouts?.requestMs ?? 30_000;
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable && !socket.destroyed) {
@@ -192,6 +219,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     server,
     close() {
       closing ??= new Promise((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       });

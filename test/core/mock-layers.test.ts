@@ -268,3 +268,34 @@ describe('mock settings errors', () => {
     });
   }
 });
+
+describe('run-time changes keep what layers counted', () => {
+  test('a spent fault stays spent and admitted clients stay admitted when another mock changes', () => {
+    const { engine } = engineWith({ faults: [{ path: 'instance-id', status: 503, times: 1 }], spot: {}, mockIpCount: 1 });
+    assert.equal(get(engine, '/latest/meta-data/instance-id', '10.0.0.1').status, 503);
+    assert.equal(get(engine, '/latest/meta-data/instance-id', '10.0.0.1').status, 200);
+    assert.equal(get(engine, '/latest/meta-data/spot/instance-action', '10.0.0.1').status, 200);
+    assert.equal(get(engine, '/latest/meta-data/spot/instance-action', '10.0.0.2').status, 404);
+    engine.control.rebalance({ delay: '1h' });
+    assert.equal(get(engine, '/latest/meta-data/instance-id', '10.0.0.1').status, 200, 'the fault does not come back');
+    assert.equal(get(engine, '/latest/meta-data/spot/instance-action', '10.0.0.2').status, 404);
+    assert.equal(get(engine, '/latest/meta-data/spot/instance-action', '10.0.0.1').status, 200);
+    engine.control.reset();
+    assert.equal(get(engine, '/latest/meta-data/instance-id', '10.0.0.1').status, 503, 'reset starts the counters over');
+  });
+
+  test('mock-ip-count 0 hides notices from in-process clients too', () => {
+    const { engine } = engineWith({ spot: {}, mockIpCount: 0 });
+    assert.equal(get(engine, '/latest/meta-data/spot/instance-action').status, 404);
+  });
+
+  test('settings that cannot be applied leave the engine as it was', () => {
+    const { engine } = engineWith({});
+    assert.throws(() => engine.control.advance(1e16), /not a duration|longer than ten years/);
+    assert.throws(() => engine.control.spot({ delay: 9e15 }), UsageError);
+    assert.throws(() => engine.control.advance({} as unknown as string), /advance \{\} is not a duration/);
+    assert.throws(() => engine.control.setTime('20000-01-01T00:00:00Z'), /is not a time/);
+    assert.equal(get(engine, '/latest/meta-data/iam/security-credentials/baskinc-role').status, 200);
+    assert.deepEqual(engine.control.status().mocks, []);
+  });
+});

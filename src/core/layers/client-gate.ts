@@ -9,10 +9,9 @@ export function createClientGate(limit: number | undefined): ClientGate {
   const admitted = new Set<string>();
   return {
     allows(address) {
-      // In-process clients (MSW) have no address; there is only one of them.
-      if (address === undefined) return true;
+      // In-process clients (MSW) have no address: together they count as one client.
       // A v4 client of a dual-stack socket shows up as ::ffff:a.b.c.d; it is the same client.
-      const key = address.startsWith('::ffff:') ? address.slice(7) : address;
+      const key = address === undefined ? 'in-process' : address.startsWith('::ffff:') ? address.slice(7) : address;
       if (admitted.has(key)) return true;
       if (admitted.size >= limit) return false;
       admitted.add(key);

@@ -1,17 +1,22 @@
 import type { Intercept, Layer } from '../layer.js';
 import { createPathMatcher } from '../create-path-matcher.js';
 import type { FaultMock } from './mock-config.js';
+import type { MockLayerState } from './mock-layer-state.js';
 
 /** Faults per path glob: a status, added latency, a dropped connection or a request left hanging. */
-export function createFaultLayer(faults: readonly FaultMock[]): Layer {
-  const rules = faults.map((fault) => ({ fault, matches: createPathMatcher([fault.path], 'fault path'), left: fault.times ?? Infinity }));
+export function createFaultLayer(faults: readonly FaultMock[], state: MockLayerState): Layer {
+  const rules = faults.map((fault) => {
+    let counter = state.faultsLeft.get(fault);
+    if (!counter) state.faultsLeft.set(fault, (counter = { left: fault.times ?? Infinity }));
+    return { fault, matches: createPathMatcher([fault.path], 'fault path'), counter };
+  });
   return {
     name: 'faults',
     intercept({ path }) {
       let outcome: Intercept | undefined;
       for (const rule of rules) {
-        if (rule.left <= 0 || !rule.matches(path)) continue;
-        rule.left--;
+        if (rule.counter.left <= 0 || !rule.matches(path)) continue;
+        rule.counter.left--;
         outcome ??= {};
         const { fault } = rule;
         if (fault.latencyMs) outcome.delayMs = (outcome.delayMs ?? 0) + fault.latencyMs;

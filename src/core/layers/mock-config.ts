@@ -97,10 +97,13 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: st
   throw new UsageError(`${what} ${JSON.stringify(value)} is not allowed. Use one of: ${allowed.join(', ')}.`);
 }
 
-/** Epoch ms from an RFC 3339 string or a number. */
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** Epoch ms from an RFC 3339 string or a number, between 1970 and 9999. */
 export function parseInstant(value: unknown, what: string): number {
   const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) {
+  // Years 1970 to 9999: every instant a notice can print as RFC 3339.
+  if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_INSTANT) {
     throw new UsageError(`${what} ${JSON.stringify(value)} is not a time. Use RFC 3339 like 2026-01-07T01:03:47Z.`);
   }
   return ms;
@@ -109,7 +112,7 @@ export function parseInstant(value: unknown, what: string): number {
 function parseTrigger(input: Json, base: number, what: string): Trigger {
   // An absolute time takes priority over a delay, as AEMM's *-trigger-time flags do.
   if (input.at !== undefined) return { at: parseInstant(input.at, `${what}.at`) };
-  if (input.delay !== undefined) return { at: base + parseDuration(input.delay as string | number, `${what}.delay`) };
+  if (input.delay !== undefined) return { at: base + parseDuration(input.delay, `${what}.delay`) };
   return { at: base };
 }
 
@@ -197,12 +200,13 @@ function parseFault(input: unknown, index: number): FaultMock {
   checkKeys(input, ['path', 'status', 'latency', 'drop', 'hang', 'times'], what);
   const fault: FaultMock = { path: input.path };
   if (input.status !== undefined) {
-    if (!Number.isInteger(input.status) || (input.status as number) < 100 || (input.status as number) > 599) {
-      throw new UsageError(`${what}.status ${JSON.stringify(input.status)} is not an HTTP status. Use 100 to 599.`);
+    // Only error statuses: 1xx, 204 or 304 with IMDS's error page would confuse every client.
+    if (!Number.isInteger(input.status) || (input.status as number) < 400 || (input.status as number) > 599) {
+      throw new UsageError(`${what}.status ${JSON.stringify(input.status)} is not an error status. Use 400 to 599.`);
     }
     fault.status = input.status as number;
   }
-  if (input.latency !== undefined) fault.latencyMs = parseDuration(input.latency as string | number, `${what}.latency`);
+  if (input.latency !== undefined) fault.latencyMs = parseDuration(input.latency, `${what}.latency`);
   if (input.drop === true) fault.drop = true;
   if (input.hang === true) fault.hang = true;
   if (input.times !== undefined) {

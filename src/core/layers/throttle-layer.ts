@@ -1,22 +1,24 @@
 import type { Layer } from '../layer.js';
 import type { ThrottleMock } from './mock-config.js';
+import type { MockLayerState } from './mock-layer-state.js';
 
 /**
  * A token bucket over all requests, as real IMDS throttles per instance (DOC-RET): over the rate,
  * requests are dropped (what clients see on EC2) or answered with the configured status.
  */
-export function createThrottleLayer(throttle: ThrottleMock): Layer {
-  let tokens = throttle.burst;
-  let last: number | undefined;
+export function createThrottleLayer(throttle: ThrottleMock, state: MockLayerState): Layer {
+  let bucket = state.buckets.get(throttle);
+  if (!bucket) state.buckets.set(throttle, (bucket = { tokens: throttle.burst, last: undefined }));
+  const b = bucket;
   return {
     name: 'throttle',
     intercept(_request, { now }) {
       // A clock moved backwards (setTime) starts a fresh bucket rather than a negative refill.
-      if (last === undefined || now < last) tokens = throttle.burst;
-      else tokens = Math.min(throttle.burst, tokens + ((now - last) / 1000) * throttle.ratePerSecond);
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
+      if (b.last === undefined || now < b.last) b.tokens = throttle.burst;
+      else b.tokens = Math.min(throttle.burst, b.tokens + ((now - b.last) / 1000) * throttle.ratePerSecond);
+      b.last = now;
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
         return undefined;
       }
       return throttle.action === 'drop' ? { abort: 'drop' } : { status: throttle.action };
