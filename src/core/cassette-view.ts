@@ -198,3 +198,34 @@ export function viewCassette(cassette: Cassette, patches: readonly Patch[]): Cas
   index.lastView = new CassetteView(cassette, index, patches);
   return index.lastView;
 }
+
+const overlays = new WeakMap<Cassette, Map<string, Cassette>>();
+
+/**
+ * The cassette as seen under a dated prefix: its `latest` entries with the ones it recorded under
+ * `/<version>/` laid over them, all keyed `/latest/…`, so listings, layers and 301s treat both
+ * alike. The cassette itself when it recorded nothing under that version.
+ */
+export function overlayVersion(cassette: Cassette, version: string): Cassette {
+  if (version === 'latest') return cassette;
+  let byVersion = overlays.get(cassette);
+  if (!byVersion) overlays.set(cassette, (byVersion = new Map()));
+  let overlay = byVersion.get(version);
+  if (!overlay) {
+    const prefix = `/${version}/`;
+    const dated = Object.keys(cassette.entries).filter((key) => key.startsWith(prefix));
+    if (dated.length === 0) overlay = cassette;
+    else {
+      const entries = { ...cassette.entries };
+      for (const key of dated) entries[`/latest/${key.slice(prefix.length)}`] = cassette.entries[key]!;
+      overlay = { ...cassette, entries };
+    }
+    byVersion.set(version, overlay);
+  }
+  return overlay;
+}
+
+/** The API versions a cassette answers: its `/` listing (or the real list), plus any it recorded. */
+export function versionsOf(cassette: Cassette): ReadonlySet<string> {
+  return indexCassette(cassette).versions;
+}

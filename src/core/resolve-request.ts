@@ -1,5 +1,5 @@
 import type { Cassette, Entry } from './cassette.js';
-import { viewCassette, type CassetteView } from './cassette-view.js';
+import { overlayVersion, versionsOf, viewCassette, type CassetteView } from './cassette-view.js';
 import { renderErrorPage } from './error-pages.js';
 import { collectPatches, type Intercept, type Layer, type LayerContext } from './layer.js';
 import type { MockConfig } from './layers/mock-config.js';
@@ -204,14 +204,6 @@ function serveListing(view: CassetteView, dir: string, head: boolean): ImdsRespo
   return { status: 200, headers: cachedHeaders(listing.entry, listing.body, false), body: head ? EMPTY : listing.body };
 }
 
-/** The key for `rest` under `version`: a dated entry when the cassette recorded one, else the `latest` one. */
-function keyFor(view: CassetteView, version: string, rest: string): string {
-  const latest = `/latest/${rest}`;
-  if (version === 'latest') return latest;
-  const dated = `/${version}/${rest}`;
-  return view.cassette.entries[dated] !== undefined ? dated : latest;
-}
-
 function locationOf(request: ImdsRequest, target: Target): string {
   const host = request.headers.host || DEFAULT_HOST;
   return `http://${host}${target.rawPath}/`;
@@ -253,21 +245,24 @@ function answer(request: ImdsRequest, options: ResolveOptions, method: string, t
     return errorResponse(401, head);
   }
 
-  const view = viewCassette(options.cassette, collectPatches(layers, context));
   const [version, ...rest] = target.segments;
   if (version === undefined) {
+    const view = viewCassette(options.cassette, collectPatches(layers, context));
     const root = view.entryAt('/');
     if (root) return serveEntry(view, root, true, head);
     const dated = [...view.versions].filter((name) => name !== 'latest').sort();
     return bodyResponse(200, { 'content-type': 'text/plain' }, encoder.encode([...dated, 'latest'].join('\n')), head);
   }
-  if (!view.versions.has(version)) return notFound(head);
+  if (!versionsOf(options.cassette).has(version)) return notFound(head);
   if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'token') return errorResponse(405, head);
 
+  // Dated prefixes serve the `latest` tree with whatever the cassette recorded under that date on top.
+  const source = overlayVersion(options.cassette, version);
+  const view = viewCassette(source, collectPatches(layers, source === options.cassette ? context : { ...context, cassette: source }));
   const restPath = rest.join('/');
-  if (restPath === '') return serveListing(view, keyFor(view, version, ''), head) ?? notFound(head);
-  const leaf = view.entryAt(keyFor(view, version, restPath));
-  const dirKey = keyFor(view, version, `${restPath}/`);
+  if (restPath === '') return serveListing(view, '/latest/', head) ?? notFound(head);
+  const leaf = view.entryAt(`/latest/${restPath}`);
+  const dirKey = `/latest/${restPath}/`;
   if (target.trailingSlash) {
     const listing = serveListing(view, dirKey, head);
     if (listing) return listing;

@@ -242,3 +242,31 @@ describe('listings never name a child that answers 404', () => {
     assert.equal(new TextDecoder().decode(response.body), 'info\nsecurity-credentials/');
   });
 });
+
+describe('dated prefixes with recorded dated entries', () => {
+  // What `aemm record --proxy` leaves when a client (cloud-init) reads /2021-03-23/…: a few dated keys.
+  const dated = createTinyCassette();
+  dated.entries['/2021-03-23/meta-data/'] = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ami-id\ninstance-id' };
+  dated.entries['/2021-03-23/meta-data/instance-id'] = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'i-dated' };
+  const ask2 = (path: string, layers: Layer[] = []) => {
+    const response = resolveRequest({ method: 'GET', path, headers: {} }, { cassette: dated, layers, now: NOW, secret: SECRET });
+    return { status: response.status, text: new TextDecoder().decode(response.body) };
+  };
+
+  test('the dated listing names its children, falling back to latest ones', () => {
+    assert.equal(ask2('/2021-03-23/meta-data/').text, 'ami-id\ninstance-id');
+    assert.equal(ask2('/2021-03-23/meta-data/instance-id').text, 'i-dated');
+    assert.equal(ask2('/2021-03-23/meta-data/ami-id').text, 'ami-0123');
+    assert.equal(ask2('/2021-03-23/').text, 'dynamic\nmeta-data\nuser-data');
+    assert.equal(ask2('/latest/meta-data/instance-id').text, 'i-0abc');
+  });
+
+  test('layers apply under the dated prefix too', () => {
+    const hideAmi = new Map([['/latest/meta-data/ami-id', null]]);
+    const addSpot = new Map([['/latest/meta-data/spot/instance-action', { status: 200, headers: {}, body: '{}' }]]);
+    const layers: Layer[] = [{ name: 'a', patch: () => hideAmi }, { name: 'b', patch: () => addSpot }];
+    assert.equal(ask2('/2021-03-23/meta-data/', layers).text, 'instance-id\nspot/');
+    assert.equal(ask2('/2021-03-23/meta-data/ami-id', layers).status, 404);
+    assert.equal(ask2('/2021-03-23/meta-data/spot/instance-action', layers).status, 200);
+  });
+});

@@ -30,22 +30,26 @@ function credentialKeys(cassette: Cassette): string[] {
  * stable within the hour (SDKs cache them).
  */
 export function createFreshCredentialsLayer(): Layer {
-  let cached: { cassette: Cassette; window: number; patch: Patch } | undefined;
-  let keysFor: { cassette: Cassette; keys: string[] } | undefined;
+  // Per cassette (a dated prefix may see an overlay of its own): the credential keys, and the
+  // patch of the current hour.
+  const keys = new WeakMap<Cassette, string[]>();
+  const patches = new WeakMap<Cassette, { window: number; patch: Patch }>();
   return {
     name: 'fresh-credentials',
     patch({ now, cassette }) {
       const window = Math.floor(now / HOUR) * HOUR;
-      if (cached && cached.cassette === cassette && cached.window === window) return cached.patch;
-      if (keysFor?.cassette !== cassette) keysFor = { cassette, keys: credentialKeys(cassette) };
+      const cached = patches.get(cassette);
+      if (cached && cached.window === window) return cached.patch;
+      let credentials = keys.get(cassette);
+      if (!credentials) keys.set(cassette, (credentials = credentialKeys(cassette)));
       const patch = new Map<string, Entry>();
-      for (const key of keysFor.keys) {
+      for (const key of credentials) {
         const entry = cassette.entries[key]!;
         let body = setJsonString(entry.body!, 'LastUpdated', formatIsoSeconds(window));
         body = setJsonString(body, 'Expiration', formatIsoSeconds(window + LIFETIME));
         patch.set(key, { ...entry, body });
       }
-      cached = { cassette, window, patch };
+      patches.set(cassette, { window, patch });
       return patch;
     },
   };
