@@ -1,4 +1,5 @@
 import { waitForSignal } from '../cli/wait-for-signal.js';
+import { isLoopback } from '../core/is-loopback.js';
 import { AemmError, UsageError } from '../core/errors.js';
 import { AEMM_BIN, AEMM_VERSION, getAemmCommand, type AemmCommand } from './aemm-flags.js';
 import { formatGoLogPrefix } from './go-values.js';
@@ -72,6 +73,9 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
     freshCredentials: extraFlag(flags, 'fresh-credentials') === true,
     onRequest: (request) => log(`${request.method} ${request.path} ${request.abort ?? request.status}`),
   });
+  if (server.controlApi && !isLoopback(server.hostname)) {
+    log(`Warning: the control API is on and listening on ${server.hostname}: other machines can trigger events and faults. Use -n 127.0.0.1 to keep it local.`);
+  }
   // AEMM prints the port it was given; for port 0 the one it got is the useful one.
   log(`Initiating ${AEMM_BIN} for ${MOCKING[command]} on port ${settings.port === '0' ? server.port : settings.port}`);
   if (flags.length > 0) {

@@ -8,10 +8,10 @@ import { validateCassette } from '../core/validate-cassette.js';
 /** Absolute path of the embedded recording served when no cassette is named. */
 export const DEFAULT_CASSETTE_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'recordings', 'default.json');
 
-function describeReadError(error: NodeJS.ErrnoException): [string, string] {
+function describeReadError(error: NodeJS.ErrnoException, missingFix: string): [string, string] {
   switch (error.code) {
     case 'ENOENT':
-      return ['the file does not exist', 'Check the path, or leave it out to replay the embedded default recording.'];
+      return ['the file does not exist', missingFix];
     case 'EACCES':
     case 'EPERM':
       return ['the file cannot be read (permission denied)', 'Make it readable by this user.'];
@@ -33,13 +33,16 @@ export function parseCassette(text: string, source: string): Cassette {
   return validateCassette(value, source);
 }
 
-/** Reads, parses and validates a cassette file (the embedded default recording when no path is given). */
-export async function loadCassette(path: string = DEFAULT_CASSETTE_PATH): Promise<Cassette> {
+/**
+ * Reads, parses and validates a cassette file (the embedded default recording when no path is
+ * given). `missingFix` is what a missing file's error suggests.
+ */
+export async function loadCassette(path: string = DEFAULT_CASSETTE_PATH, missingFix = 'Check the path.'): Promise<Cassette> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const [problem, fix] = describeReadError(error as NodeJS.ErrnoException);
+    const [problem, fix] = describeReadError(error as NodeJS.ErrnoException, missingFix);
     throw new CassetteError(path, problem, fix);
   }
   return parseCassette(text, path);

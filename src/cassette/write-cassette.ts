@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { chmod, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Cassette } from '../core/cassette.js';
@@ -21,7 +22,7 @@ function describeWriteError(path: string, error: NodeJS.ErrnoException): AemmErr
  * Writes a cassette atomically (lowdb → steno: temp file then rename), so a crash leaves either
  * the old complete file or the new one. Validates first: a broken cassette is never written.
  */
-export async function writeCassette(path: string, cassette: Cassette): Promise<void> {
+export async function writeCassette(path: string, cassette: Cassette, options: { mode?: number } = {}): Promise<void> {
   validateCassette(cassette, path);
   const absolute = resolve(path);
   let adapter = adapters.get(absolute);
@@ -31,7 +32,11 @@ export async function writeCassette(path: string, cassette: Cassette): Promise<v
   db.data = cassette;
   try {
     await db.write();
+    // For files that hold live credentials (--no-redact): readable by their owner only.
+    if (options.mode !== undefined) await chmod(absolute, options.mode);
   } catch (error) {
+    // steno leaves its temp file behind when a write fails half-way (disk full, file too large).
+    await rm(join(dirname(absolute), `.${basename(absolute)}.tmp`), { force: true }).catch(() => undefined);
     throw describeWriteError(path, error as NodeJS.ErrnoException);
   }
 }

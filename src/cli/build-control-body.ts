@@ -66,7 +66,7 @@ export async function buildControlBody(verb: string, flags: ControlFlags): Promi
     case 'clear':
       return definedOnly({ kind: flags.kind });
     case 'apply': {
-      const [settings] = await loadLayerFiles([need(flags.file, 'aemm control apply needs --file with a layer file.')]);
+      const [settings] = await loadLayerFiles([need(flags.file, 'aemm control apply needs --file with a layer file.')], '--file');
       return settings;
     }
     default:

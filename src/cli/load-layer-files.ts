@@ -3,7 +3,7 @@ import { AemmError, UsageError } from '../core/errors.js';
 import { normalizeMockConfig, type MockConfigInput } from '../core/layers/mock-config.js';
 
 /** Reads layer files (JSON mock settings), checking each so that an error names its file. */
-export async function loadLayerFiles(paths: readonly string[]): Promise<MockConfigInput[]> {
+export async function loadLayerFiles(paths: readonly string[], flag = '--layers'): Promise<MockConfigInput[]> {
   const inputs: MockConfigInput[] = [];
   for (const path of paths) {
     let text: string;
@@ -11,7 +11,7 @@ export async function loadLayerFiles(paths: readonly string[]): Promise<MockConf
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`Layer file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}. Check the --layers path.`);
+      throw new UsageError(`Layer file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}. Check the ${flag} path.`);
     }
     let value: unknown;
     try {

@@ -25,7 +25,7 @@ export interface ReplayRequest {
 /** Starts the replay server, prints the banner and request log, and resolves after SIGINT/SIGTERM closed it. */
 export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: string; requests: number }> {
   const cassettePath = request.cassettePath ?? DEFAULT_CASSETTE_PATH;
-  const cassette = await loadCassette(cassettePath);
+  const cassette = await loadCassette(cassettePath, 'Check the path, or leave it out to replay the embedded default recording.');
   const fileMocks = await loadLayerFiles(request.layerFiles);
   const server = await startServer({
     cassette,

@@ -6,9 +6,9 @@ const VERBS = ['status', 'spot', 'rebalance', 'event', 'asg', 'tags', 'fault', '
 
 /** Trigger, change or clear mock layers of a running `aemm replay`. */
 export default class Control extends BaseCommand {
-  static override aliases = ['trigger'];
+  static override hiddenAliases = ['trigger'];
   static override enableJsonFlag = true;
-  static override summary = 'Trigger, change or clear mock layers of a running aemm replay.';
+  static override summary = 'Trigger, change or clear mock layers of a running aemm replay (alias: aemm trigger).';
   static override description =
     'Talks to the control API of a running `aemm replay` (or `ec2-metadata-mock`) under /__aemm/. ' +
     'Delays count from now; without --delay or --at a notice shows at once. Prints the new state.';

@@ -89,7 +89,8 @@ function ancestorsOf(path: string): string[] {
 }
 
 function nameOf(path: string): string {
-  return path.slice(path.lastIndexOf('/', path.length - 2) + 1);
+  // The version list lives at `/`, which has no last segment to show.
+  return path === '/' ? '/' : path.slice(path.lastIndexOf('/', path.length - 2) + 1);
 }
 
 /** The inline summary of an added or removed entry: its value, or how many entries a directory holds. */

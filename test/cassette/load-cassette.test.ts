@@ -50,7 +50,7 @@ describe('loading cassettes', () => {
   }
 
   test('a missing file names the path and says how to use the default', async () => {
-    await assert.rejects(loadCassette(join(dir, 'nope.json')), /nope\.json": the file does not exist\. Check the path, or leave it out/);
+    await assert.rejects(loadCassette(join(dir, "nope.json")), /nope\.json": the file does not exist\. Check the path\.$/);
   });
 
   test('a directory is refused as one', async () => {
@@ -106,5 +106,26 @@ describe('write errors', () => {
       assert.match(error.message, /^Failed to write cassette "\/nonexistent-dir-aemm\/x\.json": its directory does not exist\. Choose a writable path/);
       return true;
     });
+  });
+});
+
+describe('a write that fails half-way', () => {
+  test('leaves neither a temp file nor a broken cassette (file size limit hit mid-write)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { readdir, mkdtemp: makeTemp } = await import('node:fs/promises');
+    const dir = await makeTemp(join(tmpdir(), 'aemm-efbig-'));
+    try {
+      const script = `
+        import { writeCassette } from './src/cassette/write-cassette.ts';
+        import { createTinyCassette } from './test/helpers/tiny-cassette.ts';
+        const big = createTinyCassette();
+        big.entries['/latest/user-data'] = { status: 200, headers: {}, body: 'x'.repeat(64 * 1024) };
+        try { await writeCassette(${JSON.stringify(join(dir, 'big.json'))}, big); } catch (error) { console.log(error.message); }`;
+      const run = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], { encoding: 'utf8' });
+      assert.match(run.stdout, /Failed to write cassette ".*big\.json": the file cannot be written \(EFBIG\)/, run.stderr);
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
