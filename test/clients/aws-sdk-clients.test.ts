@@ -38,6 +38,10 @@ for (const imdsv2 of [false, true]) {
       const client = new MetadataService({ endpoint: server.url, retries: 0 });
       const token = await client.fetchMetadataToken();
       assert.equal(token.length, 56);
+      const plain = new MetadataService({ endpoint: server.url, retries: 0, disableFetchToken: true });
+      const id = await plain.request('/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } });
+      assert.equal(id, recorded('/latest/meta-data/instance-id'));
+      await assert.rejects(plain.request('/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': `${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}` } }), /401|Unauthorized/i);
     });
 
     test('fromInstanceMetadata resolves credentials that expire in the future', async () => {
