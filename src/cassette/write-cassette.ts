@@ -1,4 +1,4 @@
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -23,6 +23,7 @@ function describeWriteError(path: string, error: NodeJS.ErrnoException): AemmErr
  * the old complete file or the new one. Validates first: a broken cassette is never written.
  */
 export async function writeCassette(path: string, cassette: Cassette, options: { mode?: number } = {}): Promise<void> {
+  // `mode` (e.g. 0o600 for files with live credentials) applies from the first byte written.
   validateCassette(cassette, path);
   const absolute = resolve(path);
   let adapter = adapters.get(absolute);
@@ -30,13 +31,19 @@ export async function writeCassette(path: string, cassette: Cassette, options: {
   // Built directly: lowdb's presets swap in a memory adapter when NODE_ENV=test.
   const db = new Low<Cassette>(adapter, cassette);
   db.data = cassette;
+  const temp = join(dirname(absolute), `.${basename(absolute)}.tmp`);
   try {
+    if (options.mode !== undefined) {
+      // steno writes into this temp file and renames it into place; made with the mode first, the
+      // file never exists on disk with a wider one (writeFile keeps an existing file's mode).
+      await writeFile(temp, '', { mode: options.mode });
+      await chmod(temp, options.mode);
+    }
     await db.write();
-    // For files that hold live credentials (--no-redact): readable by their owner only.
     if (options.mode !== undefined) await chmod(absolute, options.mode);
   } catch (error) {
     // steno leaves its temp file behind when a write fails half-way (disk full, file too large).
-    await rm(join(dirname(absolute), `.${basename(absolute)}.tmp`), { force: true }).catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
     throw describeWriteError(path, error as NodeJS.ErrnoException);
   }
 }

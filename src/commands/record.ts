@@ -25,6 +25,12 @@ function parseCount(flag: string, input: string): number {
   return Number(input);
 }
 
+function parseTimeout(input: string): number {
+  const ms = parseDuration(input, '--timeout');
+  if (!(ms > 0)) throw new UsageError(`--timeout "${input}" must be more than 0. Use e.g. --timeout 2s.`);
+  return ms;
+}
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -55,7 +61,7 @@ export default class RecordCommand extends BaseCommand {
     upstream: Flags.string({ char: 'u', description: 'IMDS to record, an http:// origin.', default: 'http://169.254.169.254' }),
     redact: Flags.string({ description: 'Also replace the whole body of paths matching this glob (repeatable), e.g. user-data or "meta-data/tags/**".', multiple: true }),
     'no-redact': Flags.boolean({ description: 'Keep real credentials in the file (dangerous; prints a warning).', default: false }),
-    timeout: Flags.custom<number>({ description: 'Upstream timeout per request, e.g. 2s or 500ms [default: 2s crawl, 5s proxy].', parse: async (input) => parseDuration(input, '--timeout') })(),
+    timeout: Flags.custom<number>({ description: 'Upstream timeout per request, more than 0, e.g. 2s or 500ms [default: 2s crawl, 5s proxy].', parse: async (input) => parseTimeout(input) })(),
     quiet: Flags.boolean({ char: 'q', description: 'No progress output.', default: false }),
     concurrency: Flags.custom<number>({ description: '--crawl: requests in flight at once [default: 4].', parse: async (input) => parsePositive('concurrency', input, true) })(),
     rate: Flags.custom<number>({ description: '--crawl: requests per second at most, retries included [default: 100].', parse: async (input) => parsePositive('rate', input, false) })(),
@@ -79,6 +85,9 @@ export default class RecordCommand extends BaseCommand {
       : (['concurrency', 'rate', 'retries', 'allow-partial'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false);
     if (misplaced.length > 0) throw new UsageError(`--${misplaced[0]} only applies to ${flags.crawl ? '--proxy' : '--crawl'}. Drop it.`);
 
+    const { recordCassette, checkRecordRequest } = await import('../recorder/record-cassette.js');
+    // Contradictions first: nothing may be printed (the --no-redact warning) for a run that never starts.
+    checkRecordRequest({ redact: !flags['no-redact'], redactPaths: flags.redact, timeoutMs: flags.timeout });
     const json = this.jsonEnabled();
     const live = process.stderr.isTTY === true && !flags.quiet && !json;
     const note = (text: string): void => {
@@ -109,7 +118,6 @@ export default class RecordCommand extends BaseCommand {
     const clear = (): void => {
       if (live && lastDrawn > 0) process.stderr.write('\r\u001b[2K');
     };
-    const { recordCassette } = await import('../recorder/record-cassette.js');
     let summary: RecordSummary;
     try {
       summary = await recordCassette(
@@ -144,6 +152,10 @@ export default class RecordCommand extends BaseCommand {
             else process.stdout.write(`${renderRequest(log)}\n`);
           },
           onWriteError: (error) => note(`${colors.yellow('Warning:')} ${error.message}`),
+          onWarning: (message) => {
+            clear();
+            note(`${colors.yellow('Warning:')} ${message}`);
+          },
         },
       );
     } finally {
@@ -187,7 +199,7 @@ export default class RecordCommand extends BaseCommand {
 function renderRequest(log: ProxyRequestLog): string {
   const tag = log.recorded ? colors.green('recorded')
     : log.from === 'cassette' ? colors.cyan('from cassette')
-    : log.from === 'proxy' ? colors.yellow(log.status === 502 ? 'upstream failed' : 'refused')
+    : log.from === 'proxy' ? colors.yellow(log.status === 504 ? 'upstream timed out' : log.status === 502 ? 'upstream failed' : 'refused')
     : colors.dim('passed');
   return `${log.method.padEnd(4)} ${log.path} ${log.status} ${tag}`;
 }

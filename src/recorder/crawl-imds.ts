@@ -1,5 +1,5 @@
 import { CASSETTE_FORMAT, type Cassette, type Entry } from '../core/cassette.js';
-import { AemmError } from '../core/errors.js';
+import { AemmError, UsageError } from '../core/errors.js';
 import { createRecordingMeta } from './create-recording-meta.js';
 import { createRedactor } from './create-redactor.js';
 import { createTokenSession, type TokenSession } from './create-token-session.js';
@@ -24,6 +24,8 @@ export interface CrawlOptions {
   /** Path globs whose whole body is replaced (`user-data`, `meta-data/tags/**`). */
   redactPaths?: string[];
   onProgress?: (progress: { done: number; found: number; errors: number }) => void;
+  /** Called once per warning as it arises (they are also in the result). */
+  onWarning?: (message: string) => void;
   signal?: AbortSignal;
   /** First retry delay, doubled per attempt with jitter (default 200 ms). */
   retryDelayMs?: number;
@@ -42,6 +44,8 @@ export interface CrawlResult {
   imdsVersion?: 'v1' | 'v2';
   /** HTTP attempts sent, token PUTs and retries included. */
   requests?: number;
+  /** One line each, e.g. why the crawl fell back to IMDSv1. */
+  warnings?: string[];
 }
 
 type Kind = 'root' | 'dir' | 'leaf' | 'user-data' | 'probe-dir';
@@ -83,6 +87,9 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
   const origin = upstream.origin;
   const signal = options.signal;
   const maxPaths = options.maxPaths ?? 10_000;
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+    throw new UsageError(`Timeout ${options.timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 2000 ms (--timeout 2s).`);
+  }
   const client: UpstreamClient = createUpstreamClient({
     upstream,
     concurrency: options.concurrency,
@@ -104,6 +111,7 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
 
   try {
     const session: TokenSession = await createTokenSession(client, origin);
+    for (const warning of session.warnings) options.onWarning?.(warning);
 
     async function get(key: string): Promise<UpstreamResponse> {
       let ticket = session.current();
@@ -198,7 +206,7 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
       meta: createRecordingMeta({ source: origin, entries: sorted, redacted: redactor.redacted }),
       entries: sorted,
     };
-    return { cassette, errors, notFound: notFound.sort(), imdsVersion: session.version, requests: client.attempts };
+    return { cassette, errors, notFound: notFound.sort(), imdsVersion: session.version, requests: client.attempts, warnings: [...session.warnings] };
   } catch (error) {
     if (signal?.aborted) throw abortReason(signal);
     throw error;

@@ -13,6 +13,8 @@ export interface TokenSession {
   readonly version: 'v1' | 'v2';
   /** Token PUTs sent so far. */
   readonly puts: number;
+  /** Things the user should know about how tokens were obtained (one line each). */
+  readonly warnings: readonly string[];
   current(): TokenTicket;
   /**
    * Asks for a new token after a 401 seen with `ticket`; concurrent callers share one PUT, and a
@@ -22,6 +24,8 @@ export interface TokenSession {
 }
 
 const TOKEN_PATH = '/latest/api/token';
+// Asked without a token after a token PUT timed out, to tell a lost PUT reply from a dead upstream.
+const PROBE_PATH = '/latest/meta-data/';
 // The longest TTL real IMDS grants; cloud-init and the AWS SDKs ask for the same (imds-facts §6).
 const TTL_HEADERS = { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' };
 // Renewals per crawl: enough for a token that expires mid-crawl, not a PUT per path when every GET is refused.
@@ -29,8 +33,10 @@ const MAX_RENEWALS = 3;
 
 /**
  * Starts a token session: PUT /latest/api/token first; 403, 404 or 405 mean the upstream has no
- * IMDSv2 and the crawl continues with v1 (as smithy, botocore and the Go SDK do); other answers
- * and an unreachable upstream are errors, because guessing would record the wrong thing.
+ * IMDSv2 and the crawl continues with v1 (as smithy, botocore and the Go SDK do). A PUT that times
+ * out while a tokenless GET answers is the PUT reply dying at the hop limit (a container on an
+ * instance with hop limit 1, imds-facts §3): the crawl continues with v1 and says why. Other
+ * answers and an unreachable upstream are errors, because guessing would record the wrong thing.
  */
 export async function createTokenSession(client: UpstreamClient, origin: string): Promise<TokenSession> {
   let token: string | undefined;
@@ -38,6 +44,17 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
   let puts = 0;
   let renewals = 0;
   let pending: Promise<TokenTicket> | undefined;
+  const warnings: string[] = [];
+
+  /** Whether the upstream answers a tokenless GET: a timed-out PUT then lost only its reply. */
+  async function answersWithoutToken(): Promise<boolean> {
+    try {
+      return (await client.request('GET', PROBE_PATH)).status === 200;
+    } catch (error) {
+      if (error instanceof UpstreamFailure) return false;
+      throw error;
+    }
+  }
 
   async function fetchToken(): Promise<void> {
     let response;
@@ -46,8 +63,22 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
       response = await client.request('PUT', TOKEN_PATH, TTL_HEADERS);
     } catch (error) {
       if (!(error instanceof UpstreamFailure)) throw error;
-      throw new AemmError('UPSTREAM_UNREACHABLE',
-        `Cannot reach upstream ${origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`);
+      if (!error.timedOut) {
+        throw new AemmError('UPSTREAM_UNREACHABLE',
+          `Cannot reach upstream ${origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`);
+      }
+      if (!(await answersWithoutToken())) {
+        throw new AemmError('UPSTREAM_TOKEN_TIMEOUT',
+          `The IMDSv2 token request to ${origin} (PUT ${TOKEN_PATH}) timed out: ${error.reason}, and requests without a token fail too. ` +
+          'From a container, raise the instance\'s PUT response hop limit to 2; otherwise check --upstream and --timeout.');
+      }
+      if (token === undefined && warnings.length === 0) {
+        warnings.push(`The IMDSv2 token request to ${origin} timed out (${error.reason}) but requests without a token work, so this recording uses IMDSv1. ` +
+          'Likely cause: a PUT response hop limit of 1 with the recorder in a container (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2).');
+      }
+      token = undefined;
+      generation++;
+      return;
     }
     const body = response.body.toString('utf8');
     if (response.status === 200 && body !== '') {
@@ -73,6 +104,9 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
     },
     get puts() {
       return puts;
+    },
+    get warnings() {
+      return warnings;
     },
     current,
     renew(ticket) {

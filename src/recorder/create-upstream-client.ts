@@ -23,6 +23,8 @@ export interface UpstreamClientOptions {
   retries?: number;
   /** First backoff delay; it doubles per attempt, with jitter (default 200 ms). */
   retryDelayMs?: number;
+  /** Longest body taken (default 1 MiB); a longer answer fails at once, without retries. */
+  maxBodyBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -30,12 +32,15 @@ export interface UpstreamClientOptions {
 export class UpstreamFailure extends Error {
   readonly reason: string;
   readonly status?: number;
+  /** The last attempt got no complete answer in time (as a token PUT whose reply hits the hop limit). */
+  readonly timedOut: boolean;
 
-  constructor(reason: string, status?: number) {
+  constructor(reason: string, status?: number, timedOut = false) {
     super(reason);
     this.name = 'UpstreamFailure';
     this.reason = reason;
     this.status = status;
+    this.timedOut = timedOut;
   }
 }
 
@@ -51,11 +56,17 @@ export interface UpstreamClient {
 // Real IMDS throttles by dropping packets (timeouts) and may answer 429 or 5xx (imds-facts §3).
 const RETRY_STATUS = (status: number): boolean => status === 429 || status >= 500;
 const MAX_DELAY_MS = 5_000;
+// IMDS values are small (user-data is at most 16 KiB); anything far larger is not an IMDS answer.
+const MAX_BODY_BYTES = 1024 * 1024;
 
 class AttemptError extends Error {
-  constructor(readonly reason: string) {
+  constructor(readonly reason: string, readonly timedOut = false) {
     super(reason);
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 function describeNetworkError(error: NodeJS.ErrnoException): string {
@@ -115,6 +126,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const timeoutMs = options.timeoutMs ?? 2_000;
   const retries = options.retries ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 200;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   // One internal signal for every wait and request, so hundreds of them do not each listen on the caller's.
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
@@ -132,16 +144,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   function sendOnce(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host, port, method, path, headers, agent, signal });
-      const timer = setTimeout(() => req.destroy(new AttemptError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => req.destroy(new AttemptError(`timed out after ${timeoutMs} ms`, true)), timeoutMs);
       const fail = (error: Error): void => {
         clearTimeout(timer);
         if (signal?.aborted) reject(signal.reason);
-        else reject(error instanceof AttemptError ? error : new AttemptError(describeNetworkError(error)));
+        else reject(error instanceof AttemptError || error instanceof UpstreamFailure ? error : new AttemptError(describeNetworkError(error)));
       };
       req.on('error', fail);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          // Asking again would fetch the same oversized answer: fail now.
+          if (size <= maxBodyBytes) chunks.push(chunk);
+          else {
+            fail(new UpstreamFailure(`answer larger than ${formatBytes(maxBodyBytes)}; not recorded`, res.statusCode));
+            req.destroy();
+          }
+        });
         res.on('error', fail);
         res.on('end', () => {
           clearTimeout(timer);
@@ -172,6 +193,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         let reason: string;
         let status: number | undefined;
         let wait: number | undefined;
+        let timedOut = false;
         try {
           const response = await attempt(method, path, headers);
           if (!RETRY_STATUS(response.status)) return response;
@@ -181,10 +203,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         } catch (error) {
           if (!(error instanceof AttemptError)) throw error;
           reason = error.reason;
+          timedOut = error.timedOut;
         }
         if (attemptNo >= retries) {
           const tries = attemptNo + 1;
-          throw new UpstreamFailure(`${reason} (${tries} attempt${tries === 1 ? '' : 's'})`, status);
+          throw new UpstreamFailure(`${reason} (${tries} attempt${tries === 1 ? '' : 's'})`, status, timedOut);
         }
         // Exponential backoff with "equal jitter": half fixed, half random, so retries spread out.
         const backoff = Math.min(MAX_DELAY_MS, retryDelayMs * 2 ** attemptNo);

@@ -36,6 +36,8 @@ export interface RecordHooks {
   onListening?: (info: { url: string; upstream: string; output: string; mode: RecordMode }) => void;
   onRequest?: (log: ProxyRequestLog, recordedSoFar: number) => void;
   onWriteError?: (error: Error) => void;
+  /** Something the user should know, one line (e.g. a crawl that fell back to IMDSv1 after a token timeout). */
+  onWarning?: (message: string) => void;
 }
 
 /** What a recording did, for the summary line and `--json`. */
@@ -57,11 +59,23 @@ export interface RecordSummary {
   notFound: string[];
   /** Paths whose secrets or bodies were replaced. */
   redacted: string[];
+  /** One line each: what the user should know about this recording. */
+  warnings: string[];
   /** Token use of a crawl. */
   imdsVersion?: 'v1' | 'v2';
   instanceType?: string;
   region?: string;
   durationMs: number;
+}
+
+/** Checks a request before anything is printed or sent: contradictions are user mistakes. */
+export function checkRecordRequest(request: Pick<RecordRequest, 'redact' | 'redactPaths' | 'timeoutMs'>): void {
+  if (request.redact === false && (request.redactPaths?.length ?? 0) > 0) {
+    throw new UsageError('--no-redact and --redact contradict each other. Keep one of them.');
+  }
+  if (request.timeoutMs !== undefined && !(request.timeoutMs > 0)) {
+    throw new UsageError(`--timeout must be more than 0 (got ${request.timeoutMs} ms). Use e.g. --timeout 2s.`);
+  }
 }
 
 /** Refuses an output path whose directory is missing or unwritable, before any network traffic. */
@@ -94,18 +108,20 @@ async function recordByCrawl(request: RecordRequest, hooks: RecordHooks, started
       redact: request.redact,
       redactPaths: request.redactPaths,
       onProgress: hooks.onProgress,
+      onWarning: hooks.onWarning,
       signal: request.signal,
     });
   } catch (error) {
     if (!request.signal.aborted) throw error;
-    return { ...base, written: false, interrupted: true, entries: 0, requests: 0, errors: [], notFound: [], redacted: [], durationMs: performance.now() - started };
+    return { ...base, written: false, interrupted: true, entries: 0, requests: 0, errors: [], notFound: [], redacted: [], warnings: [], durationMs: performance.now() - started };
   }
   const { cassette, errors } = result;
   // An incomplete crawl is not written unless asked: a cassette silently missing paths misleads every test that replays it.
   const write = errors.length === 0 || request.allowPartial === true;
   if (write) {
     if (errors.length > 0) cassette.meta.incomplete = errors.map((error) => error.path);
-    await writeCassette(request.output, cassette);
+    // Live credentials (--no-redact): readable by the owner only, from the first byte on disk.
+    await writeCassette(request.output, cassette, request.redact === false ? { mode: 0o600 } : {});
   }
   return {
     ...base,
@@ -116,6 +132,7 @@ async function recordByCrawl(request: RecordRequest, hooks: RecordHooks, started
     errors,
     notFound: result.notFound ?? [],
     redacted: cassette.meta.redacted,
+    warnings: result.warnings ?? [],
     imdsVersion: result.imdsVersion,
     instanceType: cassette.meta.instanceType,
     region: cassette.meta.region,
@@ -156,20 +173,20 @@ async function recordByProxy(request: RecordRequest, hooks: RecordHooks, started
     errors: [],
     notFound: [],
     redacted: stats.redacted,
+    warnings: [],
     durationMs: performance.now() - started,
   };
 }
 
 /**
  * Runs `aemm record`: checks the upstream and the output path before any traffic, then crawls
- * (and writes once, atomically) or runs the recording proxy until `signal` aborts.
+ * (and writes once, atomically) or runs the recording proxy until `signal` aborts. A file written
+ * with `redact: false` holds live credentials and is made readable by its owner only (0600).
  */
 export async function recordCassette(request: RecordRequest, hooks: RecordHooks = {}): Promise<RecordSummary> {
   const started = performance.now();
   parseUpstream(request.upstream);
-  if (request.redact === false && (request.redactPaths?.length ?? 0) > 0) {
-    throw new UsageError('--no-redact and --redact contradict each other. Keep one of them.');
-  }
+  checkRecordRequest(request);
   await checkOutput(request.output);
   return request.how === 'crawl' ? recordByCrawl(request, hooks, started) : recordByProxy(request, hooks, started);
 }

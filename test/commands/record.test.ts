@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -170,6 +170,38 @@ describe('aemm record', () => {
     const role = '/latest/meta-data/iam/security-credentials/baskinc-role';
     assert.equal(cassette.entries[role]!.body, source.entries[role]!.body);
     assert.deepEqual(cassette.meta.redacted, []);
+    assert.equal((await stat(output)).mode & 0o777, 0o600, 'a file with live credentials is for its owner only');
+  });
+
+  test('--crawl goes on with IMDSv1 and one warning when the token PUT never answers but tokenless GETs do', async () => {
+    // The hop-limit-1-in-a-container case: the token reply never arrives.
+    const replay = await startCliServer(['replay', '--port', '0', '--quiet', '--fault', 'api/token=hang']);
+    try {
+      const output = join(dir, 'hop-limit.json');
+      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', replay.url, '--rate', '2000', '--timeout', '300ms', '--retries', '0']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^Warning: The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 300 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 with the recorder in a container [^\n]*\n$/);
+      assert.match(result.stdout, /^Recorded 101 entries from .* \(m5\.large, us-east-1, IMDSv1\)/);
+      assert.equal(Object.keys((await loadCassette(output)).entries).length, 101);
+    } finally {
+      await replay.stop('SIGTERM');
+    }
+  });
+
+  test('--proxy fails with one line and a non-zero exit when its last write fails', async () => {
+    const gone = await mkdtemp(join(dir, 'gone-'));
+    const output = join(gone, 'proxy.json');
+    const server = await startCliServer(['record', '--proxy', '--port', '0', '-o', output, '--upstream', upstream.url, '--quiet']);
+    await send(server.url, '/latest/meta-data/instance-id');
+    for (let waited = 0; waited < 5000 && !(await stat(output).catch(() => undefined)); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await rm(gone, { recursive: true });
+    await send(server.url, '/latest/meta-data/instance-type');
+    const result = await server.stop('SIGINT');
+    assert.equal(result.code, 2, result.stderr);
+    assert.doesNotMatch(result.stdout, /Recorded to/);
+    const lines = result.stderr.trim().split('\n');
+    assert.match(lines.at(-1)!, /^Error: 1 entry recorded by the proxy was not written: Failed to write cassette ".*proxy\.json": its directory does not exist\. [^\n]*$/);
+    assert.ok(lines.slice(0, -1).every((line) => line.startsWith('Warning: Failed to write cassette')), result.stderr);
   });
 
   describe('mistakes', { concurrency: true }, () => {
@@ -180,14 +212,16 @@ describe('aemm record', () => {
       ['no -o', ['--crawl'], /^Error: Name the cassette to write with -o, e.g\. -o recordings\/my-instance\.json\.$/],
       ['a bad --upstream URL', ['--crawl', '-o', 'x.json', '--upstream', 'not a url'], /^Error: Upstream "not a url" is not an http:\/\/ URL\. Use an http:\/\/ origin like http:\/\/169\.254\.169\.254/],
       ['--port with --crawl', ['--crawl', '-o', 'x.json', '--port', '0'], /^Error: --port only applies to --proxy\. Drop it\.$/],
-      ['--no-redact with --redact', ['--crawl', '-o', 'x.json', '--no-redact', '--redact', 'user-data'], /--no-redact and --redact contradict each other\. Keep one of them\.$/],
+      ['--no-redact with --redact', ['--crawl', '-o', 'x.json', '--no-redact', '--redact', 'user-data'], /^Error: --no-redact and --redact contradict each other\. Keep one of them\.$/],
+      ['--timeout 0', ['--crawl', '-o', 'x.json', '--timeout', '0'], /^Error: --timeout "0" must be more than 0\. Use e\.g\. --timeout 2s\./],
       ['an unknown --mode', ['--proxy', '-o', 'x.json', '--mode', 'always'], /^Error: Expected --mode=always to be one of: new, overwrite, replay-or-record/],
     ];
     for (const [name, args, message] of mistakes) {
       test(`${name} is one line on stderr, exit 2, and no traffic`, async () => {
         const result = await runCli(['record', ...args.map((arg) => (arg === 'x.json' ? join(dir, 'mistake.json') : arg)), ...(args.includes('--upstream') ? [] : ['--upstream', upstream.url])]);
         assert.equal(result.code, 2, result.stderr);
-        const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('WARNING'));
+        // Nothing else, not even the --no-redact warning, for a run that never starts.
+        const lines = result.stderr.trim().split('\n');
         assert.equal(lines.length, 1, result.stderr);
         assert.match(lines[0]!, message);
         assert.equal(upstream.hits.length, 0);

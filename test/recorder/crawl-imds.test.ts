@@ -298,6 +298,52 @@ describe('crawlImds', () => {
     }
   });
 
+  test('falls back to IMDSv1 with one warning when the token PUT times out but tokenless GETs answer (hop limit 1)', async () => {
+    const upstream = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.method === 'PUT' ? 'hang' : undefined) });
+    const warnings: string[] = [];
+    try {
+      const result = await crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 200, onWarning: (message) => warnings.push(message) });
+      assert.deepEqual(result.errors, []);
+      assert.equal(result.imdsVersion, 'v1');
+      assert.deepEqual(Object.keys(result.cassette.entries), Object.keys(source.entries).sort());
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 200 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 /);
+      assert.deepEqual(result.warnings, warnings);
+      assert.ok(upstream.hits.every((hit) => hit.headers['x-aws-ec2-metadata-token'] === undefined));
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('says the token request timed out when requests without a token fail too', async () => {
+    const upstream = await startFakeUpstream({ cassette: source, imdsv2: true, intercept: (hit) => (hit.method === 'PUT' ? 'hang' : undefined) });
+    try {
+      await assert.rejects(crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 200 }), {
+        code: 'UPSTREAM_TOKEN_TIMEOUT',
+        message: /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ \(PUT \/latest\/api\/token\) timed out: timed out after 200 ms \(1 attempt\), and requests without a token fail too\. From a container, raise the instance's PUT response hop limit to 2; otherwise check --upstream and --timeout\.$/,
+      });
+      assert.deepEqual(upstream.hits.map((hit) => `${hit.method} ${hit.path}`), ['PUT /latest/api/token', 'GET /latest/meta-data/']);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('refuses an answer larger than 1 MiB at once, without retries, and records the rest', async () => {
+    const upstream = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.path === '/latest/meta-data/ami-id' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined) });
+    try {
+      const result = await crawlImds({ upstream: upstream.url, ...FAST });
+      assert.deepEqual(result.errors, [{ path: '/latest/meta-data/ami-id', reason: 'answer larger than 1 MiB; not recorded' }]);
+      assert.equal(upstream.hits.filter((hit) => hit.path === '/latest/meta-data/ami-id').length, 1);
+      assert.equal(Object.keys(result.cassette.entries).length, Object.keys(source.entries).length - 1);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('refuses a timeout that is not more than 0 before sending anything', async () => {
+    await assert.rejects(crawlImds({ upstream: 'http://127.0.0.1:1', timeoutMs: 0 }), { code: 'USAGE', message: /^Timeout 0 ms is not more than 0\./ });
+  });
+
   test('rejects with one line when the upstream cannot be reached', async () => {
     const port = await freePort();
     await assert.rejects(crawlImds({ upstream: `http://127.0.0.1:${port}`, ...FAST, retries: 1 }), {

@@ -59,11 +59,52 @@ describe('createRedactor', () => {
     assert.equal(one, two);
   });
 
-  test('leaves credentials alone with credentials: false, and non-credential paths always', () => {
+  test('leaves credentials alone with credentials: false, and bodies without credential fields always', () => {
     const entry = text(credentialsBody());
     assert.equal(createRedactor({ credentials: false }).redactEntry(ROLE, entry), entry);
-    assert.equal(createRedactor().redactEntry('/latest/meta-data/iam/info', entry), entry);
+    assert.deepEqual(createRedactor({ credentials: false }).findLeaks({ [ROLE]: entry }), []);
+    const info = text('{\n  "Code" : "Success",\n  "InstanceProfileArn" : "arn:aws:iam::123456789012:instance-profile/web"\n}');
+    assert.equal(createRedactor().redactEntry('/latest/meta-data/iam/info', info), info);
     assert.equal(createRedactor().redactEntry('/latest/meta-data/iam/security-credentials/', text('web-role')).body, 'web-role');
+  });
+
+  test('fakes credentials asked with a trailing slash, as real IMDS answers them', () => {
+    const redactor = createRedactor();
+    const fake = JSON.parse(redactor.redactEntry(`${ROLE}/`, text(credentialsBody())).body!) as Record<string, string>;
+    for (const field of ['AccessKeyId', 'SecretAccessKey', 'Token'] as const) assert.notEqual(fake[field], REAL[field], field);
+    assert.deepEqual(redactor.redacted, [`${ROLE}/`]);
+  });
+
+  test('fakes credential fields in any JSON body, whatever its path, bytes or text', () => {
+    const redactor = createRedactor();
+    const config = `{"region": "us-east-1", "aws": {"AccessKeyId": "${REAL.AccessKeyId}", "SecretAccessKey": "${REAL.SecretAccessKey}", "Token": "${REAL.Token}"}}`;
+    const userData = redactor.redactEntry('/latest/user-data', text(config, 'application/octet-stream'));
+    const faked = JSON.parse(userData.body!) as { region: string; aws: Record<string, string> };
+    assert.equal(faked.region, 'us-east-1');
+    assert.match(faked.aws.AccessKeyId!, /^ASIA[A-Z2-7]{16}$/);
+    for (const secret of Object.values(REAL)) assert.ok(!userData.body!.includes(secret));
+    const bom: Entry = { status: 200, headers: {}, bodyBase64: Buffer.from(`\uFEFF${config}`).toString('base64') };
+    const fromBytes = Buffer.from(redactor.redactEntry('/latest/meta-data/some/odd/place', bom).bodyBase64!, 'base64').toString('utf8');
+    assert.ok(fromBytes.startsWith('\uFEFF{'));
+    for (const secret of Object.values(REAL)) assert.ok(!fromBytes.includes(secret));
+    assert.deepEqual(redactor.redacted, ['/latest/meta-data/some/odd/place', '/latest/user-data']);
+  });
+
+  test('finds credential fields that were never faked, even when it never saw those secrets', () => {
+    const redactor = createRedactor();
+    const faked = redactor.redactEntry(ROLE, text(credentialsBody()));
+    const placeholder = createRedactor({ paths: ['meta-data/iam/**'] }).redactEntry(ROLE, text(credentialsBody()));
+    assert.deepEqual(redactor.findLeaks({ [ROLE]: faked, '/x': placeholder, '/empty': text('{"Token": ""}') }), []);
+    assert.deepEqual(createRedactor().findLeaks({ [`${ROLE}/`]: text(credentialsBody()) }), [
+      `AccessKeyId at ${ROLE}/`, `SecretAccessKey at ${ROLE}/`, `Token at ${ROLE}/`,
+    ]);
+  });
+
+  test('accepts the fakes of entries an earlier recording redacted, and nothing else from them', () => {
+    const earlier = createRedactor().redactEntry(ROLE, text(credentialsBody()));
+    const redactor = createRedactor({ redactedBefore: { [ROLE]: earlier } });
+    assert.deepEqual(redactor.findLeaks({ [ROLE]: earlier }), []);
+    assert.deepEqual(redactor.findLeaks({ [IDENTITY]: text(credentialsBody()) }).length, 3);
   });
 
   test('scrubs a secret seen in a credentials document wherever else it occurs, text or bytes', () => {
@@ -92,6 +133,22 @@ describe('createRedactor', () => {
     assert.deepEqual(JSON.parse(doc.body!), { accountId: REDACTED_PLACEHOLDER, version: REDACTED_PLACEHOLDER, billingProducts: null });
     assert.equal(redactor.redactEntry('/latest/meta-data/instance-id', text('i-1')).body, 'i-1');
     assert.deepEqual(redactor.redacted, ['/2021-03-23/user-data', '/latest/dynamic/instance-identity/document', '/latest/meta-data/tags/instance/Name', '/latest/user-data']);
+  });
+
+  test('replaces a --redact match asked with a trailing slash when nothing is recorded under it, and keeps real listings', () => {
+    const redactor = createRedactor({ paths: ['user-data', 'meta-data/tags/**'] });
+    const entries: Record<string, Entry> = {
+      '/latest/user-data/': text('#!/bin/sh\necho secret'),
+      '/latest/meta-data/tags/instance/': text('Name'),
+      '/latest/meta-data/tags/instance/Name': redactor.redactEntry('/latest/meta-data/tags/instance/Name', text('web')),
+      '/latest/meta-data/tags/instance/Team/': text('platform'),
+    };
+    for (const [key, entry] of Object.entries(entries)) entries[key] = redactor.redactEntry(key, entry);
+    const scrubbed = redactor.scrub(entries);
+    assert.equal(scrubbed['/latest/user-data/']!.body, REDACTED_PLACEHOLDER);
+    assert.equal(scrubbed['/latest/meta-data/tags/instance/Team/']!.body, REDACTED_PLACEHOLDER);
+    assert.equal(scrubbed['/latest/meta-data/tags/instance/']!.body, 'Name', 'a listing with its children stays');
+    assert.deepEqual(redactor.redacted, ['/latest/meta-data/tags/instance/Name', '/latest/meta-data/tags/instance/Team/', '/latest/user-data/']);
   });
 });
 

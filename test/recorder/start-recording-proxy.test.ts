@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -16,6 +17,46 @@ import { createTinyCassette } from '../helpers/tiny-cassette.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 
 const ROLE_PATH = '/latest/meta-data/iam/security-credentials/';
+const TTL = { 'x-aws-ec2-metadata-token-ttl-seconds': '60' };
+
+function secretsOf(cassette: Cassette): string[] {
+  return Object.values(cassette.entries).flatMap((entry) => {
+    if (!entry.body?.includes('"AccessKeyId"')) return [];
+    const doc = JSON.parse(entry.body) as Record<string, string>;
+    return [doc.AccessKeyId!, doc.SecretAccessKey!, doc.Token!];
+  });
+}
+
+/** A loopback upstream that answers `/…/trickle` one byte every 20 ms for 1.5 s and never answers `/…/hang`. */
+async function startSlowUpstream(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    if (req.url?.endsWith('/trickle')) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const started = Date.now();
+      const drip = setInterval(() => {
+        if (Date.now() - started > 1500) {
+          clearInterval(drip);
+          res.end('.');
+        } else res.write('.');
+      }, 20);
+      res.on('close', () => clearInterval(drip));
+    }
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
+    close: () => new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 function rawRequest(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -249,11 +290,62 @@ describe('startRecordingProxy', () => {
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-id')).text, 'i-old');
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
-      assert.equal((await send(proxy.url, '/latest/meta-data/iam')).status, 301, 'directories of the file redirect without the upstream');
       await proxy.close();
       assert.deepEqual(upstream.hits.map((hit) => hit.path), ['/latest/meta-data/instance-type']);
-      assert.deepEqual(logs.map((log) => log.from), ['cassette', 'upstream', 'cassette', 'cassette']);
+      assert.deepEqual(logs.map((log) => log.from), ['cassette', 'upstream', 'cassette']);
       assert.equal((await loadCassette(output)).entries['/latest/meta-data/instance-type']!.body, 'm5.large');
+    });
+
+    test('replay-or-record forwards all the file does not hold as such: listings made from children, /, dated fallbacks, redirects', async () => {
+      const output = join(dir, 'exact.json');
+      const held = createTinyCassette();
+      held.entries = {
+        '/latest/meta-data/instance-id': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'i-old' },
+        '/latest/meta-data/placement/region': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'eu-west-1' },
+      };
+      await writeFile(output, JSON.stringify(held));
+      const logs: ProxyRequestLog[] = [];
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record', onRequest: (log) => logs.push(log) });
+      const answers: Record<string, string> = {};
+      for (const path of ['/', '/latest/meta-data/placement/', '/2021-03-23/meta-data/instance-id', '/latest/meta-data/placement', '/latest/meta-data/instance-id', '/latest/meta-data/placement/region/']) {
+        const response = await send(proxy.url, path);
+        answers[path] = `${response.status} ${response.text}`;
+      }
+      await proxy.close();
+      assert.equal(answers['/'], `200 ${source.entries['/']!.body}`);
+      assert.equal(answers['/latest/meta-data/placement/'], `200 ${source.entries['/latest/meta-data/placement/']!.body}`);
+      assert.equal(answers['/2021-03-23/meta-data/instance-id'], '200 i-1234567890abcdef0');
+      assert.match(answers['/latest/meta-data/placement']!, /^301 /);
+      assert.equal(answers['/latest/meta-data/instance-id'], '200 i-old');
+      assert.equal(answers['/latest/meta-data/placement/region/'], '200 eu-west-1');
+      const from = Object.fromEntries(logs.map((log) => [log.path, log.from]));
+      assert.deepEqual(from, {
+        '/': 'upstream',
+        '/latest/meta-data/placement/': 'upstream',
+        '/2021-03-23/meta-data/instance-id': 'upstream',
+        '/latest/meta-data/placement': 'upstream',
+        '/latest/meta-data/instance-id': 'cassette',
+        '/latest/meta-data/placement/region/': 'cassette',
+      });
+      const recorded = await loadCassette(output);
+      assert.deepEqual(Object.keys(recorded.entries), ['/', '/2021-03-23/meta-data/instance-id', '/latest/meta-data/instance-id', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+    });
+
+    test('replay-or-record always forwards credentials: the application gets real ones, the file keeps fakes', async () => {
+      const output = join(dir, 'ror-credentials.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record' });
+      const role = source.entries[ROLE_PATH]!.body!;
+      const real = source.entries[ROLE_PATH + role]!.body!;
+      const first = await send(proxy.url, ROLE_PATH + role);
+      await proxy.flush();
+      const second = await send(proxy.url, ROLE_PATH + role);
+      const slashed = await send(proxy.url, `${ROLE_PATH}${role}/`);
+      await proxy.close();
+      assert.deepEqual([first.text, second.text, slashed.text], [real, real, real]);
+      assert.equal(upstream.hits.filter((hit) => hit.path.startsWith(ROLE_PATH + role)).length, 3);
+      const text = await readFile(output, 'utf8');
+      for (const secret of secretsOf(source)) assert.ok(!text.includes(secret), 'a real secret reached the file');
+      assert.deepEqual((await loadCassette(output)).meta.redacted, [ROLE_PATH + role]);
     });
 
     test('refuses to start on a broken existing file rather than replace it', async () => {
@@ -261,6 +353,178 @@ describe('startRecordingProxy', () => {
       await writeFile(output, '{"format": "aemm-cassette/1"');
       await assert.rejects(startRecordingProxy({ upstream: upstream.url, output, port: 0 }), { code: 'CASSETTE_INVALID' });
       assert.equal(await readFile(output, 'utf8'), '{"format": "aemm-cassette/1"');
+    });
+  });
+
+  describe('leaves asked with a trailing slash', () => {
+    test('are recorded under the leaf key, with credentials faked and --redact applied', async () => {
+      const output = join(dir, 'slash.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, redactPaths: ['user-data', 'meta-data/tags/**'] });
+      const role = source.entries[ROLE_PATH]!.body!;
+      const token = (await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: TTL })).text;
+      const withToken = { headers: { 'x-aws-ec2-metadata-token': token } };
+      assert.equal((await send(proxy.url, `${ROLE_PATH}${role}/`, withToken)).text, source.entries[ROLE_PATH + role]!.body, 'the client gets the real credentials');
+      assert.equal((await send(proxy.url, '/latest/user-data/', withToken)).text, source.entries['/latest/user-data']!.body);
+      assert.equal((await send(proxy.url, '/latest/meta-data/tags/instance/Name/', withToken)).text, 'aemm-default');
+      await proxy.close();
+      const text = await readFile(output, 'utf8');
+      for (const secret of secretsOf(source)) assert.ok(!text.includes(secret), 'a real secret reached the file');
+      const recorded = await loadCassette(output);
+      const keys = [ROLE_PATH + role, '/latest/meta-data/tags/instance/Name', '/latest/user-data'];
+      assert.deepEqual(Object.keys(recorded.entries), keys);
+      assert.deepEqual(recorded.meta.redacted, keys);
+      assert.equal(recorded.entries['/latest/user-data']!.body, 'REDACTED');
+      assert.equal(recorded.entries['/latest/meta-data/tags/instance/Name']!.body, 'REDACTED');
+      assert.match((JSON.parse(recorded.entries[ROLE_PATH + role]!.body!) as Record<string, string>).AccessKeyId!, /^ASIA[A-Z2-7]{16}$/);
+      const probe = upstream.hits.find((hit) => hit.path === ROLE_PATH + role);
+      assert.equal(probe?.headers['x-aws-ec2-metadata-token'], token, 'the probe asks as the client did');
+    });
+
+    test("botocore's placement/availability-zone/ replays as the leaf", async () => {
+      const output = join(dir, 'botocore.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0 });
+      assert.equal((await send(proxy.url, '/latest/meta-data/placement/availability-zone/')).text, 'us-east-1a');
+      await proxy.close();
+      const recorded = await loadCassette(output);
+      assert.deepEqual(Object.keys(recorded.entries), ['/latest/meta-data/placement/availability-zone']);
+      const replay = await startServer({ cassette: recorded, port: 0 });
+      try {
+        for (const path of ['/latest/meta-data/placement/availability-zone/', '/latest/meta-data/placement/availability-zone']) {
+          const response = await send(replay.url, path);
+          assert.deepEqual([response.status, response.text], [200, 'us-east-1a'], path);
+        }
+      } finally {
+        await replay.close();
+      }
+    });
+
+    test('are told from directories by the recorded listings, and by one probe of the upstream when none says', async () => {
+      const output = join(dir, 'kinds.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0 });
+      await send(proxy.url, '/latest/meta-data/placement/');
+      await send(proxy.url, '/latest/meta-data/placement/region/');
+      await send(proxy.url, '/latest/meta-data/placement/region/');
+      await send(proxy.url, '/latest/meta-data/iam/');
+      await proxy.close();
+      assert.deepEqual(upstream.hits.map((hit) => hit.path), [
+        '/latest/meta-data/placement/', '/latest/meta-data/placement',
+        '/latest/meta-data/placement/region/', '/latest/meta-data/placement/region/',
+        '/latest/meta-data/iam/', '/latest/meta-data/iam',
+      ]);
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/iam/', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+    });
+  });
+
+  test('keeps the directory, not a leaf of the same name, behind an upstream that strips trailing slashes', async () => {
+    const stripping = await startFakeUpstream({
+      cassette: source,
+      // As AEMM does: a directory asked without its slash answers 200 with the listing.
+      intercept: (hit) => {
+        const listing = hit.path.endsWith('/') ? undefined : source.entries[`${hit.path}/`];
+        return listing ? { status: 200, body: listing.body } : undefined;
+      },
+    });
+    const output = join(dir, 'stripping.json');
+    const proxy = await startRecordingProxy({ upstream: stripping.url, output, port: 0 });
+    try {
+      for (const path of ['/latest/meta-data/placement', '/latest/meta-data/placement/region', '/latest/meta-data/iam/info', '/latest/meta-data/iam']) {
+        assert.equal((await send(proxy.url, path)).status, 200, path);
+      }
+    } finally {
+      await proxy.close();
+      await stripping.close();
+    }
+    const { entries } = await loadCassette(output);
+    assert.deepEqual(Object.keys(entries), ['/latest/meta-data/iam/', '/latest/meta-data/iam/info', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+    assert.equal(entries['/latest/meta-data/placement/']!.body, source.entries['/latest/meta-data/placement/']!.body);
+    assert.equal(entries['/latest/meta-data/iam/']!.body, source.entries['/latest/meta-data/iam/']!.body);
+  });
+
+  describe('when the upstream misbehaves', () => {
+    test('answers 502 and records nothing for an answer larger than 1 MiB', async () => {
+      const big = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.path === '/latest/user-data' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined) });
+      const output = join(dir, 'big.json');
+      const proxy = await startRecordingProxy({ upstream: big.url, output, port: 0 });
+      try {
+        const response = await send(proxy.url, '/latest/user-data');
+        assert.equal(response.status, 502);
+        assert.match(response.text, /^aemm record: upstream http:\/\/127\.0\.0\.1:\d+ answered \/latest\/user-data with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded\.\n$/);
+        assert.equal((await send(proxy.url, '/latest/meta-data/instance-id')).status, 200, 'the proxy keeps working');
+      } finally {
+        await proxy.close();
+        await big.close();
+      }
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/instance-id']);
+    });
+
+    test('gives each answer a deadline, also one that keeps trickling in, and calls it a timeout', async () => {
+      const slow = await startSlowUpstream();
+      const logs: ProxyRequestLog[] = [];
+      const output = join(dir, 'deadline.json');
+      const proxy = await startRecordingProxy({ upstream: slow.url, output, port: 0, timeoutMs: 300, onRequest: (log) => logs.push(log) });
+      try {
+        for (const path of ['/latest/meta-data/trickle', '/latest/meta-data/hang']) {
+          const started = performance.now();
+          const response = await send(proxy.url, path);
+          assert.equal(response.status, 504, path);
+          assert.equal(response.text, `aemm record: upstream ${slow.url} did not answer ${path} within 300 ms (timed out); nothing was recorded.\n`);
+          assert.ok(performance.now() - started < 1200, `${path} was held past its deadline`);
+        }
+      } finally {
+        const stats = await proxy.close();
+        await slow.close();
+        assert.equal(stats.writes, 0);
+      }
+      assert.deepEqual(logs.map((log) => [log.status, log.from, log.recorded]), [[504, 'proxy', false], [504, 'proxy', false]]);
+      await assert.rejects(readFile(output), { code: 'ENOENT' });
+    });
+
+    test('refuses a timeout that is not more than 0', async () => {
+      await assert.rejects(startRecordingProxy({ upstream: upstream.url, output: join(dir, 'zero.json'), port: 0, timeoutMs: 0 }), { code: 'USAGE', message: /^Timeout 0 ms is not more than 0\./ });
+    });
+  });
+
+  describe('writing', () => {
+    test('close() fails, naming how many entries were not written and why, when the last write failed', async () => {
+      const gone = await mkdtemp(join(dir, 'gone-'));
+      const errors: Error[] = [];
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output: join(gone, 'out.json'), port: 0, debounceMs: 60_000, onWriteError: (error) => errors.push(error) });
+      await send(proxy.url, '/latest/meta-data/instance-id');
+      await send(proxy.url, '/latest/meta-data/instance-type');
+      await rm(gone, { recursive: true });
+      await proxy.flush();
+      assert.equal(errors.length, 1, 'a failed write is reported while running');
+      assert.deepEqual([proxy.stats().unwritten, proxy.stats().writes], [2, 0]);
+      assert.match(proxy.stats().writeError!, /its directory does not exist/);
+      await assert.rejects(proxy.close(), {
+        code: 'CASSETTE_WRITE',
+        message: /^2 entries recorded by the proxy were not written: Failed to write cassette ".*out\.json": its directory does not exist\. [^\n]*$/,
+      });
+      assert.equal(errors.length, 1, 'close() reports its own failure once, as its rejection');
+    });
+
+    test('a later write that succeeds clears an earlier failure', async () => {
+      const gone = await mkdtemp(join(dir, 'back-'));
+      const output = join(gone, 'out.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, debounceMs: 60_000, onWriteError: () => undefined });
+      await rm(gone, { recursive: true });
+      await send(proxy.url, '/latest/meta-data/instance-id');
+      await proxy.flush();
+      assert.equal(proxy.stats().unwritten, 1);
+      await mkdir(gone);
+      const stats = await proxy.close();
+      assert.deepEqual([stats.unwritten, stats.writes, stats.writeError], [0, 1, undefined]);
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/instance-id']);
+    });
+
+    test('makes the file readable by its owner only when it keeps live credentials', async () => {
+      const output = join(dir, 'clear.json');
+      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, redact: false });
+      const role = source.entries[ROLE_PATH]!.body!;
+      await send(proxy.url, ROLE_PATH + role);
+      await proxy.close();
+      assert.equal((await loadCassette(output)).entries[ROLE_PATH + role]!.body, source.entries[ROLE_PATH + role]!.body);
+      assert.equal((await stat(output)).mode & 0o777, 0o600);
     });
   });
 
