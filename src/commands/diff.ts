@@ -73,7 +73,8 @@ export default class Diff extends BaseCommand {
     let bSide: DiffReportSide;
     if (flags.live !== undefined) {
       const { crawlImds } = await import('../recorder/crawl-imds.js');
-      const live = await crawlImds({ upstream: flags.live }).catch((error: unknown) => {
+      const onWarning = (warning: string): void => this.logToStderr(`Warning: ${warning}`);
+      const live = await crawlImds({ upstream: flags.live, onWarning }).catch((error: unknown) => {
         // The crawler names its own flag; here the URL came from --live.
         if (error instanceof AemmError) throw new AemmError(error.code, error.message.replaceAll('--upstream', '--live'));
         throw error;
