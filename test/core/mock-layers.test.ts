@@ -299,3 +299,13 @@ describe('run-time changes keep what layers counted', () => {
     assert.deepEqual(engine.control.status().mocks, []);
   });
 });
+
+describe('mock-ip-count places', () => {
+  test('a client asking before any event is due takes no place', () => {
+    const { engine, tick } = engineWith({ events: [{ delay: '10s' }], mockIpCount: 1 });
+    assert.equal(get(engine, '/latest/meta-data/events/maintenance/scheduled', '10.0.0.9').text, '[]');
+    tick(10_000);
+    assert.match(get(engine, '/latest/meta-data/events/maintenance/scheduled', '10.0.0.1').text, /system-reboot/);
+    assert.equal(get(engine, '/latest/meta-data/events/maintenance/scheduled', '10.0.0.9').text, '[]');
+  });
+});

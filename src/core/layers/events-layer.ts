@@ -50,8 +50,10 @@ export function createEventsLayer(events: readonly EventMock[], gate: ClientGate
   return {
     name: 'events',
     patch({ now, clientAddress }) {
-      const allowed = gate.allows(clientAddress);
-      const visible = events.map((event) => allowed && now >= event.at);
+      const due = events.map((event) => now >= event.at);
+      // Like the other notices, a client takes a mock-ip-count place only once something is due.
+      const allowed = due.some(Boolean) && gate.allows(clientAddress);
+      const visible = due.map((isDue) => allowed && isDue);
       const key = visible.map((v) => (v ? '1' : '0')).join('');
       let patch = patches.get(key);
       if (!patch) {
