@@ -1,6 +1,6 @@
 // A self-reference through package.json "exports" keeps recordings/ outside tsc's rootDir and lets
 // Node, tsx and bundlers (esbuild, Vite, webpack) all load the same JSON file.
-import recording from 'aemm/recordings/default.json' with { type: 'json' };
+import recording from 'ec2-imds-replay/recordings/default.json' with { type: 'json' };
 import type { Cassette } from '../core/cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
 
@@ -17,4 +17,4 @@ function freezeDeep<T>(value: T): T {
  * Node and in the browser. Frozen: every handler set in a process shares it, so change it with a
  * layer or a `structuredClone`, never in place.
  */
-export const defaultCassette: Cassette = freezeDeep(validateCassette(recording, 'aemm/recordings/default.json'));
+export const defaultCassette: Cassette = freezeDeep(validateCassette(recording, 'ec2-imds-replay/recordings/default.json'));

@@ -50,7 +50,7 @@ function createSecret(): string {
 
 function checkOptions(options: ImdsHandlersOptions): void {
   if (typeof options !== 'object' || options === null || typeof options.cassette !== 'object' || options.cassette === null) {
-    throw new UsageError('imdsHandlers needs a cassette object. Pass { cassette: defaultCassette } from "aemm/msw", a JSON import, or await loadCassette(path) from "aemm/msw/node".');
+    throw new UsageError('imdsHandlers needs a cassette object. Pass { cassette: defaultCassette } from "ec2-imds-replay/msw", a JSON import, or await loadCassette(path) from "ec2-imds-replay/msw/node".');
   }
   if (options.onMiss !== undefined && !MISS_POLICIES.includes(options.onMiss)) {
     throw new UsageError(`onMiss "${String(options.onMiss)}" is unknown. Use "not-found", "passthrough" or "error".`);

@@ -1,4 +1,4 @@
-// The `aemm/msw` entry: msw handlers for IMDS and the embedded recording. Nothing on this path may
+// The `ec2-imds-replay/msw` entry: msw handlers for IMDS and the embedded recording. Nothing on this path may
 // import node:* — it is bundled for the browser (test/msw/browser-bundle.test.ts checks).
 export { imdsHandlers, DEFAULT_BASE_URLS, type ImdsHandlers, type ImdsHandlersOptions, type MissPolicy } from './imds-handlers.js';
 export { defaultCassette } from './default-cassette.js';

@@ -1,3 +1,3 @@
-// The `aemm/msw/node` entry: everything from `aemm/msw` plus reading cassette files, which needs node:fs.
+// The `ec2-imds-replay/msw/node` entry: everything from `ec2-imds-replay/msw` plus reading cassette files, which needs node:fs.
 export * from './index.js';
 export { DEFAULT_CASSETTE_PATH, loadCassette, parseCassette } from '../cassette/load-cassette.js';

@@ -58,7 +58,7 @@ function servePage(requested: string[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe('aemm/msw in a real browser (msw/browser service worker)', () => {
+describe('ec2-imds-replay/msw in a real browser (msw/browser service worker)', () => {
   if (missing && !process.env.CI) {
     test('skipped: Debian chromium is not installed (apt-get install chromium)', { skip: true }, () => {});
     return;

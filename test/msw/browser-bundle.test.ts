@@ -33,14 +33,14 @@ async function bundleForBrowser(entry: string): Promise<{ builtins: string[]; co
   return { builtins, code: result.outputFiles[0]!.text };
 }
 
-test('aemm/msw (src/msw/index.ts) bundles for the browser without any Node builtin', async () => {
+test('ec2-imds-replay/msw (src/msw/index.ts) bundles for the browser without any Node builtin', async () => {
   const { builtins, code } = await bundleForBrowser('src/msw/index.ts');
   assert.deepEqual(builtins, []);
   // The embedded recording travels inside the bundle.
   assert.ok(code.includes(defaultCassette.entries['/latest/meta-data/instance-id']!.body!));
 });
 
-test('the Node entry aemm/msw/node does pull node builtins, so the check above can tell', async () => {
+test('the Node entry ec2-imds-replay/msw/node does pull node builtins, so the check above can tell', async () => {
   const { builtins } = await bundleForBrowser('src/msw/node.ts');
   assert.ok(builtins.some((name) => name.startsWith('node:fs')), builtins.join(', '));
 });

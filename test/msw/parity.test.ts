@@ -131,7 +131,7 @@ after(() => {
 });
 
 for (const imdsv2 of ['optional', 'required'] as const) {
-  describe(`parity of aemm replay and aemm/msw (IMDSv2 ${imdsv2})`, () => {
+  describe(`parity of aemm replay and ec2-imds-replay/msw (IMDSv2 ${imdsv2})`, () => {
     let server: ImdsServer;
     before(async () => {
       const mocks = { spot: { action: 'stop' }, rebalance: true, events: [{ code: 'instance-stop' }, { code: 'system-reboot', state: 'completed' }], asg: {}, tags: { values: { Team: 'qa' } } };
