@@ -1,11 +1,14 @@
-import { CASSETTE_FORMAT, type Cassette, type Entry } from '../core/cassette.js';
-import { AemmError, UsageError } from '../core/errors.js';
-import { createRecordingMeta } from './create-recording-meta.js';
+import type { Cassette, Entry } from '../core/cassette.js';
+import { UsageError } from '../core/errors.js';
+import { createCrawlQueue } from './create-crawl-queue.js';
 import { createRedactor } from './create-redactor.js';
 import { createTokenSession, type TokenSession } from './create-token-session.js';
-import { createUpstreamClient, UpstreamFailure, type UpstreamClient, type UpstreamResponse } from './create-upstream-client.js';
+import { createUpstreamClient, UpstreamFailure, type UpstreamClient } from './create-upstream-client.js';
+import { fetchImdsPath } from './fetch-imds-path.js';
+import { listChildren, type CrawlKind } from './list-children.js';
 import { parseUpstream } from './parse-upstream.js';
 import { toEntry } from './to-entry.js';
+import { toRecordedCassette } from './to-recorded-cassette.js';
 
 /** How to crawl an upstream IMDS. */
 export interface CrawlOptions {
@@ -48,28 +51,7 @@ export interface CrawlResult {
   warnings?: string[];
 }
 
-type Kind = 'root' | 'dir' | 'leaf' | 'user-data' | 'probe-dir';
-
-// Version roots list their directories without a slash (`dynamic\nmeta-data\nuser-data`, imds-facts §1).
-const VERSION_ROOT_DIRS = new Set(['meta-data', 'dynamic']);
-// Newer SDKs try this first and fall back on 404 (imds-facts §4); record it even when `iam/` does not list it.
-const EXTENDED_CREDENTIALS = 'security-credentials-extended/';
 const REDIRECTS = new Set([301, 302, 307, 308]);
-
-/** The request path for a cassette key: each segment percent-encoded except `:` (MACs), as cloud-init does. */
-function toRequestPath(key: string): string {
-  return key.split('/').map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ':')).join('/');
-}
-
-/** Whether a listed name can be followed without leaving its directory. */
-function isSafeName(name: string): boolean {
-  const bare = name.endsWith('/') ? name.slice(0, -1) : name;
-  return bare !== '' && bare !== '.' && bare !== '..' && !/[/\\?#\u0000-\u001f]/.test(bare);
-}
-
-function listedNames(body: string): string[] {
-  return body.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-}
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The crawl was aborted.', 'AbortError');
@@ -103,62 +85,27 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
   const entries: Record<string, Entry> = {};
   const errors: Array<{ path: string; reason: string }> = [];
   const notFound: string[] = [];
-  const seen = new Set<string>();
-  const pending = new Set<Promise<void>>();
-  let done = 0;
-  let capped = false;
-  const report = (): void => options.onProgress?.({ done, found: seen.size, errors: errors.length });
 
   try {
     const session: TokenSession = await createTokenSession(client, origin);
     for (const warning of session.warnings) options.onWarning?.(warning);
 
-    async function get(key: string): Promise<UpstreamResponse> {
-      let ticket = session.current();
-      let response = await client.request('GET', toRequestPath(key), ticket.headers);
-      if (response.status === 401) {
-        // The token expired or was revoked: real clients re-PUT once and retry (imds-facts §6).
-        ticket = await session.renew(ticket);
-        response = await client.request('GET', toRequestPath(key), ticket.headers);
-      }
-      return response;
-    }
-
-    function record(key: string, response: UpstreamResponse): Entry {
-      const entry = redactor.redactEntry(key, toEntry(response.status, response.headers, response.body));
-      entries[key] = entry;
-      return entry;
-    }
-
-    function follow(dir: string, body: string): void {
-      const atVersionRoot = dir.indexOf('/', 1) === dir.length - 1;
-      for (const name of listedNames(body)) {
-        // public-keys lists `0=my-key`; the key's directory is `0/` (imds-facts §4).
-        const indexed = dir.endsWith('/meta-data/public-keys/') ? /^(\d+)=/.exec(name) : null;
-        if (indexed) schedule(`${dir}${indexed[1]}/`, 'dir');
-        else if (!isSafeName(name)) errors.push({ path: dir + name, reason: 'listed name is not a path segment; not followed' });
-        else if (name.endsWith('/')) schedule(dir + name, 'dir');
-        else if (atVersionRoot && VERSION_ROOT_DIRS.has(name)) schedule(`${dir}${name}/`, 'dir');
-        else if (atVersionRoot && name === 'user-data') schedule(dir + name, 'user-data');
-        else schedule(dir + name, 'leaf');
-      }
-      if (dir.endsWith('/meta-data/iam/') && !listedNames(body).includes(EXTENDED_CREDENTIALS)) {
-        schedule(dir + EXTENDED_CREDENTIALS, 'probe-dir');
-      }
-    }
-
-    async function visit(key: string, kind: Kind): Promise<void> {
-      const response = await get(key);
+    async function visit(key: string, kind: CrawlKind): Promise<void> {
+      const response = await fetchImdsPath(client, session, key);
       const { status } = response;
       if (status === 200) {
-        const entry = record(key, response);
-        if ((kind === 'dir' || kind === 'probe-dir') && entry.body !== undefined) follow(key, response.body.toString('utf8'));
+        const entry = redactor.redactEntry(key, toEntry(status, response.headers, response.body));
+        entries[key] = entry;
+        if ((kind === 'dir' || kind === 'probe-dir') && entry.body !== undefined) {
+          const listed = listChildren(key, response.body.toString('utf8'));
+          for (const path of listed.refused) errors.push({ path, reason: 'listed name is not a path segment; not followed' });
+          for (const child of listed.children) queue.schedule(child.key, child.kind);
+        }
       } else if (REDIRECTS.has(status) && kind === 'leaf') {
         // A listed name without a slash that is a directory: real IMDS redirects to `name/`.
-        schedule(`${key}/`, 'dir');
+        queue.schedule(`${key}/`, 'dir');
       } else if (kind === 'probe-dir' || (kind === 'user-data' && status === 404)) {
         // Nothing to record: an unlisted path we only tried, or no user-data given at launch (imds-facts §4).
-        return;
       } else if (status === 404) {
         notFound.push(key);
       } else {
@@ -166,46 +113,23 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
       }
     }
 
-    function schedule(key: string, kind: Kind): void {
-      if (seen.has(key)) return;
-      if (seen.size >= maxPaths) {
-        if (!capped) errors.push({ path: key, reason: `not fetched: the tree has more than ${maxPaths} paths` });
-        capped = true;
-        return;
-      }
-      seen.add(key);
-      const task = visit(key, kind)
-        .catch((error: unknown) => {
-          if (error instanceof UpstreamFailure) errors.push({ path: key, reason: error.reason });
-          else if (!signal?.aborted) errors.push({ path: key, reason: (error as Error).message });
-        })
-        .finally(() => {
-          done++;
-          pending.delete(task);
-          report();
-        });
-      pending.add(task);
-      report();
-    }
-
-    schedule('/', 'root');
-    schedule('/latest/', 'dir');
-    while (pending.size > 0) await Promise.all([...pending]);
+    const queue = createCrawlQueue({
+      maxPaths,
+      visit,
+      onError(key, error) {
+        if (error instanceof UpstreamFailure) errors.push({ path: key, reason: error.reason });
+        else if (!signal?.aborted) errors.push({ path: key, reason: (error as Error).message });
+      },
+      onCapped: (key) => errors.push({ path: key, reason: `not fetched: the tree has more than ${maxPaths} paths` }),
+      onProgress: ({ done, found }) => options.onProgress?.({ done, found, errors: errors.length }),
+    });
+    queue.schedule('/', 'root');
+    queue.schedule('/latest/', 'dir');
+    await queue.drain();
     if (signal?.aborted) throw abortReason(signal);
 
-    const scrubbed = redactor.scrub(entries);
-    const leaks = redactor.findLeaks(scrubbed);
-    if (leaks.length > 0) {
-      throw new AemmError('REDACTION_FAILED', `Refusing to write a recording that still holds secrets (${leaks.join(', ')}). Report this as a bug; nothing was written.`);
-    }
-    const sorted: Record<string, Entry> = {};
-    for (const key of Object.keys(scrubbed).sort()) sorted[key] = scrubbed[key]!;
+    const cassette = toRecordedCassette({ source: origin, entries, redactor, subject: 'the recording' });
     errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const cassette: Cassette = {
-      format: CASSETTE_FORMAT,
-      meta: createRecordingMeta({ source: origin, entries: sorted, redacted: redactor.redacted }),
-      entries: sorted,
-    };
     return { cassette, errors, notFound: notFound.sort(), imdsVersion: session.version, requests: client.attempts, warnings: [...session.warnings] };
   } catch (error) {
     if (signal?.aborted) throw abortReason(signal);

@@ -1,21 +1,25 @@
-import { isLoopback } from '../core/is-loopback.js';
 import { access } from 'node:fs/promises';
-import { Agent, createServer, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type ProxyServer from 'http-proxy';
-import { CASSETTE_FORMAT, type Cassette, type Entry } from '../core/cassette.js';
+import type { Entry } from '../core/cassette.js';
 import { AemmError, UsageError } from '../core/errors.js';
+import { isLoopback } from '../core/is-loopback.js';
 import { loadCassette } from '../cassette/load-cassette.js';
-import { writeCassette } from '../cassette/write-cassette.js';
-import { createRecordingMeta } from './create-recording-meta.js';
-import { createRecordingStore, type PathKind } from './create-recording-store.js';
+import { answerPlain } from './answer-plain.js';
+import { checkProxyTarget } from './check-proxy-target.js';
+import { createAnswerRecorder } from './create-answer-recorder.js';
+import { createExchangeHandler, type ProxyRequestLog } from './create-exchange-handler.js';
+import { createRecordingStore } from './create-recording-store.js';
+import { createRecordingWriter } from './create-recording-writer.js';
 import { createRedactor } from './create-redactor.js';
-import { decodeSegments } from './decode-segments.js';
-import { isCredentialPath } from './is-credential-path.js';
+import { listenProxy } from './listen-proxy.js';
 import { parseUpstream } from './parse-upstream.js';
-import { probePathKind } from './probe-path-kind.js';
-import { toEntry } from './to-entry.js';
-import { toRecordTarget, type RecordTarget } from './to-record-target.js';
+import { serveFromCassette } from './serve-from-cassette.js';
+import { toRecordTarget } from './to-record-target.js';
+import { toRecordedCassette } from './to-recorded-cassette.js';
+
+export type { ProxyRequestLog } from './create-exchange-handler.js';
 
 /** What the proxy does with the output cassette: see `RecordingProxyOptions.mode`. */
 export type RecordMode = 'new' | 'overwrite' | 'replay-or-record';
@@ -59,17 +63,6 @@ export interface RecordingProxyOptions {
   onWriteError?: (error: Error) => void;
 }
 
-/** One request through the proxy, for the request log. */
-export interface ProxyRequestLog {
-  method: string;
-  path: string;
-  status: number;
-  /** Who answered: the upstream, the cassette (replay-or-record), or the proxy itself (refused, failed, timed out). */
-  from: 'upstream' | 'cassette' | 'proxy';
-  /** Whether the answer became a cassette entry. */
-  recorded: boolean;
-}
-
 /** Counters of a recording proxy. */
 export interface RecordingProxyStats {
   requests: number;
@@ -103,80 +96,7 @@ export interface RecordingProxy {
   close(): Promise<RecordingProxyStats>;
 }
 
-// RFC 9110 §7.6.1: meaningful for one connection only, never forwarded.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'];
-// Recorded headers that describe one exchange, not the resource; never served from the file.
-const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
 const DRAIN_MS = 1_000;
-// IMDS values are small (user-data is at most 16 KiB, documents a few KiB): a larger answer is no IMDS answer.
-const MAX_BODY_BYTES = 1024 * 1024;
-// Remembered directory probes, per path; dropped wholesale past this many rather than grow without end.
-const MAX_PROBES = 10_000;
-
-interface Exchange {
-  method: string;
-  path: string;
-  /** Where a 200 answer to GET goes, or undefined when the path must not be recorded (token API). */
-  target: RecordTarget | undefined;
-  absoluteForm: boolean;
-  /** The client's headers as forwarded, for a directory probe. */
-  headers: IncomingHttpHeaders;
-  upstreamRequest?: ClientRequest;
-  deadline?: NodeJS.Timeout;
-  /** The client has its answer (or its connection was closed); later events change nothing. */
-  answered: boolean;
-}
-
-type Target = { path: string; absoluteForm: boolean } | { status: number; message: string };
-
-function formatHost(hostname: string): string {
-  return hostname.includes(':') ? `[${hostname}]` : hostname;
-}
-
-function stripHopByHop(headers: IncomingHttpHeaders): void {
-  const named = String(headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
-  for (const name of [...HOP_BY_HOP, ...named]) delete headers[name];
-}
-
-function plain(res: ServerResponse, status: number, message: string): void {
-  const body = Buffer.from(`${message}\n`);
-  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(body.length), connection: 'close' });
-  res.end(body);
-}
-
-/** Answers with a recorded entry as it is in the file; `user-data/` is text/plain as on real IMDS (imds-facts §1). */
-function serveEntry(res: ServerResponse, method: string, entry: Entry, slash: boolean): void {
-  const body = entry.bodyBase64 !== undefined ? Buffer.from(entry.bodyBase64, 'base64') : Buffer.from(entry.body ?? '');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.headers)) if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
-  headers['content-type'] ??= 'text/plain';
-  if (slash && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
-  headers['content-length'] = String(body.length);
-  headers.server = 'EC2ws';
-  res.writeHead(entry.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
-}
-
-async function listen(server: Server, port: number, hostname: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      if (error.code === 'EADDRINUSE') {
-        reject(new UsageError(`Port ${port} on ${hostname} is already in use. Stop the other process or choose another with --port (0 picks a free one).`));
-      } else if (error.code === 'EACCES') {
-        reject(new UsageError(`Not allowed to listen on ${hostname}:${port}. Use a port above 1023, or run with the needed privileges.`));
-      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-        reject(new UsageError(`Cannot listen on "${hostname}": no such local address. Use 127.0.0.1 or ::1.`));
-      } else {
-        reject(error);
-      }
-    };
-    server.once('error', onError);
-    server.listen(port, hostname, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
 
 async function fileExists(path: string): Promise<boolean> {
   try {
@@ -185,6 +105,10 @@ async function fileExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function formatHost(hostname: string): string {
+  return hostname.includes(':') ? `[${hostname}]` : hostname;
 }
 
 function countEntries(count: number): string {
@@ -229,16 +153,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   const { default: httpProxy } = await import('http-proxy');
 
   let requests = 0;
-  let recorded = 0;
-  let writes = 0;
   let inFlight = 0;
-  let lastWriteError: Error | undefined;
-  const unwritten = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let writing = Promise.resolve();
-  const recording = new Set<Promise<void>>();
-  const probes = new Map<string, Promise<PathKind | undefined>>();
-  const exchanges = new WeakMap<IncomingMessage, Exchange>();
   const agent = new Agent({ keepAlive: true });
   const proxy: ProxyServer = httpProxy.createProxyServer({
     target: upstream.origin,
@@ -253,213 +168,46 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     return [...new Set([...previouslyRedacted, ...redactor.redacted])].filter((key) => key in entries).sort();
   }
 
-  function snapshot(): Cassette {
-    const scrubbed = redactor.scrub(entries);
-    const leaks = redactor.findLeaks(scrubbed);
-    if (leaks.length > 0) throw new AemmError('REDACTION_FAILED', `Refusing to write "${output}": it would still hold secrets (${leaks.join(', ')}). Report this as a bug.`);
-    const sorted: Record<string, Entry> = {};
-    for (const key of Object.keys(scrubbed).sort()) sorted[key] = scrubbed[key]!;
-    return { format: CASSETTE_FORMAT, meta: createRecordingMeta({ source: upstream.origin, entries: sorted, redacted: redactedList() }), entries: sorted };
-  }
-
-  function writeNow(reportErrors: boolean): Promise<void> {
-    writing = writing.then(async () => {
-      if (unwritten.size === 0) return;
-      const batch = [...unwritten];
-      unwritten.clear();
-      try {
-        await writeCassette(output, snapshot(), keepsSecrets ? { mode: 0o600 } : {});
-        writes++;
-        lastWriteError = undefined;
-      } catch (error) {
-        for (const key of batch) unwritten.add(key);
-        lastWriteError = error as Error;
-        if (reportErrors) options.onWriteError?.(error as Error);
-      }
-    });
-    return writing;
-  }
-
-  function scheduleWrite(): void {
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      void writeNow(true);
-    }, debounceMs);
-  }
-
-  /** The cassette key for a slash path's answer: the cassette decides, else one probe of the upstream. */
-  async function keyFor(target: RecordTarget, headers: IncomingHttpHeaders): Promise<string | undefined> {
-    if ('key' in target) return target.key;
-    let kind = store.kindOf(target.leaf);
-    if (kind === undefined) {
-      let probe = probes.get(target.leaf);
-      if (!probe) {
-        if (probes.size >= MAX_PROBES) probes.clear();
-        probe = probePathKind({ upstream, path: target.probePath, headers, agent, timeoutMs });
-        probes.set(target.leaf, probe);
-      }
-      kind = await probe;
-      // Only answers are remembered: a probe that failed is asked again next time.
-      if (kind === undefined && probes.get(target.leaf) === probe) probes.delete(target.leaf);
-    }
-    return kind === undefined ? undefined : kind === 'directory' ? `${target.leaf}/` : target.leaf;
-  }
-
-  async function record(exchange: Exchange, status: number, headers: IncomingHttpHeaders, body: Buffer): Promise<boolean> {
-    // Only whole 200 answers to GET are facts about the instance; 401s, 404s and redirects are the replay core's job.
-    if (exchange.method !== 'GET' || status !== 200 || exchange.target === undefined) return false;
-    const key = await keyFor(exchange.target, exchange.headers);
-    if (key === undefined) return false;
-    const changed = store.put(key, toEntry(status, headers, body));
-    if (changed.length === 0) return false;
-    for (const changedKey of changed) unwritten.add(changedKey);
-    recorded++;
-    scheduleWrite();
-    return true;
-  }
-
-  /** The entry replay-or-record may answer with: exactly what the file holds, never a fake the application would use. */
-  function fromFile(target: RecordTarget): { entry: Entry; slash: boolean } | undefined {
-    const candidates = 'key' in target ? [{ key: target.key, slash: target.key.endsWith('/') }] : [{ key: `${target.leaf}/`, slash: true }, { key: target.leaf, slash: true }];
-    const redacted = new Set(redactedList());
-    for (const { key, slash } of candidates) {
-      const entry = entries[key];
-      if (entry?.status === 200 && !isCredentialPath(key) && !redacted.has(key)) return { entry, slash };
-    }
-    return undefined;
-  }
-
-  function checkTarget(req: IncomingMessage): Target {
-    const url = req.url ?? '/';
-    let path = url;
-    let absoluteForm = false;
-    if (!url.startsWith('/')) {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        return { status: 400, message: `aemm record: "${url}" is not a request target.` };
-      }
-      if (parsed.protocol !== 'http:') return { status: 400, message: 'aemm record forwards plain http only.' };
-      const own = [`127.0.0.1:${address.port}`, `localhost:${address.port}`, `[::1]:${address.port}`];
-      if (parsed.host !== upstream.host && !own.includes(parsed.host)) {
-        return { status: 403, message: `aemm record forwards only to ${upstream.origin}, not to ${parsed.host}.` };
-      }
-      path = parsed.pathname + parsed.search;
-      absoluteForm = parsed.host === upstream.host;
-    }
-    if (path.includes('\\') || !decodeSegments(path.replace(/[?#].*$/, ''))) {
-      return { status: 400, message: 'aemm record: the path has "." or ".." segments or an encoded slash; nothing was forwarded.' };
-    }
-    return { path, absoluteForm };
-  }
-
+  const writer = createRecordingWriter({
+    output,
+    snapshot: () => toRecordedCassette({ source: upstream.origin, entries, redactor, redacted: redactedList(), subject: `"${output}"` }),
+    // Live credentials (--no-redact): readable by the owner only, from the first byte on disk.
+    ...(keepsSecrets ? { fileMode: 0o600 } : {}),
+    debounceMs,
+    onWriteError: options.onWriteError,
+  });
+  const recorder = createAnswerRecorder({ store, upstream, agent, timeoutMs, onChange: (keys) => writer.markChanged(keys) });
   const log = (entry: ProxyRequestLog): void => options.onRequest?.(entry);
-
-  /** Ends an exchange the upstream did not complete: the client gets `status` (or a closed connection), nothing is recorded. */
-  function fail(exchange: Exchange, res: ServerResponse, status: number, message: string): void {
-    if (exchange.answered) return;
-    exchange.answered = true;
-    clearTimeout(exchange.deadline);
-    exchange.upstreamRequest?.destroy();
-    if (res.headersSent || res.destroyed) res.destroy();
-    else plain(res, status, message);
-    log({ method: exchange.method, path: exchange.path, status, from: 'proxy', recorded: false });
-  }
+  const exchanges = createExchangeHandler({
+    proxy,
+    upstream,
+    timeoutMs,
+    ownOrigin: (req) => `http://${req.headers.host ?? `${formatHost(hostname)}:${address.port}`}`,
+    record: (answer) => recorder.record(answer),
+    log,
+  });
 
   const server = createServer((req, res) => {
     requests++;
     inFlight++;
     res.on('close', () => inFlight--);
     const method = req.method ?? 'GET';
-    const target = checkTarget(req);
+    const ownHosts = [`127.0.0.1:${address.port}`, `localhost:${address.port}`, `[::1]:${address.port}`];
+    const target = checkProxyTarget(req.url ?? '/', { upstream, ownHosts });
     if ('status' in target) {
-      plain(res, target.status, target.message);
+      answerPlain(res, target.status, target.message);
       log({ method, path: req.url ?? '/', status: target.status, from: 'proxy', recorded: false });
       return;
     }
-    req.url = target.path;
-    stripHopByHop(req.headers);
-    const exchange: Exchange = { method, path: target.path, target: toRecordTarget(target.path), absoluteForm: target.absoluteForm, headers: { ...req.headers }, answered: false };
-    if (mode === 'replay-or-record' && (method === 'GET' || method === 'HEAD') && exchange.target !== undefined) {
-      const hit = fromFile(exchange.target);
-      if (hit) {
-        serveEntry(res, method, hit.entry, hit.slash);
-        log({ method, path: target.path, status: hit.entry.status, from: 'cassette', recorded: false });
+    const recordTarget = toRecordTarget(target.path);
+    if (mode === 'replay-or-record' && (method === 'GET' || method === 'HEAD') && recordTarget !== undefined) {
+      const status = serveFromCassette(res, method, recordTarget, entries, new Set(redactedList()));
+      if (status !== undefined) {
+        log({ method, path: target.path, status, from: 'cassette', recorded: false });
         return;
       }
     }
-    exchanges.set(req, exchange);
-    // A deadline for the whole answer: an upstream that trickles bytes must not hold the client forever.
-    exchange.deadline = setTimeout(() => {
-      fail(exchange, res, 504, `aemm record: upstream ${upstream.origin} did not answer ${target.path} within ${timeoutMs} ms (timed out); nothing was recorded.`);
-    }, timeoutMs);
-    res.on('close', () => {
-      clearTimeout(exchange.deadline);
-      exchange.answered = true;
-    });
-    proxy.web(req, res);
-  });
-
-  proxy.on('proxyReq', (proxyReq, req) => {
-    const exchange = exchanges.get(req);
-    if (exchange) exchange.upstreamRequest = proxyReq;
-  });
-
-  proxy.on('proxyRes', (proxyRes, req, res) => {
-    const exchange = exchanges.get(req)!;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    proxyRes.on('data', (chunk: Buffer) => {
-      if (exchange.answered) return;
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) {
-        chunks.push(chunk);
-        return;
-      }
-      fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} answered ${exchange.path} with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded.`);
-      proxyRes.destroy();
-    });
-    proxyRes.on('error', (error: NodeJS.ErrnoException) => {
-      fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} failed (${error.code ?? error.message}).`);
-    });
-    proxyRes.on('close', () => {
-      if (!proxyRes.complete) fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} closed the connection before the end of its answer.`);
-    });
-    proxyRes.on('end', () => {
-      if (exchange.answered) return;
-      exchange.answered = true;
-      clearTimeout(exchange.deadline);
-      const status = proxyRes.statusCode ?? 502;
-      const body = Buffer.concat(chunks);
-      const headers: IncomingHttpHeaders = { ...proxyRes.headers };
-      stripHopByHop(headers);
-      if (exchange.method !== 'HEAD') headers['content-length'] = String(body.length);
-      const location = headers.location;
-      if (typeof location === 'string' && !exchange.absoluteForm && location.startsWith(`${upstream.origin}/`)) {
-        // Keep a client that follows the redirect on the proxy (real IMDS names its own address).
-        headers.location = `http://${req.headers.host ?? `${formatHost(hostname)}:${address.port}`}${location.slice(upstream.origin.length)}`;
-      }
-      res.writeHead(status, proxyRes.statusMessage, headers);
-      res.end(exchange.method === 'HEAD' ? undefined : body);
-      const task = record(exchange, status, proxyRes.headers, body).then(
-        (wasRecorded) => log({ method: exchange.method, path: exchange.path, status, from: 'upstream', recorded: wasRecorded }),
-        () => log({ method: exchange.method, path: exchange.path, status, from: 'upstream', recorded: false }),
-      );
-      recording.add(task);
-      void task.finally(() => recording.delete(task));
-    });
-  });
-
-  proxy.on('error', (error: NodeJS.ErrnoException, req: IncomingMessage, res: ServerResponse | Socket) => {
-    const exchange = exchanges.get(req);
-    if (exchange && 'writeHead' in res) {
-      fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} failed (${error.code ?? error.message}).`);
-      return;
-    }
-    if ('writeHead' in res && !res.headersSent) plain(res, 502, `aemm record: upstream ${upstream.origin} failed (${error.code ?? error.message}).`);
-    else res.destroy();
-    log({ method: req.method ?? 'GET', path: req.url ?? '/', status: 502, from: 'proxy', recorded: false });
+    exchanges.forward(req, res, { method, path: target.path, target: recordTarget, absoluteForm: target.absoluteForm });
   });
 
   // CONNECT would tunnel anywhere, and upgrades have no place in IMDS.
@@ -473,7 +221,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   });
 
   try {
-    await listen(server, port, hostname);
+    await listenProxy(server, port, hostname);
   } catch (error) {
     proxy.close();
     agent.destroy();
@@ -481,19 +229,17 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   }
   const address = server.address() as AddressInfo;
   const shown = hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname;
-  const stats = (): RecordingProxyStats => ({
-    requests,
-    recorded,
-    entries: Object.keys(entries).length,
-    writes,
-    unwritten: unwritten.size,
-    ...(lastWriteError && unwritten.size > 0 ? { writeError: lastWriteError.message } : {}),
-    redacted: redactedList(),
-  });
-  const flush = (reportErrors = true): Promise<void> => {
-    clearTimeout(timer);
-    timer = undefined;
-    return writeNow(reportErrors);
+  const stats = (): RecordingProxyStats => {
+    const writeError = writer.writeError;
+    return {
+      requests,
+      recorded: recorder.recorded,
+      entries: Object.keys(entries).length,
+      writes: writer.writes,
+      unwritten: writer.unwritten,
+      ...(writeError === undefined ? {} : { writeError }),
+      redacted: redactedList(),
+    };
   };
   let closing: Promise<RecordingProxyStats> | undefined;
   return {
@@ -501,7 +247,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     port: address.port,
     hostname,
     stats,
-    flush: () => flush(),
+    flush: () => writer.flush(),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -511,11 +257,11 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         server.closeAllConnections();
         await closed;
         // Answers already sent may still wait for a directory probe before they are recorded.
-        await Promise.all([...recording]);
+        await exchanges.settle();
         proxy.close();
         agent.destroy();
         // close() reports a failure itself, as its rejection.
-        await flush(false);
+        await writer.flush(false);
         const final = stats();
         if (final.unwritten > 0) {
           throw new AemmError('CASSETTE_WRITE', `${countEntries(final.unwritten)} recorded by the proxy ${final.unwritten === 1 ? 'was' : 'were'} not written: ${final.writeError ?? 'the last write did not happen'}`);

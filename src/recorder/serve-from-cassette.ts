@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+import type { Entry } from '../core/cassette.js';
+import { isCredentialPath } from './is-credential-path.js';
+import type { RecordTarget } from './to-record-target.js';
+
+// Recorded headers that describe one exchange, not the resource; never served from the file.
+const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
+
+/** The entry replay-or-record may answer with: exactly what the file holds, never a fake the application would use. */
+function findEntry(entries: Readonly<Record<string, Entry>>, target: RecordTarget, redacted: ReadonlySet<string>): { entry: Entry; slash: boolean } | undefined {
+  const candidates = 'key' in target ? [{ key: target.key, slash: target.key.endsWith('/') }] : [{ key: `${target.leaf}/`, slash: true }, { key: target.leaf, slash: true }];
+  for (const { key, slash } of candidates) {
+    const entry = entries[key];
+    if (entry?.status === 200 && !isCredentialPath(key) && !redacted.has(key)) return { entry, slash };
+  }
+  return undefined;
+}
+
+/**
+ * Answers a replay-or-record request from the cassette when it holds the path (a 200 that is not
+ * a credential or a redacted body), as it is in the file; `user-data/` is text/plain as on real
+ * IMDS (imds-facts §1). Returns the status served, or undefined when the request must be forwarded.
+ */
+export function serveFromCassette(res: ServerResponse, method: string, target: RecordTarget, entries: Readonly<Record<string, Entry>>, redacted: ReadonlySet<string>): number | undefined {
+  const hit = findEntry(entries, target, redacted);
+  if (!hit) return undefined;
+  const { entry, slash } = hit;
+  const body = entry.bodyBase64 !== undefined ? Buffer.from(entry.bodyBase64, 'base64') : Buffer.from(entry.body ?? '');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(entry.headers)) if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
+  headers['content-type'] ??= 'text/plain';
+  if (slash && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
+  headers['content-length'] = String(body.length);
+  headers.server = 'EC2ws';
+  res.writeHead(entry.status, headers);
+  res.end(method === 'HEAD' ? undefined : body);
+  return entry.status;
+}
