@@ -2,7 +2,7 @@ export { CASSETTE_FORMAT, type Cassette, type CassetteMeta, type Entry } from '.
 export { AemmError, CassetteError, UsageError } from './core/errors.js';
 export type { Layer, LayerContext, Patch } from './core/layer.js';
 export { createFreshCredentialsLayer } from './core/layers/fresh-credentials.js';
-export { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type ResolveOptions, type TokenMode } from './core/resolve-request.js';
+export { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type ProfileName, type ResolveOptions, type TokenMode } from './core/resolve-request.js';
 export { validateCassette } from './core/validate-cassette.js';
 export { IMDS_VERSIONS } from './core/versions.js';
 export { DEFAULT_CASSETTE_PATH, loadCassette, parseCassette } from './cassette/load-cassette.js';

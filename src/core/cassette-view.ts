@@ -36,8 +36,6 @@ interface CassetteIndex {
   lastView?: CassetteView;
 }
 
-const indexes = new WeakMap<Cassette, CassetteIndex>();
-
 function addImplied(implied: Map<string, Set<string>>, key: string): void {
   let child = key;
   let parent = parentKey(child);
@@ -53,8 +51,6 @@ function addImplied(implied: Map<string, Set<string>>, key: string): void {
 }
 
 function indexCassette(cassette: Cassette): CassetteIndex {
-  let index = indexes.get(cassette);
-  if (index) return index;
   const implied = new Map<string, Set<string>>();
   const versions = new Set<string>();
   for (const key of Object.keys(cassette.entries)) {
@@ -66,9 +62,7 @@ function indexCassette(cassette: Cassette): CassetteIndex {
   const listed = root && root.status === 200 && root.body !== undefined ? splitListing(root.body) : IMDS_VERSIONS;
   for (const version of listed) versions.add(version.replace(/\/$/, ''));
   versions.add('latest');
-  index = { versions, implied, bytes: new WeakMap() };
-  indexes.set(cassette, index);
-  return index;
+  return { versions, implied, bytes: new WeakMap() };
 }
 
 /** What a directory listing or an entry looks like through a view. */
@@ -124,6 +118,11 @@ export class CassetteView {
     return this.index.implied.has(key) && !this.isHidden(key);
   }
 
+  /** Keys the layers add or replace (not those they hide). */
+  patchedKeys(): string[] {
+    return [...this.patch].filter(([, value]) => value !== null).map(([key]) => key);
+  }
+
   /** Whether a leaf key answers with a success status. */
   hasLeaf(key: string): boolean {
     const entry = this.entryAt(key);
@@ -155,7 +154,7 @@ export class CassetteView {
     const cached = this.listings.get(dir);
     if (cached) return cached;
     if (!this.touched.has(dir) && !this.isHidden(dir) && this !== this.index.baseView) {
-      const base = baseViewOf(this.cassette).listing(dir);
+      const base = baseViewOf(this.index, this.cassette).listing(dir);
       if (base) this.listings.set(dir, base);
       return base;
     }
@@ -180,52 +179,64 @@ export class CassetteView {
   }
 }
 
-function baseViewOf(cassette: Cassette): CassetteView {
-  const index = indexCassette(cassette);
-  if (!index.baseView) index.baseView = new CassetteView(cassette, index, []);
+function baseViewOf(index: CassetteIndex, cassette: Cassette): CassetteView {
+  index.baseView ??= new CassetteView(cassette, index, []);
   return index.baseView;
 }
 
-/** The view of a cassette under the given patches, reused while the patches are the same objects. */
-export function viewCassette(cassette: Cassette, patches: readonly Patch[]): CassetteView {
-  const index = indexCassette(cassette);
-  if (patches.length === 0) return baseViewOf(cassette);
-  const last = index.lastPatches;
-  if (index.lastView && last && last.length === patches.length && last.every((p, i) => p === patches[i])) {
-    return index.lastView;
-  }
-  index.lastPatches = patches;
-  index.lastView = new CassetteView(cassette, index, patches);
-  return index.lastView;
+/** Views of cassettes under layer patches, and what they are built from, cached for one engine. */
+export interface ViewCache {
+  /** The view of a cassette under the given patches, reused while the patches are the same objects. */
+  view(cassette: Cassette, patches: readonly Patch[]): CassetteView;
+  /**
+   * The cassette as seen under a dated prefix: its `latest` entries with the ones it recorded under
+   * `/<version>/` laid over them, all keyed `/latest/…`, so listings, layers and 301s treat both
+   * alike. The cassette itself when it recorded nothing under that version.
+   */
+  overlay(cassette: Cassette, version: string): Cassette;
+  /** The API versions a cassette answers: its `/` listing (or the real list), plus any it recorded. */
+  versions(cassette: Cassette): ReadonlySet<string>;
 }
 
-const overlays = new WeakMap<Cassette, Map<string, Cassette>>();
-
-/**
- * The cassette as seen under a dated prefix: its `latest` entries with the ones it recorded under
- * `/<version>/` laid over them, all keyed `/latest/…`, so listings, layers and 301s treat both
- * alike. The cassette itself when it recorded nothing under that version.
- */
-export function overlayVersion(cassette: Cassette, version: string): Cassette {
-  if (version === 'latest') return cassette;
-  let byVersion = overlays.get(cassette);
-  if (!byVersion) overlays.set(cassette, (byVersion = new Map()));
-  let overlay = byVersion.get(version);
-  if (!overlay) {
-    const prefix = `/${version}/`;
-    const dated = Object.keys(cassette.entries).filter((key) => key.startsWith(prefix));
-    if (dated.length === 0) overlay = cassette;
-    else {
-      const entries = { ...cassette.entries };
-      for (const key of dated) entries[`/latest/${key.slice(prefix.length)}`] = cassette.entries[key]!;
-      overlay = { ...cassette, entries };
-    }
-    byVersion.set(version, overlay);
-  }
-  return overlay;
-}
-
-/** The API versions a cassette answers: its `/` listing (or the real list), plus any it recorded. */
-export function versionsOf(cassette: Cassette): ReadonlySet<string> {
-  return indexCassette(cassette).versions;
+/** A fresh view cache; an engine keeps one for its cassette (and the overlays of its dated prefixes). */
+export function createViewCache(): ViewCache {
+  const indexes = new WeakMap<Cassette, CassetteIndex>();
+  const overlays = new WeakMap<Cassette, Map<string, Cassette>>();
+  const indexOf = (cassette: Cassette): CassetteIndex => {
+    let index = indexes.get(cassette);
+    if (!index) indexes.set(cassette, (index = indexCassette(cassette)));
+    return index;
+  };
+  return {
+    view(cassette, patches) {
+      const index = indexOf(cassette);
+      if (patches.length === 0) return baseViewOf(index, cassette);
+      const last = index.lastPatches;
+      if (index.lastView && last && last.length === patches.length && last.every((p, i) => p === patches[i])) {
+        return index.lastView;
+      }
+      index.lastPatches = patches;
+      index.lastView = new CassetteView(cassette, index, patches);
+      return index.lastView;
+    },
+    overlay(cassette, version) {
+      if (version === 'latest') return cassette;
+      let byVersion = overlays.get(cassette);
+      if (!byVersion) overlays.set(cassette, (byVersion = new Map()));
+      let overlay = byVersion.get(version);
+      if (!overlay) {
+        const prefix = `/${version}/`;
+        const dated = Object.keys(cassette.entries).filter((key) => key.startsWith(prefix));
+        if (dated.length === 0) overlay = cassette;
+        else {
+          const entries = { ...cassette.entries };
+          for (const key of dated) entries[`/latest/${key.slice(prefix.length)}`] = cassette.entries[key]!;
+          overlay = { ...cassette, entries };
+        }
+        byVersion.set(version, overlay);
+      }
+      return overlay;
+    },
+    versions: (cassette) => indexOf(cassette).versions,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Cassette, Entry } from './cassette.js';
+import type { Notice } from './notice.js';
 
 /** What a layer sees when asked for its patch: the replay clock, the client and the cassette under it. */
 export interface LayerContext {
@@ -33,6 +34,11 @@ export interface Intercept {
 /** Something applied on top of a cassette at replay time; layers are ordered and later ones win. */
 export interface Layer {
   readonly name: string;
+  /**
+   * A notice (spot, rebalance, events, ASG) as data; the request's profile renders it, and the
+   * pipeline decides once per request whether it shows (trigger passed, client admitted).
+   */
+  readonly notice?: Notice;
   /** Faults and throttles: a say over the request before the cassette is consulted. */
   intercept?(request: InterceptRequest, context: LayerContext): Intercept | undefined;
   /**
@@ -56,11 +62,14 @@ export function mergePatches(patches: readonly Patch[]): Map<string, Entry | nul
   return merged;
 }
 
-/** Every layer's patch at this moment, in layer order, leaving out layers that change nothing. */
-export function collectPatches(layers: readonly Layer[], context: LayerContext): Patch[] {
+/**
+ * Every layer's patch at this moment, in layer order, leaving out layers that change nothing; a
+ * notice layer's patch is what `renderNotice` makes of it.
+ */
+export function collectPatches(layers: readonly Layer[], context: LayerContext, renderNotice?: (notice: Notice) => Patch | undefined): Patch[] {
   const patches: Patch[] = [];
   for (const layer of layers) {
-    const patch = layer.patch?.(context);
+    const patch = layer.notice ? renderNotice?.(layer.notice) : layer.patch?.(context);
     if (patch && patch.size > 0) patches.push(patch);
   }
   return patches;

@@ -5,9 +5,13 @@ import { createMockLayers } from './layers/create-mock-layers.js';
 import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
 import { mergeMockConfigs, normalizeMockConfig, parseInstant, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
 import { createMockLayerState } from './layers/mock-layer-state.js';
-import { spotActionTime } from './layers/spot-layer.js';
+import { createViewCache } from './cassette-view.js';
+import { isNoticeDue, spotActionTime, type Notice } from './notice.js';
 import { parseDuration } from './parse-duration.js';
-import { resolveRequest, type ImdsRequest, type ImdsResponse, type Profile, type TokenMode } from './resolve-request.js';
+import type { ProfileName } from './profile.js';
+import { createProfile } from './profiles/create-profile.js';
+import { resolveRequest, type ImdsRequest, type ImdsResponse } from './resolve-request.js';
+import { createTokenSigner, type TokenMode } from './tokens.js';
 
 /** What a replay engine is built from; time and the token secret come from the adapter. */
 export interface ReplayEngineOptions {
@@ -25,7 +29,7 @@ export interface ReplayEngineOptions {
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
   /** Which server to imitate byte for byte; default `imds`. */
-  profile?: Profile;
+  profile?: ProfileName;
 }
 
 /** One mock layer in the status report. */
@@ -91,6 +95,11 @@ export interface ReplayEngine {
   resolve(request: ImdsRequest, nonce?: Uint8Array): ImdsResponse;
   /** The replay clock, epoch ms. */
   now(): number;
+  /**
+   * The notices that show at the current replay time (to a client mock-ip-count admits), as data:
+   * spot action and time, rebalance, the events that are due, the ASG state once it changed.
+   */
+  notices(): Notice[];
   readonly control: ReplayControl;
 }
 
@@ -125,6 +134,10 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   let state = createMockLayerState();
   let layers = [...fixedLayers, ...createMockLayers(config, state)];
   const now = (): number => clock() + offset;
+  // What the engine keeps between requests: rendered bytes, views, verified tokens.
+  const profile = createProfile(options.profile ?? 'imds');
+  const views = createViewCache();
+  const tokens = createTokenSigner(secret);
 
   const status = (): ReplayStatus => ({
     now: iso(now()),
@@ -190,7 +203,20 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     now,
     control,
     resolve(request, nonce) {
-      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile: options.profile, mocks: config });
+      const admit = state.gate(config.mockIpCount);
+      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile, views, tokens, admit: (address) => admit.allows(address) });
+    },
+    notices() {
+      const at = now();
+      const shown: Notice[] = [];
+      for (const layer of layers) {
+        const notice = layer.notice;
+        if (!notice || !isNoticeDue(notice, at)) continue;
+        if (notice.kind === 'events') shown.push({ ...notice, events: notice.events.filter((event) => at >= event.at) });
+        else if (notice.kind === 'spot') shown.push({ ...notice, time: spotActionTime(notice) });
+        else shown.push(notice);
+      }
+      return shown;
     },
   };
 }

@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
 import type { MockConfigInput } from '../core/layers/mock-config.js';
 import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js';
-import type { ImdsRequest, ImdsResponse, Profile, TokenMode } from '../core/resolve-request.js';
+import type { ImdsRequest, ImdsResponse, ProfileName, TokenMode } from '../core/resolve-request.js';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { loadCassette } from '../cassette/load-cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
@@ -46,7 +46,7 @@ export interface ServerOptions {
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
   /** Which server to imitate byte for byte: `imds` (default) or `aemm` (AEMM v1.12's listings, JSON and error pages). */
-  profile?: Profile;
+  profile?: ProfileName;
   /** Replay clock in epoch milliseconds, default Date.now. */
   clock?: () => number;
   /** Token signing key; random per server when absent. */

@@ -10,16 +10,16 @@ import { createTagsLayer } from './tags-layer.js';
 import { createThrottleLayer } from './throttle-layer.js';
 
 /**
- * The layers for a mock configuration, in a fixed order; notices share one mock-ip-count gate.
- * Pass the previous `state` when rebuilding at run time, so counters carry over.
+ * The layers for a mock configuration, in a fixed order. Pass the previous `state` when rebuilding
+ * at run time, so counters carry over. (Which clients see the notices is decided per request, by
+ * the engine's mock-ip-count gate.)
  */
 export function createMockLayers(config: MockConfig, state: MockLayerState = createMockLayerState()): Layer[] {
-  const gate = state.gate(config.mockIpCount);
   const layers: Layer[] = [];
-  if (config.spot) layers.push(createSpotLayer(config.spot, gate));
-  if (config.rebalance) layers.push(createRebalanceLayer(config.rebalance, gate));
-  if (config.events && config.events.length > 0) layers.push(createEventsLayer(config.events, gate));
-  if (config.asg) layers.push(createAsgLayer(config.asg, gate));
+  if (config.spot) layers.push(createSpotLayer(config.spot));
+  if (config.rebalance) layers.push(createRebalanceLayer(config.rebalance));
+  if (config.events && config.events.length > 0) layers.push(createEventsLayer(config.events));
+  if (config.asg) layers.push(createAsgLayer(config.asg));
   if (config.tags) layers.push(createTagsLayer(config.tags));
   if (config.throttle) layers.push(createThrottleLayer(config.throttle, state));
   if (config.faults && config.faults.length > 0) layers.push(createFaultLayer(config.faults, state));

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../parse-duration.js';
-import type { TokenMode } from '../resolve-request.js';
+import type { TokenMode } from '../tokens.js';
 
 /** Spot interruption actions IMDS announces (DOC-SPOT). */
 export const SPOT_ACTIONS = ['terminate', 'stop', 'hibernate'] as const;
@@ -14,6 +14,7 @@ export const ASG_STATES = ['InService', 'Terminated', 'Detached', 'Standby', 'Wa
 export type SpotAction = (typeof SPOT_ACTIONS)[number];
 export type EventCode = (typeof EVENT_CODES)[number];
 export type EventState = (typeof EVENT_STATES)[number];
+export type AsgState = (typeof ASG_STATES)[number];
 
 /** When a mock becomes visible: an instant on the replay clock (epoch ms). */
 export interface Trigger {
@@ -43,7 +44,7 @@ export interface EventMock extends Trigger {
 
 /** An Auto Scaling lifecycle change: InService until the trigger, then `state`. */
 export interface AsgMock extends Trigger {
-  state: string;
+  state: AsgState;
 }
 
 /** Instance tags in metadata: added to the recorded ones, replacing them, or turned off (404). */

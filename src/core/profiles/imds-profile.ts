@@ -1,0 +1,236 @@
+import type { Entry } from '../cassette.js';
+import type { CassetteView } from '../cassette-view.js';
+import { renderErrorPage } from '../error-pages.js';
+import { formatImdsJson } from '../format-imds-json.js';
+import { formatNoticeJson } from '../format-notice-json.js';
+import type { Patch } from '../layer.js';
+import { formatEventDate, formatIsoSeconds } from '../layers/format-times.js';
+import { createTextEntry } from '../layers/text-entry.js';
+import { spotActionTime, type AsgNotice, type EventsNotice, type MaintenanceEvent, type Notice, type RebalanceNotice, type SpotNotice } from '../notice.js';
+import type { PipelineRequest, Profile, RenderContext } from '../profile.js';
+import type { ImdsResponse } from '../resolve-request.js';
+import type { Route, RouteIndex } from '../route-target.js';
+import { parseTokenTtl } from '../tokens.js';
+
+const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
+const DEFAULT_HOST = '169.254.169.254';
+const META = '/latest/meta-data/';
+const ASG_KEY = `${META}autoscaling/target-lifecycle-state`;
+const REBALANCE_DIR = `${META}events/recommendations/`;
+const EVENTS_DIR = `${META}events/maintenance/`;
+// Recorded headers that describe one HTTP exchange, not the resource, and are never replayed.
+const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+interface CachedHeaders {
+  length: number;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** 403 as real IMDS sends it for refused token PUTs: an empty text/plain body (imds-facts §2). */
+function forbidden(): ImdsResponse {
+  return { status: 403, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
+}
+
+function bodyResponse(status: number, headers: Record<string, string>, body: Uint8Array, head: boolean): ImdsResponse {
+  headers['content-length'] = String(body.length);
+  headers.server = 'EC2ws';
+  return { status, headers, body: head ? EMPTY : body };
+}
+
+function entryHeaders(entry: Entry | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (entry) for (const [name, value] of Object.entries(entry.headers)) {
+    if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
+  }
+  headers['content-type'] ??= 'text/plain';
+  return headers;
+}
+
+function describeEvent(event: MaintenanceEvent): string {
+  // History entries carry their outcome in front of the description (DOC-EVT).
+  if (event.state === 'completed') return `[Completed] ${event.description}`;
+  if (event.state === 'canceled') return `[Canceled] ${event.description}`;
+  return event.description;
+}
+
+/** One event as IMDS prints it, keys in the user guide's order plus AEMM's NotBeforeDeadline. */
+function toImdsEvent(event: MaintenanceEvent): Record<string, string> {
+  return {
+    NotBefore: formatEventDate(event.notBefore),
+    Code: event.code,
+    Description: describeEvent(event),
+    EventId: event.eventId,
+    NotAfter: formatEventDate(event.notAfter),
+    NotBeforeDeadline: formatEventDate(event.notBeforeDeadline),
+    State: event.state,
+  };
+}
+
+/** Patches of one notice, by what shows; built once per notice and kept while the notice runs. */
+type NoticePatches = Map<string, Patch>;
+
+function spotPatch(notice: SpotNotice, shown: boolean): Patch {
+  const lifeCycle: [string, Entry] = [`${META}instance-life-cycle`, createTextEntry('spot')];
+  if (!shown) return new Map<string, Entry | null>([lifeCycle, [`${META}spot/`, null]]);
+  const time = formatIsoSeconds(spotActionTime(notice));
+  return new Map([
+    lifeCycle,
+    [`${META}spot/instance-action`, createTextEntry(formatNoticeJson({ action: notice.action, time }))],
+    [`${META}spot/termination-time`, createTextEntry(time)],
+  ]);
+}
+
+function rebalancePatch(notice: RebalanceNotice, shown: boolean): Patch {
+  if (!shown) return new Map([[REBALANCE_DIR, null]]);
+  return new Map([[`${REBALANCE_DIR}rebalance`, createTextEntry(formatNoticeJson({ noticeTime: formatIsoSeconds(notice.at) }))]]);
+}
+
+function eventsPatch(notice: EventsNotice, visible: readonly boolean[]): Patch {
+  const shown = notice.events.filter((_, i) => visible[i]);
+  return new Map([
+    [`${EVENTS_DIR}scheduled`, createTextEntry(formatImdsJson(shown.filter((event) => event.state === 'active').map(toImdsEvent)))],
+    [`${EVENTS_DIR}history`, createTextEntry(formatImdsJson(shown.filter((event) => event.state !== 'active').map(toImdsEvent)))],
+  ]);
+}
+
+function asgPatch(notice: AsgNotice, shown: boolean): Patch {
+  return new Map([[ASG_KEY, createTextEntry(shown ? notice.state : 'InService')]]);
+}
+
+/**
+ * Real IMDS (`../shared/reference/imds-facts.md` §1–§3): directories without a trailing slash
+ * answer 301, listings are served as recorded (patched to name only what answers), notices are
+ * entries like any other, errors are IMDS's XHTML pages.
+ */
+export function createImdsProfile(): Profile {
+  const errorBodies = new Map<number, Uint8Array>();
+  // Response headers of recorded entries, built once per entry (and per variant): most requests are
+  // answered without building any object but the response itself. Frozen, so no caller can change them.
+  const headerCache = new WeakMap<Entry, { normal?: CachedHeaders; plain?: CachedHeaders }>();
+  const noticePatches = new WeakMap<Notice, NoticePatches>();
+
+  const errorResponse = (status: number, head: boolean): ImdsResponse => {
+    let body = errorBodies.get(status);
+    if (!body) errorBodies.set(status, (body = encoder.encode(renderErrorPage(status))));
+    return {
+      status,
+      headers: { 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' },
+      body: head ? EMPTY : body,
+    };
+  };
+
+  /** The response headers for an entry's recorded bytes; `plain` turns octet-stream into text/plain. */
+  const cachedHeaders = (entry: Entry, body: Uint8Array, plain: boolean): Readonly<Record<string, string>> => {
+    let slot = headerCache.get(entry);
+    if (!slot) headerCache.set(entry, (slot = {}));
+    const cached = plain ? slot.plain : slot.normal;
+    if (cached && cached.length === body.length) return cached.headers;
+    const headers = entryHeaders(entry);
+    // `user-data/` answers the same bytes as text/plain (imds-facts §1, salt#55298).
+    if (plain && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
+    headers['content-length'] = String(body.length);
+    headers.server = 'EC2ws';
+    const fresh = { length: body.length, headers: Object.freeze(headers) };
+    if (plain) slot.plain = fresh;
+    else slot.normal = fresh;
+    return fresh.headers;
+  };
+
+  const serveEntry = (view: CassetteView, entry: Entry, asDirectoryRequest: boolean, head: boolean): ImdsResponse => {
+    const body = view.bodyOf(entry);
+    return { status: entry.status, headers: cachedHeaders(entry, body, asDirectoryRequest), body: head ? EMPTY : body };
+  };
+
+  const serveListing = (view: CassetteView, dir: string, head: boolean): ImdsResponse => {
+    const listing = view.listing(dir);
+    if (!listing) return { ...errorResponse(404, head), miss: true };
+    if (!listing.entry) return bodyResponse(200, entryHeaders(undefined), listing.body, head);
+    return { status: 200, headers: cachedHeaders(listing.entry, listing.body, false), body: head ? EMPTY : listing.body };
+  };
+
+  const handleTokenPut = (step: PipelineRequest): ImdsResponse => {
+    const { target, request } = step;
+    const [version, api, token, ...more] = target.segments;
+    // Only `/latest/api/token` issues tokens; dated paths and anything else are refused (DOC-RET).
+    if (version !== 'latest' || api !== 'api' || token !== 'token' || more.length > 0 || target.trailingSlash) return forbidden();
+    // Token PUTs that went through a proxy are refused, a defence against SSRF (DOC-V2).
+    if (request.headers['x-forwarded-for'] !== undefined) return forbidden();
+    const ttl = parseTokenTtl(request.headers[TTL_HEADER], 'imds');
+    if (ttl === undefined) return errorResponse(400, false);
+    const value = step.tokens.issue(step.now + ttl * 1000, step.nonce);
+    // Go SDK v2 and Rust aws-config fail without the TTL echo (imds-facts §3).
+    return bodyResponse(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(value), false);
+  };
+
+  const patchFor = (notice: Notice, key: string, build: () => Patch): Patch => {
+    let patches = noticePatches.get(notice);
+    if (!patches) noticePatches.set(notice, (patches = new Map()));
+    let patch = patches.get(key);
+    // Views are cached by patch identity: the same state must give the same Map.
+    if (!patch) patches.set(key, (patch = build()));
+    return patch;
+  };
+
+  return {
+    name: 'imds',
+    slashes: 'significant',
+    datedVersions: true,
+    checkTokenWhenOptional: true,
+    tokenCheck: 'first',
+    screen(step) {
+      if (step.method === 'PUT') return handleTokenPut(step);
+      if (step.method !== 'GET' && step.method !== 'HEAD') return errorResponse(405, step.head);
+      return undefined;
+    },
+    renderNotice({ notice, shown, now }) {
+      switch (notice.kind) {
+        case 'spot':
+          return patchFor(notice, String(shown), () => spotPatch(notice, shown));
+        case 'rebalance':
+          return patchFor(notice, String(shown), () => rebalancePatch(notice, shown));
+        case 'asg':
+          return patchFor(notice, String(shown), () => asgPatch(notice, shown));
+        case 'events': {
+          // `shown` says the client is admitted and some event is due; each event shows from its own trigger.
+          const visible = notice.events.map((event) => shown && now >= event.at);
+          return patchFor(notice, visible.map((v) => (v ? '1' : '0')).join(''), () => eventsPatch(notice, visible));
+        }
+      }
+    },
+    indexOf(context): RouteIndex {
+      return {
+        hasVersion: (version) => context.versions.has(version),
+        hasLeaf: (key) => context.view.entryAt(key) !== undefined,
+        hasListing: (dir) => context.view.hasDirectory(dir),
+      };
+    },
+    needsToken: () => true,
+    render(route: Route, context: RenderContext) {
+      const { head, view } = context;
+      switch (route.kind) {
+        case 'versions': {
+          const root = view.entryAt('/');
+          if (root) return serveEntry(view, root, true, head);
+          const dated = [...view.versions].filter((name) => name !== 'latest').sort();
+          return bodyResponse(200, { 'content-type': 'text/plain' }, encoder.encode([...dated, 'latest'].join('\n')), head);
+        }
+        case 'token':
+          return errorResponse(405, head);
+        case 'leaf':
+          return serveEntry(view, view.entryAt(route.key)!, route.asDirectory, head);
+        case 'listing':
+          return serveListing(view, route.dir, head);
+        case 'redirect': {
+          const host = context.request.headers.host || DEFAULT_HOST;
+          return { status: 301, headers: { location: `http://${host}${context.target.rawPath}/`, 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
+        }
+        case 'missing':
+          return { ...errorResponse(404, head), miss: true };
+      }
+    },
+    renderError: (status, head) => (status === 403 ? forbidden() : errorResponse(status, head)),
+    renderMalformed: (head) => errorResponse(400, head),
+  };
+}
