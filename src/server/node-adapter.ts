@@ -1,16 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
 
-/** The core's plain request from a node:http request. */
+/** The core's plain request from a node:http request; the request itself is left as it came. */
 export function toImdsRequest(req: IncomingMessage): ImdsRequest {
-  // An HTTP/1.0 client may send no Host; 301 Locations then name this server, not real IMDS.
-  if (req.headers.host === undefined && req.socket.localAddress) {
-    const local = req.socket.localAddress;
-    req.headers.host = `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}`;
-  }
   // node:http already lower-cases names and joins repeated headers with ", " (all but set-cookie,
   // which no IMDS request carries), so its object is used as is rather than copied per request.
-  return { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, clientAddress: req.socket.remoteAddress };
+  let headers = req.headers as Record<string, string | undefined>;
+  // An HTTP/1.0 client may send no Host; 301 Locations then name this server, not real IMDS.
+  if (headers.host === undefined && req.socket.localAddress) {
+    const local = req.socket.localAddress;
+    headers = { ...headers, host: `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}` };
+  }
+  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, clientAddress: req.socket.remoteAddress };
 }
 
 /** Writes the core's plain response to a node:http response. */

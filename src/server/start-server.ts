@@ -1,31 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Cassette } from '../core/cassette.js';
+import { describeListenError } from '../core/describe-listen-error.js';
 import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
 import type { MockConfigInput } from '../core/layers/mock-config.js';
-import { createReplayEngine, type ReplayControl } from '../core/replay-engine.js';
-import type { ImdsRequest, ImdsResponse, ProfileName, TokenMode } from '../core/resolve-request.js';
-import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
+import { createReplayEngine, type ReplayControl, type ReplayEngine } from '../core/replay-engine.js';
+import type { ProfileName, TokenMode } from '../core/resolve-request.js';
 import { loadCassette } from '../cassette/load-cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
 import { isLoopback } from '../core/is-loopback.js';
-import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
+import { createRequestListener, type RequestLog } from './create-request-listener.js';
 
-/** One served request, as the replay log shows it. */
-export interface RequestLog {
-  method: string;
-  path: string;
-  /** HTTP status, or 0 when a fault dropped the connection or left it hanging. */
-  status: number;
-  /** `v2` when the request carried a token (or was a token PUT), `v1` otherwise, `control` for the control API. */
-  version: 'v1' | 'v2' | 'control';
-  /** `drop` or `hang` when a fault kept the request from being answered. */
-  abort?: 'drop' | 'hang';
-  ms: number;
-  clientAddress?: string;
-}
+export type { RequestLog } from './create-request-listener.js';
 
 /** Options of `startServer`; everything is optional. */
 export interface ServerOptions {
@@ -69,6 +57,8 @@ export interface ImdsServer {
   cassette: Cassette;
   /** Run-time control: time travel, token mode, and the mock layers. */
   control: ReplayControl;
+  /** The engine behind the server: `engine.notices()` reads the notices that show now. */
+  engine: ReplayEngine;
   /** Whether the HTTP control API under /__aemm/ is served. */
   controlApi: boolean;
   /** Requests answered so far (control requests included). */
@@ -86,15 +76,7 @@ function listen(server: Server, port: number, hostname: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') {
-        reject(new UsageError(`Port ${port} on ${hostname} is already in use. Stop the other process or choose another with --port (0 picks a free one).`));
-      } else if (error.code === 'EACCES') {
-        reject(new UsageError(`Not allowed to listen on ${hostname}:${port}. Use a port above 1023, or run with the needed privileges.`));
-      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-        reject(new UsageError(`Cannot listen on "${hostname}": no such local address. Use 127.0.0.1, ::1, 0.0.0.0 or an address of this machine.`));
-      } else {
-        reject(error);
-      }
+      reject(describeListenError(error.code, port, hostname) ?? error);
     };
     const onListening = (): void => {
       server.off('error', onError);
@@ -124,71 +106,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     clock: options.clock ?? Date.now,
     secret: options.secret ?? randomBytes(32).toString('hex'),
   });
-  const onRequest = options.onRequest;
-  let requests = 0;
-
   const controlApi = options.control ?? isLoopback(hostname);
-
-  const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
-    if (!onRequest) return;
-    const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
-    onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress, ...(response.abort ? { abort: response.abort } : {}) });
-  };
-
-  const answer = (req: IncomingMessage, res: ServerResponse, request: ImdsRequest, response: ImdsResponse, started: number): void => {
-    if (response.abort === 'drop') req.socket.destroy();
-    // A hanging request is never answered; it ends when the client gives up or the server closes.
-    else if (response.abort !== 'hang') {
-      try {
-        writeImdsResponse(res, response);
-      } catch (error) {
-        // A response node:http refuses to send (a header it cannot carry) costs this request, not the server.
-        process.emitWarning(`aemm: failed to send ${request.method} ${request.path}: ${String(error)}`);
-        if (!res.headersSent) res.writeHead(500, { 'content-length': '0', server: 'EC2ws' }).end();
-        else res.destroy();
-      }
-    }
-    log(request, response, started);
-  };
-  // Latency faults wait on timers; close() clears those still waiting, and so does a client leaving.
-  const delayed = new Set<NodeJS.Timeout>();
-
+  const listener = createRequestListener(engine, { controlApi, onRequest: options.onRequest });
   // Node checks the two timeouts below only every connectionsCheckingInterval (30 s by default).
-  const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, (req, res) => {
-    requests++;
-    // Timing costs two clock reads per request; skip them when nobody reads the log.
-    const started = onRequest ? performance.now() : 0;
-    const request = toImdsRequest(req);
-    if (controlApi && request.path.startsWith(CONTROL_PREFIX)) {
-      void handleControlRequest(req, res, engine.control).then(
-        (status) => log(request, { status }, started, true),
-        (error: unknown) => {
-          process.emitWarning(`aemm: control request ${request.method} ${request.path} failed: ${String(error)}`);
-          if (!res.headersSent) res.writeHead(500).end();
-        },
-      );
-      return;
-    }
-    let response: ImdsResponse;
-    try {
-      response = engine.resolve(request, request.method === 'PUT' ? randomBytes(8) : undefined);
-    } catch (error) {
-      // A bug of ours must not take the server down with it; the client sees a 500.
-      process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
-      response = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
-    }
-    if (response.delayMs) {
-      const timer = setTimeout(() => {
-        delayed.delete(timer);
-        answer(req, res, request, response, started);
-      }, response.delayMs);
-      delayed.add(timer);
-      res.on('close', () => {
-        clearTimeout(timer);
-        delayed.delete(timer);
-      });
-    } else answer(req, res, request, response, started);
-  });
+  const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, listener);
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
   server.headersTimeout = options.timeouts?.headersMs ?? 10_000;
   server.requestTimeout = options.timeouts?.requestMs ?? 30_000;
@@ -212,15 +133,15 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     hostname,
     cassette,
     control: engine.control,
+    engine,
     controlApi,
     get requests() {
-      return requests;
+      return listener.requests;
     },
     server,
     close() {
       closing ??= new Promise((resolve) => {
-        for (const timer of delayed) clearTimeout(timer);
-        delayed.clear();
+        listener.cancelDelayed();
         server.close(() => resolve());
         server.closeAllConnections();
       });

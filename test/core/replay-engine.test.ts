@@ -64,3 +64,37 @@ describe('parseDuration', () => {
   for (const [input, ms] of cases) test(`${JSON.stringify(input)} is ${ms} ms`, () => assert.equal(parseDuration(input), ms));
   for (const bad of ['', 'x', '5 minutes', '-1s', '1y']) test(`${JSON.stringify(bad)} is refused`, () => assert.throws(() => parseDuration(bad), UsageError));
 });
+
+describe('notices as data', () => {
+  const create = () => createReplayEngine({ cassette: createTinyCassette(), secret: 's', clock: () => WALL, freshCredentials: false });
+
+  test('notices() lists what shows at the replay time, with the facts both profiles render', () => {
+    const engine = create();
+    engine.control.spot({ action: 'stop', delay: '1m' });
+    engine.control.event({ code: 'instance-reboot', delay: '2m' });
+    engine.control.event({ code: 'system-reboot', state: 'completed', delay: '5m' });
+    engine.control.asg({ state: 'Terminated' });
+    assert.deepEqual(engine.notices().map((notice) => notice.kind), ['asg']);
+    engine.control.advance('2m');
+    const notices = engine.notices();
+    assert.deepEqual(notices.map((notice) => notice.kind), ['spot', 'events', 'asg']);
+    const [spot, events] = notices;
+    assert.deepEqual(spot, { kind: 'spot', at: WALL + 60_000, action: 'stop', time: WALL + 180_000 });
+    assert.equal(events?.kind, 'events');
+    if (events?.kind !== 'events') return;
+    assert.deepEqual(events.events.map((event) => [event.code, event.eventId, event.notBefore]), [['instance-reboot', 'instance-event-1234567890abcdef0', WALL + 120_000]]);
+  });
+
+  test('the served notice and notices() agree; reading notices() takes no mock-ip-count place, a request does', () => {
+    const engine = createReplayEngine({ cassette: createTinyCassette(), secret: 's', clock: () => WALL, mocks: { spot: { action: 'terminate' }, mockIpCount: 1 } });
+    const get = (clientAddress: string) => engine.resolve({ method: 'GET', path: '/latest/meta-data/spot/instance-action', headers: {}, clientAddress });
+    engine.notices();
+    const spot = engine.notices()[0];
+    assert.equal(spot?.kind, 'spot');
+    if (spot?.kind !== 'spot') return;
+    const first = get('10.0.0.2');
+    assert.equal(new TextDecoder().decode(first.body), `{"action": "terminate", "time": "${new Date(spot.time!).toISOString().replace('.000', '')}"}`);
+    assert.equal(get('10.0.0.1').status, 404);
+    assert.equal(get('10.0.0.2').status, 200);
+  });
+});

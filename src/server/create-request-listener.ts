@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReplayEngine } from '../core/replay-engine.js';
+import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
+import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
+import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
+
+/** One served request, as the replay log shows it. */
+export interface RequestLog {
+  method: string;
+  path: string;
+  /** HTTP status, or 0 when a fault dropped the connection or left it hanging. */
+  status: number;
+  /** `v2` when the request carried a token (or was a token PUT), `v1` otherwise, `control` for the control API. */
+  version: 'v1' | 'v2' | 'control';
+  /** `drop` or `hang` when a fault kept the request from being answered. */
+  abort?: 'drop' | 'hang';
+  ms: number;
+  clientAddress?: string;
+}
+
+/** Options of `createRequestListener`. */
+export interface RequestListenerOptions {
+  /** Serve the control API under /__aemm/. */
+  controlApi: boolean;
+  /** Called after each response is written. */
+  onRequest?: (log: RequestLog) => void;
+}
+
+/** A node:http request listener over a replay engine, with what its server's lifecycle needs. */
+export interface ImdsRequestListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Requests answered so far (control requests included). */
+  readonly requests: number;
+  /** Forgets the answers that latency faults still hold back (the server is closing). */
+  cancelDelayed(): void;
+}
+
+const INTERNAL_ERROR: ImdsResponse = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
+
+/**
+ * The request listener of the replay server, in the style of @hono/node-server's
+ * `getRequestListener`: convert the node request, resolve it on the engine, write the response
+ * (after a latency fault's delay; a dropped one closes the socket, a hanging one never answers).
+ */
+export function createRequestListener(engine: ReplayEngine, options: RequestListenerOptions): ImdsRequestListener {
+  const { controlApi, onRequest } = options;
+  let requests = 0;
+  // Latency faults wait on timers; cancelDelayed() clears those still waiting, and so does a client leaving.
+  const delayed = new Set<NodeJS.Timeout>();
+
+  const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
+    if (!onRequest) return;
+    const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
+    onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress, ...(response.abort ? { abort: response.abort } : {}) });
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, request: ImdsRequest, response: ImdsResponse, started: number): void => {
+    if (response.abort === 'drop') req.socket.destroy();
+    // A hanging request is never answered; it ends when the client gives up or the server closes.
+    else if (response.abort !== 'hang') {
+      try {
+        writeImdsResponse(res, response);
+      } catch (error) {
+        // A response node:http refuses to send (a header it cannot carry) costs this request, not the server.
+        process.emitWarning(`aemm: failed to send ${request.method} ${request.path}: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-length': '0', server: 'EC2ws' }).end();
+        else res.destroy();
+      }
+    }
+    log(request, response, started);
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    requests++;
+    // Timing costs two clock reads per request; skip them when nobody reads the log.
+    const started = onRequest ? performance.now() : 0;
+    const request = toImdsRequest(req);
+    if (controlApi && request.path.startsWith(CONTROL_PREFIX)) {
+      void handleControlRequest(req, res, engine.control).then(
+        (status) => log(request, { status }, started, true),
+        (error: unknown) => {
+          process.emitWarning(`aemm: control request ${request.method} ${request.path} failed: ${String(error)}`);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    let response: ImdsResponse;
+    try {
+      response = engine.resolve(request, request.method === 'PUT' ? randomBytes(8) : undefined);
+    } catch (error) {
+      // A bug of ours must not take the server down with it; the client sees a 500.
+      process.emitWarning(`aemm: failed to answer ${request.method} ${request.path}: ${(error as Error).stack ?? String(error)}`);
+      response = INTERNAL_ERROR;
+    }
+    if (!response.delayMs) return send(req, res, request, response, started);
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      send(req, res, request, response, started);
+    }, response.delayMs);
+    delayed.add(timer);
+    res.on('close', () => {
+      clearTimeout(timer);
+      delayed.delete(timer);
+    });
+  };
+  return Object.defineProperties(listener, {
+    requests: { get: () => requests },
+    cancelDelayed: {
+      value: () => {
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
+      },
+    },
+  }) as ImdsRequestListener;
+}
