@@ -114,7 +114,7 @@ function addListings(entries: Record<string, Entry>): void {
     for (let at = child.lastIndexOf('/', child.length - 2); at > 0; at = child.lastIndexOf('/', child.length - 2)) {
       const dir = child.slice(0, at + 1);
       const name = child.slice(at + 1);
-      // A version root lists its directories without the slash (imds-facts §1).
+      // A version root lists its directories without the slash (docs/imds-behaviour.md §1).
       const listed = dir.indexOf('/', 1) === dir.length - 1 ? name.replace(/\/$/, '') : name;
       if (!children.has(dir)) children.set(dir, new Set());
       children.get(dir)!.add(listed);

@@ -16,7 +16,7 @@ export function parentKey(key: string): string | undefined {
 /** The name a child key has in its parent's listing: `ami-id`, `iam/`, and at a version root `meta-data`. */
 function listingName(key: string, parent: string): string {
   const name = key.slice(parent.length);
-  // Version roots list their directories without the slash (imds-facts §1: `dynamic\nmeta-data\nuser-data`).
+  // Version roots list their directories without the slash (docs/imds-behaviour.md §1: `dynamic\nmeta-data\nuser-data`).
   const atVersionRoot = parent.indexOf('/', 1) === parent.length - 1;
   return atVersionRoot && name.endsWith('/') ? name.slice(0, -1) : name;
 }
@@ -131,7 +131,7 @@ export class CassetteView {
 
   private hasChild(dir: string, name: string): boolean {
     if (name.endsWith('/')) return this.hasDirectory(dir + name);
-    // public-keys lists `0=my-key`; the child is the directory `0/` (imds-facts §4). Only there:
+    // public-keys lists `0=my-key`; the child is the directory `0/` (docs/imds-behaviour.md §4). Only there:
     // a tag key may well be `2=tier`.
     const indexed = dir.endsWith('/public-keys/') ? /^(\d+)=/.exec(name) : null;
     if (indexed) return this.hasDirectory(`${dir}${indexed[1]}/`);

@@ -11,7 +11,7 @@ export const REASONS: Readonly<Record<number, string>> = {
 };
 
 /**
- * The XHTML error page real IMDS sends (imds-facts §2: the 2020 wire capture is 343 bytes for 401,
+ * The XHTML error page real IMDS sends (docs/imds-behaviour.md §2: the 2020 wire capture is 343 bytes for 401,
  * which fixes one TAB on line 3 and a final newline).
  */
 export function renderErrorPage(status: number): string {

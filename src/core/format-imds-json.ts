@@ -9,7 +9,7 @@ export type ImdsJsonValue =
 
 /**
  * Serialises a value the way IMDS prints its JSON documents: 2-space indent, `"Key" : value`,
- * arrays of scalars inline (`[ "x" ]`), no trailing newline (imds-facts §4).
+ * arrays of scalars inline (`[ "x" ]`), no trailing newline (docs/imds-behaviour.md §4).
  */
 export function formatImdsJson(value: ImdsJsonValue): string {
   return formatValue(value, '');
@@ -27,11 +27,11 @@ function formatValue(value: ImdsJsonValue, indent: string): string {
 }
 
 function formatArray(items: readonly ImdsJsonValue[], indent: string): string {
-  // Empty event lists are served as a bare `[]` (imds-facts §4, events/maintenance).
+  // Empty event lists are served as a bare `[]` (docs/imds-behaviour.md §4).
   if (items.length === 0) return '[]';
   const hasObjects = items.some((item) => item !== null && typeof item === 'object');
   if (!hasObjects) return `[ ${items.map((item) => JSON.stringify(item)).join(', ')} ]`;
-  // Arrays of objects follow the maintenance-events example in the EC2 user guide (DOC-EVT).
+  // Arrays of objects follow the maintenance-events example in the EC2 user guide (docs/imds-behaviour.md §5).
   const inner = indent + '  ';
   const lines = items.map((item) => inner + formatValue(item, inner));
   return `[\n${lines.join(',\n')}\n${indent}]`;

@@ -55,7 +55,7 @@ export interface NoticeState {
 
 const SPOT_LEAD_MS = 120_000;
 
-/** The instant in a spot notice's `time` field: the one given, else two minutes after the notice, none for hibernate (DOC-SPOT). */
+/** The instant in a spot notice's `time` field: the one given, else two minutes after the notice, none for hibernate (docs/imds-behaviour.md §5). */
 export function spotActionTime(notice: Pick<SpotNotice, 'at' | 'action' | 'time'>): number {
   return notice.time ?? notice.at + (notice.action === 'hibernate' ? 0 : SPOT_LEAD_MS);
 }

@@ -24,7 +24,7 @@ export function parseTarget(target: string): RequestTarget | undefined {
   }
   const end = path.search(/[?#]/);
   if (end !== -1) path = path.slice(0, end);
-  // The JS SDK sends `//latest/…` (imds-facts §6, EMS); real IMDS tolerates repeated slashes.
+  // The JS SDK sends `//latest/…` (docs/imds-behaviour.md §6); real IMDS tolerates repeated slashes.
   const rawPath = path.includes('//') ? path.replace(/\/{2,}/g, '/') : path;
   const segments = rawPath.split('/');
   segments.shift();

@@ -101,7 +101,7 @@ function acceptsToken(profile: Profile, step: PipelineRequest, mode: TokenMode |
 /**
  * Answers one IMDS request from a cassette plus layers: parse the target, let faults and
  * throttles have their say, screen methods and token PUTs, route over the cassette seen through
- * the layers, check the token, and render by profile (`../shared/reference/imds-facts.md` §1–§3).
+ * the layers, check the token, and render by profile (docs/imds-behaviour.md §1–§3).
  * Pure: time, secret and randomness come in `options`.
  */
 export function resolveRequest(request: ImdsRequest, options: ResolveOptions): ImdsResponse {

@@ -4,7 +4,7 @@ import { createHmacSha256 } from './sha256.js';
 /** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
 export type TokenMode = 'optional' | 'required';
 
-/** Token TTL bounds real IMDS accepts, in seconds (imds-facts §3). */
+/** Token TTL bounds real IMDS accepts, in seconds (docs/imds-behaviour.md §3). */
 export const TOKEN_TTL_MIN = 1;
 export const TOKEN_TTL_MAX = 21600;
 

@@ -1,6 +1,6 @@
 /**
  * API versions real IMDS lists at `GET /`, oldest first, ending in `latest`
- * (imds-facts §1: DOC-RET plus dates seen in 2022+ listings). Used when a cassette has no `/` entry.
+ * (docs/imds-behaviour.md §1, plus dates seen in 2022+ listings). Used when a cassette has no `/` entry.
  */
 export const IMDS_VERSIONS: readonly string[] = [
   '1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01',

@@ -30,7 +30,7 @@ function renameInterfaces(cassette: Cassette, keys: readonly string[]): Map<stri
   const taken = new Set<string>();
   for (const [macDir, parent] of [...macDirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const name = interfaceName(cassette, macDir);
-    // A hot-plugged interface reads device-number 0 until it settles (imds-facts §4); the second keeps its MAC.
+    // A hot-plugged interface reads device-number 0 until it settles (docs/imds-behaviour.md §4); the second keeps its MAC.
     if (name === undefined || taken.has(parent + name)) continue;
     taken.add(parent + name);
     renamed.set(macDir, `${parent}${name}/`);

@@ -47,7 +47,7 @@ const PATTERNS: ReadonlyArray<readonly [ValueKind, RegExp]> = [
   ['hostname', /^(?:ip-\d{1,3}(?:-\d{1,3}){3}|i-[0-9a-f]{8,17})\.(?:ec2\.internal|[a-z0-9-]+\.compute\.internal)$/],
   ['hostname', /^ec2-\d{1,3}(?:-\d{1,3}){3}\.(?:compute-1\.amazonaws\.com|[a-z0-9-]+\.compute\.amazonaws\.com(?:\.cn)?)$/],
   ['timestamp', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/],
-  // Maintenance events print dates as `21 Jan 2019 09:00:43 GMT` (imds-facts §5).
+  // Maintenance events print dates as `21 Jan 2019 09:00:43 GMT` (docs/imds-behaviour.md §5).
   ['timestamp', /^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/],
 ];
 

@@ -35,7 +35,7 @@ export interface ImdsHandlers {
   engine: ReplayEngine;
 }
 
-/** The addresses real IMDS answers on (imds-facts §1). */
+/** The addresses real IMDS answers on (docs/imds-behaviour.md §1). */
 export const DEFAULT_BASE_URLS: readonly string[] = ['http://169.254.169.254', 'http://[fd00:ec2::254]'];
 
 const MISS_POLICIES: readonly MissPolicy[] = ['not-found', 'passthrough', 'error'];

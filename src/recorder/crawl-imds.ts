@@ -105,7 +105,7 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
         // A listed name without a slash that is a directory: real IMDS redirects to `name/`.
         queue.schedule(`${key}/`, 'dir');
       } else if (kind === 'probe-dir' || (kind === 'user-data' && status === 404)) {
-        // Nothing to record: an unlisted path we only tried, or no user-data given at launch (imds-facts §4).
+        // Nothing to record: an unlisted path we only tried, or no user-data given at launch (docs/imds-behaviour.md §4).
       } else if (status === 404) {
         notFound.push(key);
       } else {

@@ -26,7 +26,7 @@ export interface RecordingStoreOptions {
   redact(key: string, entry: Entry): Entry;
 }
 
-// Version roots list their directories without a slash (imds-facts §1: `dynamic\nmeta-data\nuser-data`).
+// Version roots list their directories without a slash (docs/imds-behaviour.md §1: `dynamic\nmeta-data\nuser-data`).
 const VERSION_ROOT_DIRECTORIES = new Set(['meta-data', 'dynamic']);
 
 function isVersionRoot(dir: string): boolean {

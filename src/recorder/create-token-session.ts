@@ -26,7 +26,7 @@ export interface TokenSession {
 const TOKEN_PATH = '/latest/api/token';
 // Asked without a token after a token PUT timed out, to tell a lost PUT reply from a dead upstream.
 const PROBE_PATH = '/latest/meta-data/';
-// The longest TTL real IMDS grants; cloud-init and the AWS SDKs ask for the same (imds-facts §6).
+// The longest TTL real IMDS grants; cloud-init and the AWS SDKs ask for the same (docs/imds-behaviour.md §6).
 const TTL_HEADERS = { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' };
 // Renewals per crawl: enough for a token that expires mid-crawl, not a PUT per path when every GET is refused.
 const MAX_RENEWALS = 3;
@@ -35,7 +35,7 @@ const MAX_RENEWALS = 3;
  * Starts a token session: PUT /latest/api/token first; 403, 404 or 405 mean the upstream has no
  * IMDSv2 and the crawl continues with v1 (as smithy, botocore and the Go SDK do). A PUT that times
  * out while a tokenless GET answers is the PUT reply dying at the hop limit (a container on an
- * instance with hop limit 1, imds-facts §3): the crawl continues with v1 and says why. Other
+ * instance with hop limit 1, docs/imds-behaviour.md §3): the crawl continues with v1 and says why. Other
  * answers and an unreachable upstream are errors, because guessing would record the wrong thing.
  */
 export async function createTokenSession(client: UpstreamClient, origin: string): Promise<TokenSession> {

@@ -53,7 +53,7 @@ export interface UpstreamClient {
   close(): void;
 }
 
-// Real IMDS throttles by dropping packets (timeouts) and may answer 429 or 5xx (imds-facts §3).
+// Real IMDS throttles by dropping packets (timeouts) and may answer 429 or 5xx (docs/imds-behaviour.md §3).
 const RETRY_STATUS = (status: number): boolean => status === 429 || status >= 500;
 const MAX_DELAY_MS = 5_000;
 // IMDS values are small (user-data is at most 16 KiB); anything far larger is not an IMDS answer.

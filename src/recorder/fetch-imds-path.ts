@@ -8,7 +8,7 @@ function toRequestPath(key: string): string {
 
 /**
  * GETs one cassette key from the upstream with the session's token; on a 401 (the token expired
- * or was revoked) it renews the token once and retries, as real clients do (imds-facts §6).
+ * or was revoked) it renews the token once and retries, as real clients do (docs/imds-behaviour.md §6).
  */
 export async function fetchImdsPath(client: UpstreamClient, session: TokenSession, key: string): Promise<UpstreamResponse> {
   let ticket = session.current();

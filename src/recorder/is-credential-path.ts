@@ -1,5 +1,5 @@
 // Role documents of the instance profile (legacy and extended) and the instance identity role,
-// under any API version (imds-facts §4).
+// under any API version (docs/imds-behaviour.md §4).
 const CREDENTIAL_PATH = /^\/[^/]+\/meta-data\/(?:iam\/security-credentials(?:-extended)?|identity-credentials\/ec2\/security-credentials)\/[^/]+\/?$/;
 
 /**

@@ -8,9 +8,9 @@ export interface ListedChildren {
   refused: string[];
 }
 
-// Version roots list their directories without a slash (`dynamic\nmeta-data\nuser-data`, imds-facts §1).
+// Version roots list their directories without a slash (`dynamic\nmeta-data\nuser-data`, docs/imds-behaviour.md §1).
 const VERSION_ROOT_DIRS = new Set(['meta-data', 'dynamic']);
-// Newer SDKs try this first and fall back on 404 (imds-facts §4); record it even when `iam/` does not list it.
+// Newer SDKs try this first and fall back on 404 (docs/imds-behaviour.md §4); record it even when `iam/` does not list it.
 const EXTENDED_CREDENTIALS = 'security-credentials-extended/';
 
 /** Whether a listed name can be followed without leaving its directory. */
@@ -30,7 +30,7 @@ export function listChildren(dir: string, body: string): ListedChildren {
   const children: ListedChildren['children'] = [];
   const refused: string[] = [];
   for (const name of names) {
-    // public-keys lists `0=my-key`; the key's directory is `0/` (imds-facts §4).
+    // public-keys lists `0=my-key`; the key's directory is `0/` (docs/imds-behaviour.md §4).
     const indexed = dir.endsWith('/meta-data/public-keys/') ? /^(\d+)=/.exec(name) : null;
     if (indexed) children.push({ key: `${dir}${indexed[1]}/`, kind: 'dir' });
     else if (!isSafeName(name)) refused.push(dir + name);

@@ -18,7 +18,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Asks the upstream for a path without its trailing slash: real IMDS redirects a directory (301)
- * and answers a leaf (200), imds-facts §1. Resolves undefined for any other answer, an error or a
+ * and answers a leaf (200), docs/imds-behaviour.md §1. Resolves undefined for any other answer, an error or a
  * timeout (the caller then records nothing rather than guess). Reads no body.
  */
 export function probePathKind(probe: PathKindProbe): Promise<PathKind | undefined> {

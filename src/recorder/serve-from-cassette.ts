@@ -19,7 +19,7 @@ function findEntry(entries: Readonly<Record<string, Entry>>, target: RecordTarge
 /**
  * Answers a replay-or-record request from the cassette when it holds the path (a 200 that is not
  * a credential or a redacted body), as it is in the file; `user-data/` is text/plain as on real
- * IMDS (imds-facts §1). Returns the status served, or undefined when the request must be forwarded.
+ * IMDS (docs/imds-behaviour.md §1). Returns the status served, or undefined when the request must be forwarded.
  */
 export function serveFromCassette(res: ServerResponse, method: string, target: RecordTarget, entries: Readonly<Record<string, Entry>>, redacted: ReadonlySet<string>): number | undefined {
   const hit = findEntry(entries, target, redacted);

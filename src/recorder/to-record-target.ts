@@ -3,7 +3,7 @@ import { decodeSegments } from './decode-segments.js';
 /**
  * Where a 200 answer to GET belongs in the cassette: a known key, or for a path asked with a
  * trailing slash, either the leaf or the directory (`leaf` + `/`), which only the upstream or the
- * cassette can tell (real IMDS answers a leaf asked with a slash, imds-facts §1).
+ * cassette can tell (real IMDS answers a leaf asked with a slash, docs/imds-behaviour.md §1).
  */
 export type RecordTarget = { key: string } | { leaf: string; probePath: string };
 

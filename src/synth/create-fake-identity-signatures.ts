@@ -20,7 +20,7 @@ const SHA256_SET = [
 const END_OF_CONTENT = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
 
 // Real IMDS wraps these base64 blobs at 76 columns with no armour and no final newline (AEMM's
-// recorded sample; imds-facts §4).
+// recorded sample; docs/imds-behaviour.md §4).
 const LINE_WIDTH = 76;
 
 /**

@@ -64,7 +64,7 @@ export function synthesizeCassette(spec: InstanceSpec): Cassette {
       'meta-data': buildMetaData(spec),
       'user-data': userData,
     },
-    // `latest/` names its directories without a trailing slash (imds-facts §1).
+    // `latest/` names its directories without a trailing slash (docs/imds-behaviour.md §1).
     { bareNames: true },
   );
 
@@ -194,13 +194,13 @@ function buildIam(
 function buildSpot(interruption: SpotInterruptionSpec): TreeDir {
   return dir({
     'instance-action': text(formatNoticeJson({ action: interruption.action, time: interruption.time })),
-    // The legacy leaf is documented for instances marked to be stopped or terminated (DOC-SPOT).
+    // The legacy leaf is documented for instances marked to be stopped or terminated (docs/imds-behaviour.md §5).
     'termination-time': interruption.action === 'hibernate' ? undefined : text(interruption.time),
   });
 }
 
 function buildPublicKeys(name: string, openSshKey: string): TreeDir {
-  // The listing names keys as `<index>=<name>` while the directory itself is `<index>/` (DOC-RET).
+  // The listing names keys as `<index>=<name>` while the directory itself is `<index>/` (docs/imds-behaviour.md §4).
   return dir({ '0': dir({ 'openssh-key': text(openSshKey) }) }, { listing: `0=${name}` });
 }
 
@@ -220,7 +220,7 @@ function buildInterface(spec: InstanceSpec, eni: NetworkInterfaceSpec): TreeDir 
     'local-hostname': text(toLocalHostname(spec, primaryIpv4)),
     'local-ipv4s': optionalLines(eni.privateIpv4s),
     mac: text(eni.mac),
-    // Real IMDS calls it `network-card` and 404s it on single-card types (imds-facts §4).
+    // Real IMDS calls it `network-card` and 404s it on single-card types (docs/imds-behaviour.md §4).
     'network-card': multiCard ? text(String(eni.networkCard ?? 0)) : undefined,
     'owner-id': text(eni.ownerId ?? spec.accountId),
     'public-hostname': publicIpv4 === undefined ? undefined : text(toPublicHostname(publicIpv4, spec.region)),
@@ -239,7 +239,7 @@ function buildInterface(spec: InstanceSpec, eni: NetworkInterfaceSpec): TreeDir 
 
 function buildIdentityDocument(spec: InstanceSpec): string {
   const [primary] = spec.networkInterfaces;
-  // Key order follows real captures, not the user guide's example (imds-facts §4).
+  // Key order follows real captures, not the user guide's example (docs/imds-behaviour.md §4).
   return formatImdsJson({
     accountId: spec.accountId,
     architecture: spec.architecture,

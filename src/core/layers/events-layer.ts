@@ -31,7 +31,7 @@ function toMaintenanceEvent(event: EventMock, index: number): MaintenanceEvent {
 
 /**
  * Scheduled maintenance: each event shows from its trigger on, active ones under
- * `events/maintenance/scheduled` and completed or canceled ones under `history` (DOC-EVT).
+ * `events/maintenance/scheduled` and completed or canceled ones under `history` (docs/imds-behaviour.md §5).
  */
 export function createEventsLayer(events: readonly EventMock[]): Layer {
   return { name: 'events', notice: { kind: 'events', events: events.map(toMaintenanceEvent) } };

@@ -5,7 +5,7 @@ export function formatIsoSeconds(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** `21 Jan 2019 09:00:43 GMT`: the date form of maintenance events (DOC-EVT), day not zero-padded. */
+/** `21 Jan 2019 09:00:43 GMT`: the date form of maintenance events (docs/imds-behaviour.md §5), day not zero-padded. */
 export function formatEventDate(epochMs: number): string {
   const date = new Date(epochMs);
   const time = date.toISOString().slice(11, 19);

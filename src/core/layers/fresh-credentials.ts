@@ -3,7 +3,7 @@ import type { Layer, Patch } from '../layer.js';
 import { formatIsoSeconds } from './format-times.js';
 
 const HOUR = 3_600_000;
-/** Lifetime of instance-profile credentials on EC2: about six hours (DOC-IAM). */
+/** Lifetime of instance-profile credentials on EC2: about six hours (docs/imds-behaviour.md §4). */
 const LIFETIME = 6 * HOUR;
 const CREDENTIAL_DIRS = [
   '/latest/meta-data/iam/security-credentials/',

@@ -2,13 +2,13 @@ import { UsageError } from '../errors.js';
 import { parseDuration } from '../parse-duration.js';
 import type { TokenMode } from '../tokens.js';
 
-/** Spot interruption actions IMDS announces (DOC-SPOT). */
+/** Spot interruption actions IMDS announces (docs/imds-behaviour.md §5). */
 export const SPOT_ACTIONS = ['terminate', 'stop', 'hibernate'] as const;
-/** Scheduled-event codes (DOC-EVT). */
+/** Scheduled-event codes (docs/imds-behaviour.md §5). */
 export const EVENT_CODES = ['instance-reboot', 'system-reboot', 'system-maintenance', 'instance-retirement', 'instance-stop'] as const;
-/** Scheduled-event states: `active` events are scheduled, the others are history (DOC-EVT). */
+/** Scheduled-event states: `active` events are scheduled, the others are history (docs/imds-behaviour.md §5). */
 export const EVENT_STATES = ['active', 'completed', 'canceled'] as const;
-/** Auto Scaling target lifecycle states (DOC-ASG). */
+/** Auto Scaling target lifecycle states (docs/imds-behaviour.md §5). */
 export const ASG_STATES = ['InService', 'Terminated', 'Detached', 'Standby', 'Warmed:Hibernated', 'Warmed:Running', 'Warmed:Stopped', 'Warmed:Terminated'] as const;
 
 export type SpotAction = (typeof SPOT_ACTIONS)[number];
@@ -127,7 +127,7 @@ function checkKeys(input: Json, allowed: string[], what: string): void {
   }
 }
 
-/** Tag keys IMDS can serve (DOC-TAGS): letters, digits and `+ - = . , _ : @`, not `.`, `..` or `_index`. */
+/** Tag keys IMDS can serve (docs/imds-behaviour.md §4): letters, digits and `+ - = . , _ : @`, not `.`, `..` or `_index`. */
 export function checkTagKey(key: string): void {
   if (!/^[\p{L}\p{N}+\-=.,_:@]+$/u.test(key) || key === '.' || key === '..' || key === '_index') {
     throw new UsageError(`Tag key ${JSON.stringify(key)} cannot appear in instance metadata. Use letters, digits and + - = . , _ : @ only (no spaces or "/"), and not ".", ".." or "_index".`);

@@ -8,7 +8,7 @@ const INSTANCE = `${TAGS}instance/`;
 
 /**
  * Instance tags in metadata: `merge` adds or changes tags, `replace` serves exactly the given
- * ones, `off` makes `tags/` answer 404 as on an instance without tags in metadata (DOC-TAGS).
+ * ones, `off` makes `tags/` answer 404 as on an instance without tags in metadata (docs/imds-behaviour.md §4).
  */
 export function createTagsLayer(tags: TagsMock): Layer {
   const patch = new Map<string, Entry | null>();

@@ -3,7 +3,7 @@ import type { ThrottleMock } from './mock-config.js';
 import type { MockLayerState } from './mock-layer-state.js';
 
 /**
- * A token bucket over all requests, as real IMDS throttles per instance (DOC-RET): over the rate,
+ * A token bucket over all requests, as real IMDS throttles per instance (docs/imds-behaviour.md §3): over the rate,
  * requests are dropped (what clients see on EC2) or answered with the configured status.
  */
 export function createThrottleLayer(throttle: ThrottleMock, state: MockLayerState): Layer {

@@ -19,7 +19,7 @@ const SCHEDULED = `${META}/events/maintenance/scheduled`;
 const ASG = `${META}/autoscaling/target-lifecycle-state`;
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 const SPOT_LEAD_MS = 120_000;
-// AEMM's version and category listings; it knows no dated versions (imds-facts §7).
+// AEMM's version and category listings; it knows no dated versions (docs/imds-behaviour.md §7).
 const FIXED_LISTINGS: Readonly<Record<string, string>> = { '/': 'latest\n', '/latest/': 'dynamic\nmeta-data\n' };
 
 const encoder = new TextEncoder();
@@ -60,7 +60,7 @@ function text(body: string, head: boolean): ImdsResponse {
   return respond(200, { 'content-type': 'text/plain' }, encoder.encode(body), head);
 }
 
-/** AEMM's JSON documents: `json.MarshalIndent` with a tab, served as application/json (imds-facts §7, AEMM#207). */
+/** AEMM's JSON documents: `json.MarshalIndent` with a tab, served as application/json (docs/imds-behaviour.md §7). */
 function json(value: GoJsonValue, head: boolean): ImdsResponse {
   return respond(200, { 'content-type': 'application/json' }, encoder.encode(formatGoJson(value, { indent: '\t' })), head);
 }
@@ -147,7 +147,7 @@ function noticeAt(key: string, notices: readonly NoticeState[]): NoticeState | u
  * AEMM v1.12, over the same cassette, layers and routing as the `imds` profile: trailing slashes
  * stripped instead of 301s, catch-all listings (a final newline only at the top), tab-indented
  * application/json notices, AEMM's error pages, and its IMDSv2 rules — tokens ignored unless
- * required, and then checked only on routes, not on sub-listings or 404s (imds-facts §7).
+ * required, and then checked only on routes, not on sub-listings or 404s (docs/imds-behaviour.md §7).
  */
 export function createAemmProfile(): Profile {
   const errorBodies = new Map<number, Uint8Array>();

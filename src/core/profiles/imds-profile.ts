@@ -28,7 +28,7 @@ interface CachedHeaders {
   headers: Readonly<Record<string, string>>;
 }
 
-/** 403 as real IMDS sends it for refused token PUTs: an empty text/plain body (imds-facts §2). */
+/** 403 as real IMDS sends it for refused token PUTs: an empty text/plain body (docs/imds-behaviour.md §2). */
 function forbidden(): ImdsResponse {
   return { status: 403, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
 }
@@ -49,7 +49,7 @@ function entryHeaders(entry: Entry | undefined): Record<string, string> {
 }
 
 function describeEvent(event: MaintenanceEvent): string {
-  // History entries carry their outcome in front of the description (DOC-EVT).
+  // History entries carry their outcome in front of the description (docs/imds-behaviour.md §5).
   if (event.state === 'completed') return `[Completed] ${event.description}`;
   if (event.state === 'canceled') return `[Canceled] ${event.description}`;
   return event.description;
@@ -100,7 +100,7 @@ function asgPatch(notice: AsgNotice, shown: boolean): Patch {
 }
 
 /**
- * Real IMDS (`../shared/reference/imds-facts.md` §1–§3): directories without a trailing slash
+ * Real IMDS (docs/imds-behaviour.md §1–§3): directories without a trailing slash
  * answer 301, listings are served as recorded (patched to name only what answers), notices are
  * entries like any other, errors are IMDS's XHTML pages.
  */
@@ -128,7 +128,7 @@ export function createImdsProfile(): Profile {
     const cached = plain ? slot.plain : slot.normal;
     if (cached && cached.length === body.length) return cached.headers;
     const headers = entryHeaders(entry);
-    // `user-data/` answers the same bytes as text/plain (imds-facts §1, salt#55298).
+    // `user-data/` answers the same bytes as text/plain (docs/imds-behaviour.md §1).
     if (plain && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
     headers['content-length'] = String(body.length);
     headers.server = 'EC2ws';
@@ -153,14 +153,14 @@ export function createImdsProfile(): Profile {
   const handleTokenPut = (step: PipelineRequest): ImdsResponse => {
     const { target, request } = step;
     const [version, api, token, ...more] = target.segments;
-    // Only `/latest/api/token` issues tokens; dated paths and anything else are refused (DOC-RET).
+    // Only `/latest/api/token` issues tokens; dated paths and anything else are refused (docs/imds-behaviour.md §3).
     if (version !== 'latest' || api !== 'api' || token !== 'token' || more.length > 0 || target.trailingSlash) return forbidden();
-    // Token PUTs that went through a proxy are refused, a defence against SSRF (DOC-V2).
+    // Token PUTs that went through a proxy are refused, a defence against SSRF (docs/imds-behaviour.md §3).
     if (request.headers['x-forwarded-for'] !== undefined) return forbidden();
     const ttl = parseTokenTtl(request.headers[TTL_HEADER], 'imds');
     if (ttl === undefined) return errorResponse(400, false);
     const value = step.tokens.issue(step.now + ttl * 1000, step.nonce);
-    // Go SDK v2 and Rust aws-config fail without the TTL echo (imds-facts §3).
+    // Go SDK v2 and Rust aws-config fail without the TTL echo (docs/imds-behaviour.md §3).
     return bodyResponse(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(value), false);
   };
 

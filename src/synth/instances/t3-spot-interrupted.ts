@@ -16,7 +16,7 @@ function buildEd25519Key(comment: string): string {
 
 /**
  * A Spot CI runner the moment after EC2 scheduled its interruption: t3.medium in ap-southeast-2c,
- * a rebalance recommendation first, then a terminate notice two minutes ahead (imds-facts §5).
+ * a rebalance recommendation first, then a terminate notice two minutes ahead (docs/imds-behaviour.md §5).
  */
 export const t3SpotInterruptedSpec: InstanceSpec = {
   recordedAt: '2026-03-03T05:17:42Z',
