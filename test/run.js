@@ -1,32 +1,66 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under test/ with node's own runner (Node 20 expands no globs and needs tsx
-// for TypeScript), after a type check of src and test.
-import { spawnSync } from 'node:child_process';
+// Runs every *.test.ts under test/ (or the files named) with node's own runner: Node 20 expands no
+// globs and needs tsx for TypeScript. It always builds first, so a test of the bin never runs a
+// stale dist/. A full run also type-checks src (with and without Node's types for src/core) and
+// test, and lints (ESLint with the folder rules, knip for unused exports) beside the tests.
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/**
+ * A hang fails instead of blocking the run. Node 20 applies it to each file as a whole as well as
+ * to each test in it, so it is long enough for the slowest file on a busy machine.
+ */
+const TEST_TIMEOUT_MS = Number(process.env.AEMM_TEST_TIMEOUT_MS ?? 60_000);
 
 function findTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((item) => {
     const path = join(dir, item.name);
-    if (item.isDirectory()) return item.name === 'bench' || item.name === 'node_modules' ? [] : findTests(path);
+    if (item.isDirectory()) return item.name === 'bench' || item.name === 'node_modules' || item.name.startsWith('.') ? [] : findTests(path);
     return item.name.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
 
+/** Runs a command; `quiet` keeps its output until it ends, so parallel steps do not interleave. */
+function run(command, args, { quiet = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let output = '';
+    if (quiet) for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ code: 1, output: `${command}: ${error.message}\n` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+/** Runs steps at once and prints each one's output, then whether all passed. */
+async function runQuietly(steps) {
+  const results = await Promise.all(steps.map(([, command, args]) => run(command, args, { quiet: true })));
+  let ok = true;
+  results.forEach(({ code, output }, index) => {
+    if (output.trim() !== '') process.stdout.write(output);
+    if (code !== 0) {
+      console.error(`${steps[index][0]} failed; fix the errors above.`);
+      ok = false;
+    }
+  });
+  return ok;
+}
+
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests(join(root, 'test')).sort();
-const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+const full = only.length === 0;
 
-if (only.length === 0) {
-  const tsc = join(root, 'node_modules', '.bin', 'tsc');
-  if (run(tsc, ['-p', 'tsconfig.json', '--noEmit']) !== 0 || run(tsc, ['-p', 'test/tsconfig.json', '--noEmit']) !== 0) {
-    console.error('Type check failed; fix the errors above.');
-    process.exit(1);
-  }
-  // The CLI tests run the built bin, so build what the type check just accepted.
-  if (run(tsc, ['-p', 'tsconfig.json']) !== 0) process.exit(1);
-}
-process.exit(run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'spec', ...files]));
+// The build is also the type check of src; the CLI tests run the built bin.
+const checks = [['The build', bin('tsc'), ['-p', 'tsconfig.json']]];
+if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p', 'tsconfig.core.json']], ['The test type check', bin('tsc'), ['-p', 'test/tsconfig.json']]);
+if (!(await runQuietly(checks))) process.exit(1);
+
+const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.']], ['knip (unused exports)', bin('knip'), []]]) : Promise.resolve(true);
+const concurrency = process.env.AEMM_TEST_CONCURRENCY ? [`--test-concurrency=${process.env.AEMM_TEST_CONCURRENCY}`] : [];
+const tests = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'spec', `--test-timeout=${TEST_TIMEOUT_MS}`, ...concurrency, ...files]);
+const linted = await lint;
+process.exit(tests.code !== 0 || !linted ? 1 : 0);

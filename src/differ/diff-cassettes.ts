@@ -5,7 +5,7 @@ import { compareEntries, describeEntry, type EntrySide } from './compare-entries
 import { createPathMatcher } from '../core/create-path-matcher.js';
 import { toCategory } from './to-category.js';
 
-export type { BytesSummary, Change, ChangeDetail, JsonValue } from './change.js';
+export type { Change, ChangeDetail } from './change.js';
 
 /** The format tag of a diff result; bumped only when the JSON schema changes incompatibly. */
 export const DIFF_FORMAT = 'aemm-diff/1';

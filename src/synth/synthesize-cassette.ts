@@ -15,15 +15,7 @@ import type {
   SpotInterruptionSpec,
 } from './instance-spec.js';
 
-export type {
-  IamRoleSpec,
-  InstanceSpec,
-  KeyPairSpec,
-  MaintenanceEventSpec,
-  NetworkInterfaceSpec,
-  SecurityGroupSpec,
-  SpotInterruptionSpec,
-} from './instance-spec.js';
+export type { InstanceSpec } from './instance-spec.js';
 
 interface TreeDir {
   kind: 'dir';
