@@ -3,9 +3,6 @@ import type { Profile, ProfileName } from '../profile.js';
 import { createAemmProfile } from './aemm-profile.js';
 import { createImdsProfile } from './imds-profile.js';
 
-/** Profile names, for validating a setting. */
-export const PROFILE_NAMES: readonly ProfileName[] = ['imds', 'aemm'];
-
 /** A fresh instance of a named profile (each engine keeps its own: profiles cache what they render). */
 export function createProfile(name: ProfileName): Profile {
   if (name === 'imds') return createImdsProfile();
