@@ -1,10 +1,9 @@
-import { decodeBase64 } from './base64.js';
 import type { Cassette, Entry } from './cassette.js';
 import { mergePatches, type Patch } from './layer.js';
+import { toEntryBytes } from './render-entry.js';
 import { IMDS_VERSIONS } from './versions.js';
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
 /** Parent directory key of a cassette key (`/latest/meta-data/ami-id` → `/latest/meta-data/`), or undefined for `/`. */
 export function parentKey(key: string): string | undefined {
@@ -141,11 +140,7 @@ export class CassetteView {
   /** The bytes of an entry's body. */
   bodyOf(entry: Entry): Uint8Array {
     let bytes = this.index.bytes.get(entry);
-    if (!bytes) {
-      if (entry.bodyBase64 !== undefined) bytes = decodeBase64(entry.bodyBase64) ?? EMPTY;
-      else bytes = entry.body === undefined || entry.body === '' ? EMPTY : encoder.encode(entry.body);
-      this.index.bytes.set(entry, bytes);
-    }
+    if (!bytes) this.index.bytes.set(entry, (bytes = toEntryBytes(entry)));
     return bytes;
   }
 

@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Entry } from '../core/cassette.js';
+import { renderEntry } from '../core/render-entry.js';
 import { isCredentialPath } from './is-credential-path.js';
 import type { RecordTarget } from './to-record-target.js';
 
-// Recorded headers that describe one exchange, not the resource; never served from the file.
-const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
 
 /** The entry replay-or-record may answer with: exactly what the file holds, never a fake the application would use. */
 function findEntry(entries: Readonly<Record<string, Entry>>, target: RecordTarget, redacted: ReadonlySet<string>): { entry: Entry; slash: boolean } | undefined {
@@ -24,15 +23,9 @@ function findEntry(entries: Readonly<Record<string, Entry>>, target: RecordTarge
 export function serveFromCassette(res: ServerResponse, method: string, target: RecordTarget, entries: Readonly<Record<string, Entry>>, redacted: ReadonlySet<string>): number | undefined {
   const hit = findEntry(entries, target, redacted);
   if (!hit) return undefined;
-  const { entry, slash } = hit;
-  const body = entry.bodyBase64 !== undefined ? Buffer.from(entry.bodyBase64, 'base64') : Buffer.from(entry.body ?? '');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.headers)) if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
-  headers['content-type'] ??= 'text/plain';
-  if (slash && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
-  headers['content-length'] = String(body.length);
-  headers.server = 'EC2ws';
-  res.writeHead(entry.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
-  return entry.status;
+  // The core renders it, so replay-or-record and replay send the same headers for the same entry.
+  const response = renderEntry(hit.entry, { asDirectory: hit.slash, head: method === 'HEAD' });
+  res.writeHead(response.status, response.headers);
+  res.end(response.body.length > 0 ? response.body : undefined);
+  return response.status;
 }

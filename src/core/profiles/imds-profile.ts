@@ -9,6 +9,7 @@ import { createTextEntry } from '../layers/text-entry.js';
 import { spotActionTime, type AsgNotice, type EventsNotice, type MaintenanceEvent, type Notice, type RebalanceNotice, type SpotNotice } from '../notice.js';
 import type { PipelineRequest, Profile, RenderContext } from '../profile.js';
 import type { ImdsResponse } from '../resolve-request.js';
+import { toEntryHeaders } from '../render-entry.js';
 import type { Route, RouteIndex } from '../route-target.js';
 import { parseTokenTtl } from '../tokens.js';
 
@@ -18,8 +19,6 @@ const META = '/latest/meta-data/';
 const ASG_KEY = `${META}autoscaling/target-lifecycle-state`;
 const REBALANCE_DIR = `${META}events/recommendations/`;
 const EVENTS_DIR = `${META}events/maintenance/`;
-// Recorded headers that describe one HTTP exchange, not the resource, and are never replayed.
-const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
@@ -37,15 +36,6 @@ function bodyResponse(status: number, headers: Record<string, string>, body: Uin
   headers['content-length'] = String(body.length);
   headers.server = 'EC2ws';
   return { status, headers, body: head ? EMPTY : body };
-}
-
-function entryHeaders(entry: Entry | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (entry) for (const [name, value] of Object.entries(entry.headers)) {
-    if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
-  }
-  headers['content-type'] ??= 'text/plain';
-  return headers;
 }
 
 function describeEvent(event: MaintenanceEvent): string {
@@ -127,12 +117,7 @@ export function createImdsProfile(): Profile {
     if (!slot) headerCache.set(entry, (slot = {}));
     const cached = plain ? slot.plain : slot.normal;
     if (cached && cached.length === body.length) return cached.headers;
-    const headers = entryHeaders(entry);
-    // `user-data/` answers the same bytes as text/plain (docs/imds-behaviour.md §1).
-    if (plain && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
-    headers['content-length'] = String(body.length);
-    headers.server = 'EC2ws';
-    const fresh = { length: body.length, headers: Object.freeze(headers) };
+    const fresh = { length: body.length, headers: Object.freeze(toEntryHeaders(entry, body.length, plain)) };
     if (plain) slot.plain = fresh;
     else slot.normal = fresh;
     return fresh.headers;
@@ -146,7 +131,7 @@ export function createImdsProfile(): Profile {
   const serveListing = (view: CassetteView, dir: string, head: boolean): ImdsResponse => {
     const listing = view.listing(dir);
     if (!listing) return { ...errorResponse(404, head), miss: true };
-    if (!listing.entry) return bodyResponse(200, entryHeaders(undefined), listing.body, head);
+    if (!listing.entry) return { status: 200, headers: toEntryHeaders(undefined, listing.body.length), body: head ? EMPTY : listing.body };
     return { status: 200, headers: cachedHeaders(listing.entry, listing.body, false), body: head ? EMPTY : listing.body };
   };
 
