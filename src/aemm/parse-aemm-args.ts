@@ -5,6 +5,9 @@ import {
 } from './aemm-flags.js';
 import { parseGoBool, parseGoInt } from './go-values.js';
 
+// Command-line syntax mistakes, which the drop-in answers like AEMM's cobra: the message, then a pointer to --help.
+const ARGS = { code: 'AEMM_ARGS' } as const;
+
 /** One flag given on the command line, with its typed value and the text AEMM's start-up log shows for it. */
 export interface GivenAemmFlag {
   flag: AemmFlag;
@@ -34,12 +37,12 @@ function label(flag: AemmFlag): string {
 function typed(flag: AemmFlag, raw: string): GivenAemmFlag {
   if (flag.type === 'bool') {
     const value = parseGoBool(raw);
-    if (value === undefined) throw new UsageError(`invalid argument "${raw}" for "${label(flag)}" flag: use true or false`);
+    if (value === undefined) throw new UsageError(`invalid argument "${raw}" for "${label(flag)}" flag: use true or false`, ARGS);
     return { flag, value, shown: String(value) };
   }
   if (flag.type === 'int') {
     const value = parseGoInt(raw);
-    if (value === undefined) throw new UsageError(`invalid argument "${raw}" for "${label(flag)}" flag: use a whole number`);
+    if (value === undefined) throw new UsageError(`invalid argument "${raw}" for "${label(flag)}" flag: use a whole number`, ARGS);
     return { flag, value, shown: String(value) };
   }
   return { flag, value: raw, shown: raw };
@@ -84,16 +87,16 @@ function parseFlags(args: readonly string[], flags: readonly AemmFlag[]): { give
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const flag = flags.find((candidate) => candidate.name === name);
-      if (!flag) throw new UsageError(`unknown flag: --${name}`);
+      if (!flag) throw new UsageError(`unknown flag: --${name}`, ARGS);
       if (eq !== -1) set(flag, arg.slice(eq + 1));
       else if (flag.type === 'bool') set(flag, 'true');
       else if (i + 1 < args.length) set(flag, args[++i]!);
-      else throw new UsageError(`flag needs an argument: --${name}`);
+      else throw new UsageError(`flag needs an argument: --${name}`, ARGS);
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
         const short = arg[j]!;
         const flag = flags.find((candidate) => candidate.short === short);
-        if (!flag) throw new UsageError(`unknown shorthand flag: '${short}' in ${arg}`);
+        if (!flag) throw new UsageError(`unknown shorthand flag: '${short}' in ${arg}`, ARGS);
         if (arg[j + 1] === '=') {
           set(flag, arg.slice(j + 2));
           break;
@@ -104,7 +107,7 @@ function parseFlags(args: readonly string[], flags: readonly AemmFlag[]): { give
         }
         if (j + 1 < arg.length) set(flag, arg.slice(j + 1));
         else if (i + 1 < args.length) set(flag, args[++i]!);
-        else throw new UsageError(`flag needs an argument: '${short}' in ${arg}`);
+        else throw new UsageError(`flag needs an argument: '${short}' in ${arg}`, ARGS);
         break;
       }
     } else {
@@ -134,7 +137,7 @@ export function parseAemmArgs(args: readonly string[]): AemmInvocation {
   const { given, positional } = parseFlags(rest, listAemmFlags(command));
   if (given.get('help')?.value === true) return { action: 'help', command };
   if (given.get('version')?.value === true) return { action: 'version' };
-  if (!sub && positional.length > 0) throw new UsageError(`unknown command "${positional[0]}" for "${AEMM_BIN}"`);
+  if (!sub && positional.length > 0) throw new UsageError(`unknown command "${positional[0]}" for "${AEMM_BIN}"`, ARGS);
   given.delete('help');
   given.delete('version');
   return { action: 'run', command: command.name, flags: [...given.values()] };

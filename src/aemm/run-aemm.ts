@@ -1,6 +1,6 @@
 import { waitForSignal } from '../cli/wait-for-signal.js';
 import { isLoopback } from '../core/is-loopback.js';
-import { AemmError, UsageError } from '../core/errors.js';
+import { AemmError, InternalError, UsageError } from '../core/errors.js';
 import { AEMM_BIN, AEMM_VERSION, getAemmCommand, type AemmCommand } from './aemm-flags.js';
 import { formatGoLogPrefix } from './go-values.js';
 import { parseAemmArgs, type GivenAemmFlag } from './parse-aemm-args.js';
@@ -115,7 +115,11 @@ export async function runAemm(args: readonly string[], io: AemmIo = defaultIo())
       log(error.message);
       return 1;
     }
-    if (error instanceof UsageError && /^(unknown|flag needs|invalid argument)/.test(error.message)) {
+    if (error instanceof InternalError) {
+      io.stderr.write(`Error: ${error.message}\n`);
+      return 70;
+    }
+    if (error instanceof UsageError && error.code === 'AEMM_ARGS') {
       io.stderr.write(`Error: ${error.message}\nRun '${AEMM_BIN} --help' for usage.\n`);
       return 2;
     }

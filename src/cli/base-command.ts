@@ -1,9 +1,12 @@
 import { Command, Errors } from '@oclif/core';
-import { AemmError } from '../core/errors.js';
+import { AemmError, InternalError } from '../core/errors.js';
 import { colors } from './colors.js';
 
 /** Exit code for user mistakes (bad flags, bad files): 2, as diff(1) and most CLIs use. */
 export const USAGE_EXIT = 2;
+
+/** Exit code for a bug of ours (`InternalError`): 70, EX_SOFTWARE of sysexits(3). */
+export const INTERNAL_EXIT = 70;
 
 /** A user mistake as one line: oclif's multi-line parse errors folded, the flag named once, a pointer to --help. */
 export function toOneLine(message: string, helpHint: string): string {
@@ -23,6 +26,10 @@ export function toOneLine(message: string, helpHint: string): string {
 /** Base of every aemm command: user mistakes print one line and exit 2, never a stack trace. */
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (error instanceof InternalError) {
+      process.stderr.write(`${colors.red('Error:')} ${error.message} (aemm bug, code ${error.code})\n`);
+      this.exit(INTERNAL_EXIT);
+    }
     // AemmErrors are ours; oclif's CLIErrors are flag and argument mistakes (ExitError is a plain exit).
     if (error instanceof AemmError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) {
       const hint = `See "${this.config.bin} ${this.id ?? ''} --help".`;

@@ -74,11 +74,7 @@ export default class Diff extends BaseCommand {
     if (flags.live !== undefined) {
       const { crawlImds } = await import('../recorder/crawl-imds.js');
       const onWarning = (warning: string): void => this.logToStderr(`Warning: ${warning}`);
-      const live = await crawlImds({ upstream: flags.live, onWarning }).catch((error: unknown) => {
-        // The crawler names its own flag; here the URL came from --live.
-        if (error instanceof AemmError) throw new AemmError(error.code, error.message.replaceAll('--upstream', '--live'));
-        throw error;
-      });
+      const live = await crawlImds({ upstream: flags.live, onWarning });
       if (Object.keys(live.cassette.entries).length === 0) {
         const reason = live.errors[0]?.reason ?? 'nothing answered';
         throw new AemmError('LIVE_UNREACHABLE', `Failed to read IMDS at ${flags.live}: ${reason}. Check that it is running and the URL is right.`);

@@ -10,7 +10,7 @@ const EMPTY = new Uint8Array(0);
 /**
  * The response headers real IMDS sends for an entry's bytes: the recorded ones that describe the
  * resource, text/plain by default, and `plain` (a leaf asked for with a trailing slash) turns
- * octet-stream into text/plain, as `user-data/` answers (imds-facts §1, salt#55298).
+ * octet-stream into text/plain, as `user-data/` answers (docs/imds-behaviour.md §1).
  */
 export function toEntryHeaders(entry: Entry | undefined, length: number, plain = false): Record<string, string> {
   const headers: Record<string, string> = {};

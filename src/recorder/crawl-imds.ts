@@ -70,7 +70,7 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
   const signal = options.signal;
   const maxPaths = options.maxPaths ?? 10_000;
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-    throw new UsageError(`Timeout ${options.timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 2000 ms (--timeout 2s).`);
+    throw new UsageError(`Timeout ${options.timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 2000 ms.`);
   }
   const client: UpstreamClient = createUpstreamClient({
     upstream,

@@ -65,12 +65,12 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
       if (!(error instanceof UpstreamFailure)) throw error;
       if (!error.timedOut) {
         throw new AemmError('UPSTREAM_UNREACHABLE',
-          `Cannot reach upstream ${origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`);
+          `Cannot reach upstream ${origin}: ${error.reason}. Check that address, and that the instance metadata service is enabled.`);
       }
       if (!(await answersWithoutToken())) {
         throw new AemmError('UPSTREAM_TOKEN_TIMEOUT',
           `The IMDSv2 token request to ${origin} (PUT ${TOKEN_PATH}) timed out: ${error.reason}, and requests without a token fail too. ` +
-          'From a container, raise the instance\'s PUT response hop limit to 2; otherwise check --upstream and --timeout.');
+          'From a container, raise the instance\'s PUT response hop limit to 2; otherwise check that address and the timeout.');
       }
       if (token === undefined && warnings.length === 0) {
         warnings.push(`The IMDSv2 token request to ${origin} timed out (${error.reason}) but requests without a token work, so this recording uses IMDSv1. ` +
@@ -87,7 +87,7 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
       token = undefined;
     } else {
       throw new AemmError('UPSTREAM_TOKEN',
-        `Upstream ${origin} answered ${response.status} to the IMDSv2 token request (PUT ${TOKEN_PATH}). Check that --upstream is an instance metadata service.`);
+        `Upstream ${origin} answered ${response.status} to the IMDSv2 token request (PUT ${TOKEN_PATH}). Check that it is an instance metadata service.`);
     }
     generation++;
   }

@@ -133,10 +133,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     throw new UsageError(`Port "${port}" is not a TCP port. Use a whole number from 0 to 65535 (0 picks a free one).`);
   }
   const timeoutMs = options.timeoutMs ?? 5_000;
-  if (!(timeoutMs > 0)) throw new UsageError(`Timeout ${timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 5000 ms (--timeout 5s).`);
+  if (!(timeoutMs > 0)) throw new UsageError(`Timeout ${timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 5000 ms.`);
   const hostname = options.hostname ?? '127.0.0.1';
   if (!isLoopback(hostname) && !options.allowRemote) {
-    throw new UsageError(`Refusing to listen on ${hostname}: the proxy would hand this instance's credentials to the network. Listen on 127.0.0.1, or pass --allow-remote if you mean it.`);
+    throw new UsageError(`Refusing to listen on ${hostname}: the proxy would hand this instance's credentials to the network. Listen on 127.0.0.1, or allow remote clients if you mean it (allowRemote: true; --allow-remote on the command line).`);
   }
   const debounceMs = options.debounceMs ?? 200;
   const output = options.output;

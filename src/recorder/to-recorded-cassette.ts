@@ -1,5 +1,5 @@
 import { CASSETTE_FORMAT, type Cassette, type Entry } from '../core/cassette.js';
-import { AemmError } from '../core/errors.js';
+import { InternalError } from '../core/errors.js';
 import { createRecordingMeta } from './create-recording-meta.js';
 import type { Redactor } from './create-redactor.js';
 
@@ -26,7 +26,7 @@ export function toRecordedCassette(parts: RecordedParts): Cassette {
   const scrubbed = parts.redactor.scrub(parts.entries);
   const leaks = parts.redactor.findLeaks(scrubbed);
   if (leaks.length > 0) {
-    throw new AemmError('REDACTION_FAILED', `Refusing to write ${parts.subject}: it would still hold secrets (${leaks.join(', ')}). Report this as a bug; nothing was written.`);
+    throw new InternalError(`Refusing to write ${parts.subject}: it would still hold secrets (${leaks.join(', ')}). Report this as a bug; nothing was written.`, { code: 'REDACTION_FAILED' });
   }
   const sorted: Record<string, Entry> = {};
   for (const key of Object.keys(scrubbed).sort()) sorted[key] = scrubbed[key]!;

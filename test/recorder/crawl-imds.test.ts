@@ -320,7 +320,7 @@ describe('crawlImds', () => {
     try {
       await assert.rejects(crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 200 }), {
         code: 'UPSTREAM_TOKEN_TIMEOUT',
-        message: /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ \(PUT \/latest\/api\/token\) timed out: timed out after 200 ms \(1 attempt\), and requests without a token fail too\. From a container, raise the instance's PUT response hop limit to 2; otherwise check --upstream and --timeout\.$/,
+        message: /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ \(PUT \/latest\/api\/token\) timed out: timed out after 200 ms \(1 attempt\), and requests without a token fail too\. From a container, raise the instance's PUT response hop limit to 2; otherwise check that address and the timeout\.$/,
       });
       assert.deepEqual(upstream.hits.map((hit) => `${hit.method} ${hit.path}`), ['PUT /latest/api/token', 'GET /latest/meta-data/']);
     } finally {
@@ -348,7 +348,7 @@ describe('crawlImds', () => {
     const port = await freePort();
     await assert.rejects(crawlImds({ upstream: `http://127.0.0.1:${port}`, ...FAST, retries: 1 }), {
       code: 'UPSTREAM_UNREACHABLE',
-      message: `Cannot reach upstream http://127.0.0.1:${port}: connection refused (ECONNREFUSED) (2 attempts). Check --upstream, and that the instance metadata service is enabled.`,
+      message: `Cannot reach upstream http://127.0.0.1:${port}: connection refused (ECONNREFUSED) (2 attempts). Check that address, and that the instance metadata service is enabled.`,
     });
   });
 

@@ -132,7 +132,7 @@ describe('server start-up errors', () => {
     try {
       await assert.rejects(startServer({ cassette: createTinyCassette(), port: first.port }), (error: Error) => {
         assert.ok(error instanceof UsageError);
-        assert.match(error.message, new RegExp(`Port ${first.port} on 127.0.0.1 is already in use.*--port`));
+        assert.match(error.message, new RegExp(`Port ${first.port} on 127.0.0.1 is already in use.*choose another port`));
         return true;
       });
     } finally {
