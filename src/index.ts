@@ -10,12 +10,18 @@ export { writeCassette } from './cassette/write-cassette.js';
 export { startServer, type ImdsServer, type RequestLog, type ServerOptions } from './server/start-server.js';
 export { createReplayEngine, type ReplayControl, type ReplayEngine, type ReplayEngineOptions, type ReplayStatus } from './core/replay-engine.js';
 export { parseDuration } from './core/parse-duration.js';
-export { createMockLayers } from './core/layers/create-mock-layers.js';
+export { createLayers } from './core/layers/create-layers.js';
 export {
-  ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS, mergeMockConfigs, normalizeMockConfig,
-  type MockConfig, type MockConfigInput,
-} from './core/layers/mock-config.js';
-export { MOCK_KINDS, type MockKind, type MockStatus } from './core/replay-engine.js';
+  mergeLayerConfigs, normalizeLayerSettings, parseLayerSettings,
+  type AsgSettings, type Duration, type EventSettings, type FaultSettings, type Instant, type LayerConfig, type LayerSettings,
+  type RebalanceSettings, type SpotSettings, type TagsSettings, type ThrottleSettings, type TriggerSettings,
+} from './core/layers/layer-settings.js';
+export {
+  ASG_STATES, CONTROL_VERBS, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES,
+  type AsgState, type ControlVerb, type EventCode, type EventState, type LayerKind, type SpotAction, type TagsMode,
+} from './core/vocabulary.js';
+export type { Notice, SpotNotice, RebalanceNotice, EventsNotice, MaintenanceEvent, AsgNotice } from './core/notice.js';
+export type { LayerStatus } from './core/replay-engine.js';
 export type { Intercept, InterceptRequest } from './core/layer.js';
 export { diffCassettes, DIFF_FORMAT, type CassetteDiff, type CategoryCount, type Change, type ChangeDetail, type DiffOptions } from './differ/diff-cassettes.js';
 export { inspectCassette, INSPECT_FORMAT, type CassetteInspection, type InspectNode } from './differ/inspect-cassette.js';

@@ -1,4 +1,4 @@
-import type { MockConfigInput } from '../core/layers/mock-config.js';
+import { parseLayerSettings, type LayerSettings } from '../core/layers/layer-settings.js';
 import type { AemmCommand } from './aemm-flags.js';
 import { getAemmValue, type AemmTree } from './aemm-tree.js';
 import { parseRfc3339, toWallClock } from './go-values.js';
@@ -21,8 +21,8 @@ function triggerAt(startedAt: number, delaySec: number, triggerTime: string): nu
  * `spot` only spot and rebalance; `events` only events; `asglifecycle` only ASG.
  * `--mock-ip-count` becomes mockIpCount (negative turns the limit off, as in AEMM).
  */
-export function toAemmMocks(command: AemmCommand, settings: AemmSettings, tree: AemmTree, startedAt: number): MockConfigInput {
-  const mocks: MockConfigInput = {};
+export function toAemmMocks(command: AemmCommand, settings: AemmSettings, tree: AemmTree, startedAt: number): LayerSettings {
+  const mocks: Record<string, unknown> = {};
   const notice = triggerAt(startedAt, settings.mockDelaySec, settings.mockTriggerTime);
   if (command === 'root' || command === 'spot') {
     mocks.spot = { action: settings.spot.action, at: notice };
@@ -47,5 +47,5 @@ export function toAemmMocks(command: AemmCommand, settings: AemmSettings, tree: 
     mocks.asg = { state: 'Terminated', at: triggerAt(startedAt, settings.asgTerminationDelaySec, settings.asgTerminationTriggerTime) };
   }
   if (settings.mockIpCount >= 0) mocks.mockIpCount = settings.mockIpCount;
-  return mocks;
+  return parseLayerSettings(mocks);
 }

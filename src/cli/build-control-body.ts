@@ -67,7 +67,7 @@ export async function buildControlBody(verb: string, flags: ControlFlags): Promi
       return definedOnly({ kind: flags.kind });
     case 'apply': {
       const [settings] = await loadLayerFiles([need(flags.file, 'aemm control apply needs --file with a layer file.')], '--file');
-      return settings;
+      return settings as Record<string, unknown>;
     }
     default:
       throw new UsageError(`Control verb "${verb}" is unknown.`);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { AemmError, UsageError } from '../core/errors.js';
-import { normalizeMockConfig, type MockConfigInput } from '../core/layers/mock-config.js';
+import { normalizeLayerSettings, type LayerSettings } from '../core/layers/layer-settings.js';
 
 /** Reads layer files (JSON mock settings), checking each so that an error names its file. */
-export async function loadLayerFiles(paths: readonly string[], flag = '--layers'): Promise<MockConfigInput[]> {
-  const inputs: MockConfigInput[] = [];
+export async function loadLayerFiles(paths: readonly string[], flag = '--layers'): Promise<LayerSettings[]> {
+  const inputs: LayerSettings[] = [];
   for (const path of paths) {
     let text: string;
     try {
@@ -20,12 +20,12 @@ export async function loadLayerFiles(paths: readonly string[], flag = '--layers'
       throw new UsageError(`Layer file "${path}" is not valid JSON (${(error as Error).message}). Fix it and try again.`);
     }
     try {
-      normalizeMockConfig(value, 0);
+      normalizeLayerSettings(value, 0);
     } catch (error) {
       if (error instanceof AemmError) throw new UsageError(`Layer file "${path}": ${error.message}`);
       throw error;
     }
-    inputs.push(value as MockConfigInput);
+    inputs.push(value as LayerSettings);
   }
   return inputs;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import type { MockConfigInput } from '../core/layers/mock-config.js';
+import { parseLayerSettings, type LayerSettings } from '../core/layers/layer-settings.js';
 
 /** The `aemm replay` flags that configure mock layers, as oclif parsed them. */
 export interface MockFlags {
@@ -61,8 +61,8 @@ export function parseFaultFlag(input: string): Record<string, unknown> {
 }
 
 /** Mock settings from `aemm replay` flags; any flag of a kind turns that kind on. */
-export function toMockInput(flags: MockFlags): MockConfigInput {
-  const input: MockConfigInput = {};
+export function toMockInput(flags: MockFlags): LayerSettings {
+  const input: Record<string, unknown> = {};
   if (flags.spot || flags['spot-delay'] || flags['spot-at'] || flags['spot-time']) {
     input.spot = definedOnly({ action: flags.spot, delay: flags['spot-delay'], at: flags['spot-at'], time: flags['spot-time'] });
   }
@@ -88,5 +88,5 @@ export function toMockInput(flags: MockFlags): MockConfigInput {
     input.throttle = definedOnly({ rate: flags.throttle, burst: flags['throttle-burst'], action: flags['throttle-status'] });
   }
   if (flags['mock-ip-count'] !== undefined) input.mockIpCount = flags['mock-ip-count'];
-  return input;
+  return parseLayerSettings(input);
 }

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
-import type { MockConfigInput } from '../core/layers/mock-config.js';
+import type { LayerSettings } from '../core/layers/layer-settings.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
@@ -19,7 +19,7 @@ export interface ReplayRequest {
   control?: boolean;
   layerFiles: readonly string[];
   /** Mock settings from flags; stacked after the layer files, so flags win. */
-  mocks: MockConfigInput;
+  mocks: LayerSettings;
 }
 
 /** Starts the replay server, prints the banner and request log, and resolves after SIGINT/SIGTERM closed it. */

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import type { ReplayStatus } from '../core/replay-engine.js';
+import { ASG_STATES, CONTROL_VERB_NAMES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES } from '../core/vocabulary.js';
 
-const VERBS = ['status', 'spot', 'rebalance', 'event', 'asg', 'tags', 'fault', 'throttle', 'imdsv2', 'advance', 'time', 'clear', 'reset', 'apply'] as const;
+const list = (values: readonly string[]): string => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 
 /** Trigger, change or clear mock layers of a running `aemm replay`. */
 export default class Control extends BaseCommand {
@@ -26,22 +27,22 @@ export default class Control extends BaseCommand {
   ];
 
   static override args = {
-    verb: Args.string({ description: 'What to do.', required: true, options: [...VERBS] }),
+    verb: Args.string({ description: 'What to do.', required: true, options: [...CONTROL_VERB_NAMES] }),
   };
 
   static override flags = {
     url: Flags.string({ char: 'u', description: 'Base URL of the running replay.', default: 'http://127.0.0.1:1338', env: 'AEMM_URL' }),
-    action: Flags.string({ description: 'spot: terminate, stop or hibernate.', options: ['terminate', 'stop', 'hibernate'] }),
+    action: Flags.string({ description: `spot: ${list(SPOT_ACTIONS)}.`, options: [...SPOT_ACTIONS] }),
     time: Flags.string({ description: 'spot: the notice\'s "time" field (RFC 3339).' }),
     delay: Flags.string({ description: 'Show it after this long (30, 30s, 2m).' }),
     at: Flags.string({ description: 'Show it at this RFC 3339 time; for `time`, the instant to jump to.' }),
-    code: Flags.string({ description: 'event: instance-reboot, system-reboot, system-maintenance, instance-retirement, instance-stop.' }),
-    state: Flags.string({ description: 'event: active, completed, canceled. asg: the target state (default Terminated).' }),
+    code: Flags.string({ description: `event: ${list(EVENT_CODES)}.` }),
+    state: Flags.string({ description: `event: ${list(EVENT_STATES)}. asg: the target state, ${list(ASG_STATES)} (default Terminated).` }),
     'not-before': Flags.string({ description: 'event: NotBefore (RFC 3339).' }),
     'not-after': Flags.string({ description: 'event: NotAfter (RFC 3339).' }),
     'not-before-deadline': Flags.string({ description: 'event: NotBeforeDeadline (RFC 3339).' }),
     tag: Flags.string({ description: 'tags: KEY=VALUE; repeatable.', multiple: true }),
-    mode: Flags.string({ description: 'tags: merge, replace or off. imdsv2: optional or required.' }),
+    mode: Flags.string({ description: `tags: ${list(TAGS_MODES)}. imdsv2: ${list(TOKEN_MODES)}.` }),
     path: Flags.string({ description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**).' }),
     status: Flags.integer({ description: 'fault: answer this HTTP status. throttle: answer this status instead of dropping.' }),
     latency: Flags.string({ description: 'fault: add this latency (200ms, 2s).' }),
@@ -51,7 +52,7 @@ export default class Control extends BaseCommand {
     rate: Flags.integer({ description: 'throttle: requests per second.', min: 1 }),
     burst: Flags.integer({ description: 'throttle: requests allowed in a burst.', min: 1 }),
     by: Flags.string({ description: 'advance: how far to move the replay clock (90s, 2m, 1h).' }),
-    kind: Flags.string({ description: 'clear: spot, rebalance, events, asg, tags, faults or throttle (default: all).' }),
+    kind: Flags.string({ description: `clear: ${list(LAYER_KINDS)} (default: all).` }),
     file: Flags.string({ description: 'apply: a layer file (JSON) to stack on the current settings.' }),
   };
 

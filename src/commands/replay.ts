@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { parsePort } from '../cli/parse-flags.js';
+import { ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS } from '../core/vocabulary.js';
 
 const mocks = 'MOCK LAYERS';
 
@@ -33,15 +34,15 @@ export default class Replay extends BaseCommand {
     quiet: Flags.boolean({ char: 'q', description: 'Do not log each request.', default: false }),
     control: Flags.boolean({ description: 'Serve the control API under /__aemm/ (default: on for loopback, off otherwise).', allowNo: true }),
     layers: Flags.string({ char: 'l', description: 'Layer file (JSON mock settings); repeat to stack, later wins.', multiple: true, helpGroup: mocks }),
-    spot: Flags.string({ description: 'Spot interruption notice with this action.', options: ['terminate', 'stop', 'hibernate'], helpGroup: mocks }),
+    spot: Flags.string({ description: 'Spot interruption notice with this action.', options: [...SPOT_ACTIONS], helpGroup: mocks }),
     'spot-delay': Flags.string({ description: 'Show the spot notice after this long (30, 30s, 2m).', helpGroup: mocks }),
     'spot-at': Flags.string({ description: 'Show the spot notice at this RFC 3339 time (wins over --spot-delay).', helpGroup: mocks }),
     'spot-time': Flags.string({ description: 'The notice\'s "time" field (default: notice + 2 min).', helpGroup: mocks }),
     rebalance: Flags.boolean({ description: 'Rebalance recommendation.', helpGroup: mocks }),
     'rebalance-delay': Flags.string({ description: 'Show the rebalance recommendation after this long.', helpGroup: mocks }),
     'rebalance-at': Flags.string({ description: 'Show the rebalance recommendation at this RFC 3339 time.', helpGroup: mocks }),
-    events: Flags.string({ description: 'Scheduled event with this code; repeat for several.', multiple: true, options: ['instance-reboot', 'system-reboot', 'system-maintenance', 'instance-retirement', 'instance-stop'], helpGroup: mocks }),
-    'events-state': Flags.string({ description: 'State of the events (completed/canceled go to history).', options: ['active', 'completed', 'canceled'], helpGroup: mocks }),
+    events: Flags.string({ description: 'Scheduled event with this code; repeat for several.', multiple: true, options: [...EVENT_CODES], helpGroup: mocks }),
+    'events-state': Flags.string({ description: 'State of the events (completed/canceled go to history).', options: [...EVENT_STATES], helpGroup: mocks }),
     'events-delay': Flags.string({ description: 'Show the events after this long.', helpGroup: mocks }),
     'events-at': Flags.string({ description: 'Show the events at this RFC 3339 time.', helpGroup: mocks }),
     'events-not-before': Flags.string({ description: 'NotBefore (RFC 3339; default: when the event shows).', helpGroup: mocks }),
@@ -49,7 +50,7 @@ export default class Replay extends BaseCommand {
     'events-not-before-deadline': Flags.string({ description: 'NotBeforeDeadline (RFC 3339; default: NotBefore + 9 days).', helpGroup: mocks }),
     'asg-terminate-after': Flags.string({ description: 'autoscaling/target-lifecycle-state turns from InService to Terminated after this long.', helpGroup: mocks }),
     'asg-at': Flags.string({ description: 'The ASG change happens at this RFC 3339 time.', helpGroup: mocks }),
-    'asg-state': Flags.string({ description: 'Target state after the change (default Terminated).', options: ['InService', 'Terminated', 'Detached', 'Standby', 'Warmed:Hibernated', 'Warmed:Running', 'Warmed:Stopped', 'Warmed:Terminated'], helpGroup: mocks }),
+    'asg-state': Flags.string({ description: 'Target state after the change (default Terminated).', options: [...ASG_STATES], helpGroup: mocks }),
     tags: Flags.string({ description: 'Instance tag KEY=VALUE; repeat for several.', multiple: true, helpGroup: mocks }),
     'tags-mode': Flags.string({ description: 'merge: add to the recorded tags; replace: only these.', options: ['merge', 'replace'], helpGroup: mocks }),
     'tags-off': Flags.boolean({ description: 'Tags not in metadata: tags/ answers 404.', helpGroup: mocks }),

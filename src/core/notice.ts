@@ -1,4 +1,4 @@
-import type { AsgState, EventCode, EventState, SpotAction } from './layers/mock-config.js';
+import type { AsgState, EventCode, EventState, SpotAction } from './vocabulary.js';
 
 /** A spot interruption notice: shows from `at`; `time` is the instant a user fixed for its `time` field. */
 export interface SpotNotice {

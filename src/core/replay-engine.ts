@@ -1,10 +1,15 @@
 import type { Cassette } from './cassette.js';
 import { UsageError } from './errors.js';
 import type { Layer } from './layer.js';
-import { createMockLayers } from './layers/create-mock-layers.js';
+import { createLayers } from './layers/create-layers.js';
 import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
-import { mergeMockConfigs, normalizeMockConfig, parseInstant, type MockConfig, type MockConfigInput } from './layers/mock-config.js';
-import { createMockLayerState } from './layers/mock-layer-state.js';
+import {
+  mergeLayerConfigs, normalizeLayerSettings, parseInstant,
+  type AsgSettings, type EventSettings, type FaultSettings, type LayerConfig, type LayerSettings, type RebalanceSettings,
+  type SpotSettings, type TagsSettings, type ThrottleSettings,
+} from './layers/layer-settings.js';
+import { LAYER_KINDS, TOKEN_MODES, type LayerKind, type SpotAction } from './vocabulary.js';
+import { createLayerState } from './layers/layer-state.js';
 import { createViewCache } from './cassette-view.js';
 import { isNoticeDue, spotActionTime, type Notice } from './notice.js';
 import { parseDuration } from './parse-duration.js';
@@ -19,7 +24,7 @@ export interface ReplayEngineOptions {
   /** Layers of your own on top of the cassette (after fresh credentials, before the mocks). */
   layers?: readonly Layer[];
   /** Mock layers to start with (layer-file settings); several are stacked, later ones win. */
-  mocks?: MockConfigInput | readonly MockConfigInput[];
+  mocks?: LayerSettings | readonly LayerSettings[];
   /** Token mode to start with; overrides `imdsv2` in `mocks`. Default optional. */
   imdsv2?: TokenMode;
   /** Key that signs IMDSv2 tokens. */
@@ -33,7 +38,7 @@ export interface ReplayEngineOptions {
 }
 
 /** One mock layer in the status report. */
-export interface MockStatus {
+export interface LayerStatus {
   kind: 'spot' | 'rebalance' | 'event' | 'asg' | 'tags' | 'fault' | 'throttle';
   /** Whether it shows now (for the first client; mock-ip-count may hide it from others). */
   active: boolean;
@@ -50,13 +55,10 @@ export interface ReplayStatus {
   offsetMs: number;
   imdsv2: TokenMode;
   layers: string[];
-  mocks: MockStatus[];
+  mocks: LayerStatus[];
   mockIpCount?: number;
 }
 
-/** Mock kinds that `clear` takes. */
-export const MOCK_KINDS = ['spot', 'rebalance', 'events', 'asg', 'tags', 'faults', 'throttle'] as const;
-export type MockKind = (typeof MOCK_KINDS)[number];
 
 /** Run-time control over a replay: time travel, token mode, and every mock layer. */
 export interface ReplayControl {
@@ -66,23 +68,23 @@ export interface ReplayControl {
   setTime(instant: number | string): ReplayStatus;
   setTokenMode(mode: TokenMode): ReplayStatus;
   /** Stacks layer-file settings on the current ones; delays count from now. */
-  apply(settings: MockConfigInput): ReplayStatus;
-  /** Spot interruption notice, now or after `delay` / at `at` (`{action, time, delay, at}`). */
-  spot(settings?: MockConfigInput | string): ReplayStatus;
+  apply(settings: LayerSettings): ReplayStatus;
+  /** Spot interruption notice, now or after `delay` / at `at` (`{action, time, delay, at}`, or just the action). */
+  spot(settings?: SpotSettings | SpotAction): ReplayStatus;
   /** Rebalance recommendation (`{delay, at}`). */
-  rebalance(settings?: MockConfigInput): ReplayStatus;
+  rebalance(settings?: RebalanceSettings): ReplayStatus;
   /** Adds a scheduled maintenance event (`{code, state, notBefore, notAfter, notBeforeDeadline, delay, at}`). */
-  event(settings?: MockConfigInput): ReplayStatus;
+  event(settings?: EventSettings): ReplayStatus;
   /** Auto Scaling target lifecycle change (`{state, delay, at}`). */
-  asg(settings?: MockConfigInput): ReplayStatus;
-  /** Instance tags: `{mode: 'merge'|'replace'|'off', values}`. */
-  tags(settings: MockConfigInput | false): ReplayStatus;
+  asg(settings?: AsgSettings): ReplayStatus;
+  /** Instance tags: `{mode: 'merge'|'replace'|'off', values}`, or false for none. */
+  tags(settings: TagsSettings | false): ReplayStatus;
   /** Adds a fault (`{path, status | latency | drop | hang, times}`). */
-  fault(settings: MockConfigInput): ReplayStatus;
-  /** Throttles requests (`{rate, burst, action}`). */
-  throttle(settings: MockConfigInput | number): ReplayStatus;
+  fault(settings: FaultSettings): ReplayStatus;
+  /** Throttles requests (`{rate, burst, action}`, or just the rate). */
+  throttle(settings: ThrottleSettings | number): ReplayStatus;
   /** Removes one kind of mock, or every mock when no kind is given. */
-  clear(kind?: MockKind): ReplayStatus;
+  clear(kind?: LayerKind): ReplayStatus;
   /** Returns to the starting state: wall clock, starting token mode and mocks. */
   reset(): ReplayStatus;
   status(): ReplayStatus;
@@ -105,8 +107,8 @@ export interface ReplayEngine {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function describeMocks(config: MockConfig, now: number): MockStatus[] {
-  const mocks: MockStatus[] = [];
+function describeMocks(config: LayerConfig, now: number): LayerStatus[] {
+  const mocks: LayerStatus[] = [];
   if (config.spot) mocks.push({ kind: 'spot', active: now >= config.spot.at, at: iso(config.spot.at), detail: `${config.spot.action}, time ${iso(spotActionTime(config.spot))}` });
   if (config.rebalance) mocks.push({ kind: 'rebalance', active: now >= config.rebalance.at, at: iso(config.rebalance.at), detail: 'rebalance recommendation' });
   for (const event of config.events ?? []) mocks.push({ kind: 'event', active: now >= event.at, at: iso(event.at), detail: `${event.code} (${event.state})` });
@@ -125,14 +127,14 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   const { cassette, secret, clock } = options;
   const fixedLayers: Layer[] = [...(options.freshCredentials === false ? [] : [createFreshCredentialsLayer()]), ...(options.layers ?? [])];
   const startedAt = clock();
-  const startInputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as MockConfigInput];
-  const startConfig = mergeMockConfigs(...startInputs.map((input) => normalizeMockConfig(input, startedAt)));
+  const startInputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as LayerSettings];
+  const startConfig = mergeLayerConfigs(...startInputs.map((input) => normalizeLayerSettings(input, startedAt)));
   const startMode: TokenMode = options.imdsv2 ?? startConfig.imdsv2 ?? 'optional';
   let offset = 0;
   let mode = startMode;
   let config = startConfig;
-  let state = createMockLayerState();
-  let layers = [...fixedLayers, ...createMockLayers(config, state)];
+  let state = createLayerState();
+  let layers = [...fixedLayers, ...createLayers(config, state)];
   const now = (): number => clock() + offset;
   // What the engine keeps between requests: rendered bytes, views, verified tokens.
   const profile = createProfile(options.profile ?? 'imds');
@@ -147,17 +149,17 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     mocks: describeMocks(config, now()),
     ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }),
   });
-  const use = (next: MockConfig): ReplayStatus => {
+  const use = (next: LayerConfig): ReplayStatus => {
     // Build first: settings that cannot become layers leave the running ones as they were.
-    const built = createMockLayers(next, state);
+    const built = createLayers(next, state);
     config = next;
     layers = [...fixedLayers, ...built];
     return status();
   };
-  const apply = (input: MockConfigInput): ReplayStatus => {
-    const added = normalizeMockConfig(input, now());
+  const apply = (input: LayerSettings): ReplayStatus => {
+    const added = normalizeLayerSettings(input, now());
     if (added.imdsv2) mode = added.imdsv2;
-    return use(mergeMockConfigs(config, added));
+    return use(mergeLayerConfigs(config, added));
   };
 
   const control: ReplayControl = {
@@ -172,7 +174,7 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
       return status();
     },
     setTokenMode(next) {
-      if (next !== 'optional' && next !== 'required') throw new UsageError(`Token mode "${String(next)}" is unknown. Use "optional" or "required".`);
+      if (!TOKEN_MODES.includes(next)) throw new UsageError(`Token mode "${String(next)}" is unknown. Use "optional" or "required".`);
       mode = next;
       return status();
     },
@@ -186,14 +188,14 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     throttle: (settings) => apply({ throttle: settings }),
     clear(kind) {
       if (kind === undefined) return use({ ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }) });
-      if (!MOCK_KINDS.includes(kind)) throw new UsageError(`Mock kind "${String(kind)}" is unknown. Use one of: ${MOCK_KINDS.join(', ')}.`);
+      if (!LAYER_KINDS.includes(kind)) throw new UsageError(`Layer kind "${String(kind)}" is unknown. Use one of: ${LAYER_KINDS.join(', ')}.`);
       const { [kind]: _removed, ...rest } = config;
       return use(rest);
     },
     reset() {
       offset = 0;
       mode = startMode;
-      state = createMockLayerState();
+      state = createLayerState();
       return use(startConfig);
     },
     status,

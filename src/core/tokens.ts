@@ -1,8 +1,10 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { createHmacSha256 } from './sha256.js';
 
+import type { TOKEN_MODES } from './vocabulary.js';
+
 /** Whether requests need an IMDSv2 token (`required`) or may go without (`optional`, the AWS default). */
-export type TokenMode = 'optional' | 'required';
+export type TokenMode = (typeof TOKEN_MODES)[number];
 
 /** Token TTL bounds real IMDS accepts, in seconds (docs/imds-behaviour.md §3). */
 export const TOKEN_TTL_MIN = 1;

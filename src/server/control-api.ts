@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AemmError } from '../core/errors.js';
-import type { MockKind, ReplayControl, ReplayStatus } from '../core/replay-engine.js';
+import type { FaultSettings, ThrottleSettings } from '../core/layers/layer-settings.js';
+import type { ReplayControl, ReplayStatus } from '../core/replay-engine.js';
+import type { TokenMode } from '../core/tokens.js';
+import type { ControlVerb, LayerKind } from '../core/vocabulary.js';
 
 /** Path prefix of the control API; real IMDS paths start with a version, never with this. */
 export const CONTROL_PREFIX = '/__aemm/';
@@ -15,23 +18,28 @@ class TooLarge extends AemmError {
   }
 }
 
-const VERBS: Record<string, (control: ReplayControl, body: Body) => ReplayStatus> = {
+type Handler = (control: ReplayControl, body: Body) => ReplayStatus;
+
+// Bodies are JSON of any shape: the engine checks each setting as it applies it (a one-line
+// UsageError, answered 400), so the casts below only hand them on. Every verb of the vocabulary
+// must have a handler; `events` and `faults` are aliases.
+const VERBS = {
   spot: (c, b) => c.spot(b),
   rebalance: (c, b) => c.rebalance(b),
   event: (c, b) => c.event(b),
   events: (c, b) => c.event(b),
   asg: (c, b) => c.asg(b),
   tags: (c, b) => c.tags(b),
-  fault: (c, b) => c.fault(b),
-  faults: (c, b) => c.fault(b),
-  throttle: (c, b) => c.throttle(b),
+  fault: (c, b) => c.fault(b as unknown as FaultSettings),
+  faults: (c, b) => c.fault(b as unknown as FaultSettings),
+  throttle: (c, b) => c.throttle(b as unknown as ThrottleSettings),
   apply: (c, b) => c.apply(b),
   advance: (c, b) => c.advance(b.by as string),
   time: (c, b) => c.setTime(b.at as string),
-  imdsv2: (c, b) => c.setTokenMode(b.mode as 'optional' | 'required'),
-  clear: (c, b) => c.clear(b.kind as MockKind | undefined),
+  imdsv2: (c, b) => c.setTokenMode(b.mode as TokenMode),
+  clear: (c, b) => c.clear(b.kind as LayerKind | undefined),
   reset: (c) => c.reset(),
-};
+} satisfies Record<Exclude<ControlVerb, 'status'>, Handler> & Record<string, Handler>;
 
 /** Every control route, for the 404 message and the README. */
 export const CONTROL_ROUTES = ['GET status', ...Object.keys(VERBS).map((verb) => `POST ${verb}`)];
@@ -81,7 +89,7 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
     return reply(res, 200, control.status());
   }
   // Own properties only: "constructor" or "toString" are not verbs.
-  const action = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+  const action: Handler | undefined = Object.hasOwn(VERBS, verb) ? (VERBS as Record<string, Handler>)[verb] : undefined;
   if (!action) return reply(res, 404, { error: `No control verb "${verb}". Known: ${CONTROL_ROUTES.join(', ')}.` });
   if (req.method !== 'POST') return reply(res, 405, { error: `Use POST for /__aemm/${verb}.` });
   try {

@@ -5,7 +5,7 @@ import type { Cassette } from '../core/cassette.js';
 import { describeListenError } from '../core/describe-listen-error.js';
 import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
-import type { MockConfigInput } from '../core/layers/mock-config.js';
+import type { LayerSettings } from '../core/layers/layer-settings.js';
 import { createReplayEngine, type ReplayControl, type ReplayEngine } from '../core/replay-engine.js';
 import type { ProfileName, TokenMode } from '../core/resolve-request.js';
 import { loadCassette } from '../cassette/load-cassette.js';
@@ -28,7 +28,7 @@ export interface ServerOptions {
   /** Layers of your own on top of the cassette, after fresh credentials; later ones win. */
   layers?: readonly Layer[];
   /** Mock layers to start with (layer-file settings: spot, events, asg, tags, faults, …); stacked in order. */
-  mocks?: MockConfigInput | readonly MockConfigInput[];
+  mocks?: LayerSettings | readonly LayerSettings[];
   /** Serve the control API under /__aemm/ (default: only when listening on loopback). */
   control?: boolean;
   /** Rewrite credential timestamps to the current hour (default true). */
@@ -66,6 +66,8 @@ export interface ImdsServer {
   server: Server;
   /** Stops listening and closes every open connection. */
   close(): Promise<void>;
+  /** `await using imds = await startServer()` closes the server when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 function formatHost(hostname: string): string {
@@ -127,6 +129,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname)}:${address.port}`;
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise((resolve) => {
+      listener.cancelDelayed();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
   return {
     url,
     port: address.port,
@@ -139,13 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
       return listener.requests;
     },
     server,
-    close() {
-      closing ??= new Promise((resolve) => {
-        listener.cancelDelayed();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadCassette } from '../../src/cassette/load-cassette.js';
 import { UsageError } from '../../src/core/errors.js';
-import { normalizeMockConfig } from '../../src/core/layers/mock-config.js';
+import { normalizeLayerSettings } from '../../src/core/layers/layer-settings.js';
 import { createReplayEngine, type ReplayEngine } from '../../src/core/replay-engine.js';
 import { renderErrorPage } from '../../src/core/error-pages.js';
 
@@ -175,7 +175,7 @@ describe('tags layer', () => {
 
   test('keys that cannot appear in metadata are refused', () => {
     for (const key of ['has space', 'a/b', '..', '_index']) {
-      assert.throws(() => normalizeMockConfig({ tags: { values: { [key]: 'x' } } }, 0), (error: Error) => error instanceof UsageError && error.message.includes(JSON.stringify(key)));
+      assert.throws(() => normalizeLayerSettings({ tags: { values: { [key]: 'x' } } }, 0), (error: Error) => error instanceof UsageError && error.message.includes(JSON.stringify(key)));
     }
   });
 });
@@ -208,8 +208,8 @@ describe('fault layer', () => {
   });
 
   test('a fault without an effect, or with two, is refused', () => {
-    assert.throws(() => normalizeMockConfig({ faults: [{ path: 'x' }] }, 0), /has no effect/);
-    assert.throws(() => normalizeMockConfig({ faults: [{ path: 'x', status: 500, drop: true }] }, 0), /Choose one/);
+    assert.throws(() => normalizeLayerSettings({ faults: [{ path: 'x' }] }, 0), /has no effect/);
+    assert.throws(() => normalizeLayerSettings({ faults: [{ path: 'x', status: 500, drop: true }] }, 0), /Choose one/);
   });
 });
 
@@ -264,7 +264,7 @@ describe('mock settings errors', () => {
   ];
   for (const [input, message] of cases) {
     test(`${JSON.stringify(input)} is refused with one line`, () => {
-      assert.throws(() => normalizeMockConfig(input, 0), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'));
+      assert.throws(() => normalizeLayerSettings(input, 0), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'));
     });
   }
 });

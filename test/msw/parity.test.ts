@@ -1,3 +1,4 @@
+import type { LayerSettings } from '../../src/core/layers/layer-settings.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setupServer } from 'msw/node';
@@ -134,7 +135,7 @@ for (const imdsv2 of ['optional', 'required'] as const) {
   describe(`parity of aemm replay and ec2-imds-replay/msw (IMDSv2 ${imdsv2})`, () => {
     let server: ImdsServer;
     before(async () => {
-      const mocks = { spot: { action: 'stop' }, rebalance: true, events: [{ code: 'instance-stop' }, { code: 'system-reboot', state: 'completed' }], asg: {}, tags: { values: { Team: 'qa' } } };
+      const mocks: LayerSettings = { spot: { action: 'stop' }, rebalance: true, events: [{ code: 'instance-stop' }, { code: 'system-reboot', state: 'completed' }], asg: {}, tags: { values: { Team: 'qa' } } };
       const options = { cassette: defaultCassette, layers: [userLayer], mocks, imdsv2, clock: () => NOW, secret: SECRET };
       server = await startServer({ ...options, port: 0 });
       mswServer.resetHandlers(...imdsHandlers(options).handlers);

@@ -1,13 +1,13 @@
 import type { Layer } from '../layer.js';
 import type { MaintenanceEvent } from '../notice.js';
 import { sha256 } from '../sha256.js';
-import type { EventMock } from './mock-config.js';
+import type { EventConfig } from './layer-settings.js';
 
 const DAY = 86_400_000;
 /** AEMM's default event id, so its users see a familiar value for the first event. */
 const FIRST_EVENT_ID = 'instance-event-1234567890abcdef0';
 
-function eventId(event: EventMock, index: number): string {
+function eventId(event: EventConfig, index: number): string {
   if (event.eventId) return event.eventId;
   if (index === 0) return FIRST_EVENT_ID;
   const digest = sha256(new TextEncoder().encode(`${index}:${event.code}:${event.at}`));
@@ -15,7 +15,7 @@ function eventId(event: EventMock, index: number): string {
 }
 
 /** An event with its defaults filled in: a week's window from its start, a deadline two days later. */
-function toMaintenanceEvent(event: EventMock, index: number): MaintenanceEvent {
+function toMaintenanceEvent(event: EventConfig, index: number): MaintenanceEvent {
   const notBefore = event.notBefore ?? event.at;
   return {
     at: event.at,
@@ -33,6 +33,6 @@ function toMaintenanceEvent(event: EventMock, index: number): MaintenanceEvent {
  * Scheduled maintenance: each event shows from its trigger on, active ones under
  * `events/maintenance/scheduled` and completed or canceled ones under `history` (docs/imds-behaviour.md §5).
  */
-export function createEventsLayer(events: readonly EventMock[]): Layer {
+export function createEventsLayer(events: readonly EventConfig[]): Layer {
   return { name: 'events', notice: { kind: 'events', events: events.map(toMaintenanceEvent) } };
 }

@@ -1,10 +1,10 @@
 import type { Intercept, Layer } from '../layer.js';
 import { createPathMatcher } from '../create-path-matcher.js';
-import type { FaultMock } from './mock-config.js';
-import type { MockLayerState } from './mock-layer-state.js';
+import type { FaultConfig } from './layer-settings.js';
+import type { LayerState } from './layer-state.js';
 
 /** Faults per path glob: a status, added latency, a dropped connection or a request left hanging. */
-export function createFaultLayer(faults: readonly FaultMock[], state: MockLayerState): Layer {
+export function createFaultLayer(faults: readonly FaultConfig[], state: LayerState): Layer {
   const rules = faults.map((fault) => {
     let counter = state.faultsLeft.get(fault);
     if (!counter) state.faultsLeft.set(fault, (counter = { left: fault.times ?? Infinity }));

@@ -1,6 +1,6 @@
 import type { Entry } from '../cassette.js';
 import type { Layer, Patch } from '../layer.js';
-import type { TagsMock } from './mock-config.js';
+import type { TagsConfig } from './layer-settings.js';
 import { createTextEntry } from './text-entry.js';
 
 const TAGS = '/latest/meta-data/tags/';
@@ -10,7 +10,7 @@ const INSTANCE = `${TAGS}instance/`;
  * Instance tags in metadata: `merge` adds or changes tags, `replace` serves exactly the given
  * ones, `off` makes `tags/` answer 404 as on an instance without tags in metadata (docs/imds-behaviour.md §4).
  */
-export function createTagsLayer(tags: TagsMock): Layer {
+export function createTagsLayer(tags: TagsConfig): Layer {
   const patch = new Map<string, Entry | null>();
   if (tags.mode === 'off') {
     patch.set(TAGS, null);

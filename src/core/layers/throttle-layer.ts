@@ -1,12 +1,12 @@
 import type { Layer } from '../layer.js';
-import type { ThrottleMock } from './mock-config.js';
-import type { MockLayerState } from './mock-layer-state.js';
+import type { ThrottleConfig } from './layer-settings.js';
+import type { LayerState } from './layer-state.js';
 
 /**
  * A token bucket over all requests, as real IMDS throttles per instance (docs/imds-behaviour.md §3): over the rate,
  * requests are dropped (what clients see on EC2) or answered with the configured status.
  */
-export function createThrottleLayer(throttle: ThrottleMock, state: MockLayerState): Layer {
+export function createThrottleLayer(throttle: ThrottleConfig, state: LayerState): Layer {
   let bucket = state.buckets.get(throttle);
   if (!bucket) state.buckets.set(throttle, (bucket = { tokens: throttle.burst, last: undefined }));
   const b = bucket;

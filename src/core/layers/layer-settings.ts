@@ -1,38 +1,119 @@
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../parse-duration.js';
 import type { TokenMode } from '../tokens.js';
+import {
+  ASG_STATES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES,
+  type AsgState, type EventCode, type EventState, type SpotAction, type TagsMode,
+} from '../vocabulary.js';
 
-/** Spot interruption actions IMDS announces (docs/imds-behaviour.md §5). */
-export const SPOT_ACTIONS = ['terminate', 'stop', 'hibernate'] as const;
-/** Scheduled-event codes (docs/imds-behaviour.md §5). */
-export const EVENT_CODES = ['instance-reboot', 'system-reboot', 'system-maintenance', 'instance-retirement', 'instance-stop'] as const;
-/** Scheduled-event states: `active` events are scheduled, the others are history (docs/imds-behaviour.md §5). */
-export const EVENT_STATES = ['active', 'completed', 'canceled'] as const;
-/** Auto Scaling target lifecycle states (docs/imds-behaviour.md §5). */
-export const ASG_STATES = ['InService', 'Terminated', 'Detached', 'Standby', 'Warmed:Hibernated', 'Warmed:Running', 'Warmed:Stopped', 'Warmed:Terminated'] as const;
+/** A duration as text (`'90s'`, `'2m'`, `'1h30m'`, `'30'` seconds) or milliseconds. */
+export type Duration = string | number;
+/** An instant as RFC 3339 text (`'2026-12-01T10:00:00Z'`) or epoch milliseconds. */
+export type Instant = string | number;
 
-export type SpotAction = (typeof SPOT_ACTIONS)[number];
-export type EventCode = (typeof EVENT_CODES)[number];
-export type EventState = (typeof EVENT_STATES)[number];
-export type AsgState = (typeof ASG_STATES)[number];
+/** When a layer's notice shows: at an instant, or after a delay counted from the replay start (run time: from now); default at once. */
+export interface TriggerSettings {
+  delay?: Duration;
+  /** Wins over `delay`. */
+  at?: Instant;
+}
 
-/** When a mock becomes visible: an instant on the replay clock (epoch ms). */
+/** A spot interruption notice. */
+export interface SpotSettings extends TriggerSettings {
+  /** Default `terminate`. */
+  action?: SpotAction;
+  /** The notice's `time` field; default the trigger + 2 minutes (no lead for hibernate). */
+  time?: Instant;
+}
+
+/** A rebalance recommendation. */
+export type RebalanceSettings = TriggerSettings;
+
+/** One scheduled maintenance event. */
+export interface EventSettings extends TriggerSettings {
+  /** Default `system-reboot`. */
+  code?: EventCode;
+  /** Default `active`. */
+  state?: EventState;
+  notBefore?: Instant;
+  notAfter?: Instant;
+  notBeforeDeadline?: Instant;
+  description?: string;
+  /** `instance-event-` and hex digits. */
+  eventId?: string;
+}
+
+/** An Auto Scaling target lifecycle change. */
+export interface AsgSettings extends TriggerSettings {
+  /** The state after the trigger; default `Terminated`. */
+  state?: AsgState;
+}
+
+/** Instance tags in metadata. */
+export interface TagsSettings {
+  /** Default `merge`. */
+  mode?: TagsMode;
+  values?: Record<string, string>;
+}
+
+/** A fault on requests whose path matches a glob. */
+export interface FaultSettings {
+  /** Path glob: `spot/*`, `api/token`, `/latest/meta-data/**`. */
+  path: string;
+  /** Answer this HTTP status (400 to 599). */
+  status?: number;
+  latency?: Duration;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** Never answer. */
+  hang?: boolean;
+  /** Only for this many matching requests. */
+  times?: number;
+}
+
+/** Request throttling: over `rate` per second (after `burst`), drop or answer with a status. */
+export interface ThrottleSettings {
+  rate: number;
+  burst?: number;
+  /** `drop` (default) or an HTTP status from 400 to 599. */
+  action?: 'drop' | number;
+}
+
+/**
+ * Settings for the layers on top of a cassette, as code, a layer file, flags or the control API
+ * give them. Each kind may also be switched on with a shorthand: `spot: 'stop'`, `rebalance: true`,
+ * `tags: false`, `throttle: 100`.
+ */
+export interface LayerSettings {
+  spot?: SpotSettings | SpotAction | true | null;
+  rebalance?: RebalanceSettings | true | null;
+  events?: EventSettings | readonly EventSettings[] | null;
+  asg?: AsgSettings | true | null;
+  tags?: TagsSettings | false | 'off' | null;
+  faults?: FaultSettings | readonly FaultSettings[] | null;
+  throttle?: ThrottleSettings | number | null;
+  /** Only the first N distinct client addresses see spot, rebalance, events and ASG notices. */
+  mockIpCount?: number;
+  imdsv2?: TokenMode | boolean;
+}
+
+/** When a layer's notice shows: an instant on the replay clock (epoch ms). */
 export interface Trigger {
   at: number;
 }
 
 /** A spot interruption notice. */
-export interface SpotMock extends Trigger {
+export interface SpotConfig extends Trigger {
   action: SpotAction;
   /** The `time` field of instance-action; default: the trigger instant + 2 min (no lead for hibernate). */
   time?: number;
 }
 
 /** A rebalance recommendation; `noticeTime` is the trigger instant. */
-export type RebalanceMock = Trigger;
+export type RebalanceConfig = Trigger;
 
 /** One scheduled maintenance event. */
-export interface EventMock extends Trigger {
+export interface EventConfig extends Trigger {
   code: EventCode;
   state: EventState;
   notBefore?: number;
@@ -43,18 +124,18 @@ export interface EventMock extends Trigger {
 }
 
 /** An Auto Scaling lifecycle change: InService until the trigger, then `state`. */
-export interface AsgMock extends Trigger {
+export interface AsgConfig extends Trigger {
   state: AsgState;
 }
 
 /** Instance tags in metadata: added to the recorded ones, replacing them, or turned off (404). */
-export interface TagsMock {
-  mode: 'merge' | 'replace' | 'off';
+export interface TagsConfig {
+  mode: TagsMode;
   values: Record<string, string>;
 }
 
 /** A fault on requests whose path matches `path` (a glob). */
-export interface FaultMock {
+export interface FaultConfig {
   path: string;
   status?: number;
   latencyMs?: number;
@@ -67,21 +148,21 @@ export interface FaultMock {
 }
 
 /** Request throttling like real IMDS: over the rate, requests are dropped or answered with a status. */
-export interface ThrottleMock {
+export interface ThrottleConfig {
   ratePerSecond: number;
   burst: number;
   action: 'drop' | number;
 }
 
 /** Every mock layer's settings, normalised: times are absolute replay-clock instants. */
-export interface MockConfig {
-  spot?: SpotMock;
-  rebalance?: RebalanceMock;
-  events?: EventMock[];
-  asg?: AsgMock;
-  tags?: TagsMock;
-  faults?: FaultMock[];
-  throttle?: ThrottleMock;
+export interface LayerConfig {
+  spot?: SpotConfig;
+  rebalance?: RebalanceConfig;
+  events?: EventConfig[];
+  asg?: AsgConfig;
+  tags?: TagsConfig;
+  faults?: FaultConfig[];
+  throttle?: ThrottleConfig;
   /** Only the first N distinct client addresses see spot, rebalance, events and ASG notices. */
   mockIpCount?: number;
   imdsv2?: TokenMode;
@@ -134,7 +215,7 @@ export function checkTagKey(key: string): void {
   }
 }
 
-function parseSpot(input: unknown, base: number): SpotMock {
+function parseSpot(input: unknown, base: number): SpotConfig {
   const value = typeof input === 'string' ? { action: input } : input === true ? {} : input;
   if (!isObject(value)) throw new UsageError('spot must be true, an action, or an object like {"action": "terminate", "delay": "10s"}.');
   checkKeys(value, ['action', 'time', 'delay', 'at'], 'spot');
@@ -152,7 +233,7 @@ function parseTriggerOnly(input: unknown, base: number, what: string): Trigger {
   return parseTrigger(input, base, what);
 }
 
-function parseEvent(input: unknown, base: number, index: number): EventMock {
+function parseEvent(input: unknown, base: number, index: number): EventConfig {
   const what = `events[${index}]`;
   if (!isObject(input)) throw new UsageError(`${what} must be an object like {"code": "system-reboot", "state": "active"}.`);
   checkKeys(input, ['code', 'state', 'notBefore', 'notAfter', 'notBeforeDeadline', 'description', 'eventId', 'delay', 'at'], what);
@@ -172,18 +253,18 @@ function parseEvent(input: unknown, base: number, index: number): EventMock {
   };
 }
 
-function parseAsg(input: unknown, base: number): AsgMock {
+function parseAsg(input: unknown, base: number): AsgConfig {
   const value = input === true ? {} : input;
   if (!isObject(value)) throw new UsageError('asg must be true or an object like {"state": "Terminated", "delay": "30s"}.');
   checkKeys(value, ['state', 'delay', 'at'], 'asg');
   return { state: value.state === undefined ? 'Terminated' : oneOf(value.state, ASG_STATES, 'ASG target lifecycle state'), ...parseTrigger(value, base, 'asg') };
 }
 
-function parseTags(input: unknown): TagsMock {
+function parseTags(input: unknown): TagsConfig {
   if (input === false || input === 'off') return { mode: 'off', values: {} };
   if (!isObject(input)) throw new UsageError('tags must be false (off) or an object like {"mode": "merge", "values": {"Name": "web"}}.');
   checkKeys(input, ['mode', 'values'], 'tags');
-  const mode = input.mode === undefined ? 'merge' : oneOf(input.mode, ['merge', 'replace', 'off'] as const, 'Tags mode');
+  const mode = input.mode === undefined ? 'merge' : oneOf(input.mode, TAGS_MODES, 'Tags mode');
   const values = input.values ?? {};
   if (!isObject(values)) throw new UsageError('tags.values must be an object of tag key to value.');
   for (const [key, value] of Object.entries(values)) {
@@ -193,13 +274,13 @@ function parseTags(input: unknown): TagsMock {
   return { mode, values: values as Record<string, string> };
 }
 
-function parseFault(input: unknown, index: number): FaultMock {
+function parseFault(input: unknown, index: number): FaultConfig {
   const what = `faults[${index}]`;
   if (!isObject(input) || typeof input.path !== 'string' || input.path === '') {
     throw new UsageError(`${what} needs a "path" glob, e.g. {"path": "spot/*", "status": 503}.`);
   }
   checkKeys(input, ['path', 'status', 'latency', 'drop', 'hang', 'times'], what);
-  const fault: FaultMock = { path: input.path };
+  const fault: FaultConfig = { path: input.path };
   if (input.status !== undefined) {
     // Only error statuses: 1xx, 204 or 304 with IMDS's error page would confuse every client.
     if (!Number.isInteger(input.status) || (input.status as number) < 400 || (input.status as number) > 599) {
@@ -222,7 +303,7 @@ function parseFault(input: unknown, index: number): FaultMock {
   return fault;
 }
 
-function parseThrottle(input: unknown): ThrottleMock {
+function parseThrottle(input: unknown): ThrottleConfig {
   const value = typeof input === 'number' ? { rate: input } : input;
   if (!isObject(value)) throw new UsageError('throttle must be a rate or an object like {"rate": 100, "burst": 20, "action": "drop"}.');
   checkKeys(value, ['rate', 'burst', 'action'], 'throttle');
@@ -240,19 +321,22 @@ function parseThrottle(input: unknown): ThrottleMock {
   return { ratePerSecond: rate, burst, action };
 }
 
-/** Settings a layer file, the control API or code may give; durations and times as text or numbers. */
-export type MockConfigInput = Record<string, unknown>;
+const TOP_LEVEL = [...LAYER_KINDS, 'mockIpCount', 'imdsv2'];
 
-const TOP_LEVEL = ['spot', 'rebalance', 'events', 'asg', 'tags', 'faults', 'throttle', 'mockIpCount', 'imdsv2'];
+/** Checks settings that arrive as JSON (a layer file, a control request) and gives them their type. */
+export function parseLayerSettings(input: unknown): LayerSettings {
+  normalizeLayerSettings(input, 0);
+  return input as LayerSettings;
+}
 
 /**
  * Validates mock settings and turns relative delays into instants on the replay clock, counted
  * from `base` (the replay start for flags and files, "now" for run-time triggers).
  */
-export function normalizeMockConfig(input: unknown, base: number): MockConfig {
+export function normalizeLayerSettings(input: unknown, base: number): LayerConfig {
   if (!isObject(input)) throw new UsageError('Mock settings must be a JSON object, e.g. {"spot": {"action": "terminate"}}.');
   checkKeys(input, TOP_LEVEL, 'The mock settings');
-  const config: MockConfig = {};
+  const config: LayerConfig = {};
   if (input.spot !== undefined && input.spot !== null) config.spot = parseSpot(input.spot, base);
   if (input.rebalance !== undefined && input.rebalance !== null) config.rebalance = parseTriggerOnly(input.rebalance, base, 'rebalance');
   if (input.events !== undefined && input.events !== null) {
@@ -273,14 +357,14 @@ export function normalizeMockConfig(input: unknown, base: number): MockConfig {
   if (input.imdsv2 !== undefined) {
     config.imdsv2 = input.imdsv2 === true || input.imdsv2 === 'required' ? 'required'
       : input.imdsv2 === false || input.imdsv2 === 'optional' ? 'optional'
-      : oneOf(input.imdsv2, ['optional', 'required'] as const, 'imdsv2');
+      : oneOf(input.imdsv2, TOKEN_MODES, 'imdsv2');
   }
   return config;
 }
 
 /** Stacks mock settings: later ones win per kind; events and faults add up. */
-export function mergeMockConfigs(...configs: MockConfig[]): MockConfig {
-  const merged: MockConfig = {};
+export function mergeLayerConfigs(...configs: LayerConfig[]): LayerConfig {
+  const merged: LayerConfig = {};
   for (const config of configs) {
     const { events, faults, ...rest } = config;
     Object.assign(merged, rest);

@@ -2,8 +2,8 @@ import type { Layer } from '../layer.js';
 import { createAsgLayer } from './asg-layer.js';
 import { createEventsLayer } from './events-layer.js';
 import { createFaultLayer } from './fault-layer.js';
-import type { MockConfig } from './mock-config.js';
-import { createMockLayerState, type MockLayerState } from './mock-layer-state.js';
+import type { LayerConfig } from './layer-settings.js';
+import { createLayerState, type LayerState } from './layer-state.js';
 import { createRebalanceLayer } from './rebalance-layer.js';
 import { createSpotLayer } from './spot-layer.js';
 import { createTagsLayer } from './tags-layer.js';
@@ -14,7 +14,7 @@ import { createThrottleLayer } from './throttle-layer.js';
  * at run time, so counters carry over. (Which clients see the notices is decided per request, by
  * the engine's mock-ip-count gate.)
  */
-export function createMockLayers(config: MockConfig, state: MockLayerState = createMockLayerState()): Layer[] {
+export function createLayers(config: LayerConfig, state: LayerState = createLayerState()): Layer[] {
   const layers: Layer[] = [];
   if (config.spot) layers.push(createSpotLayer(config.spot));
   if (config.rebalance) layers.push(createRebalanceLayer(config.rebalance));
