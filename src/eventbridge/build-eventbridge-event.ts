@@ -1,4 +1,4 @@
-import type { EventCode, SpotAction } from '../core/layers/mock-config.js';
+import type { EventCode, SpotAction } from '../core/vocabulary.js';
 import { deriveEventId } from './derive-event-id.js';
 import type { InstanceIdentity } from './instance-identity.js';
 

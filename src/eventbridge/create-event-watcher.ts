@@ -26,9 +26,9 @@ export interface EventWatcher {
 }
 
 /**
- * Watches the replay clock for notices that became visible or changed. An event's id depends
- * only on what happened and when, so a notice seen twice is announced once, and a changed one
- * (another action, a new state) is announced again.
+ * Watches the replay clock for notices that became visible or changed. An event depends only on
+ * what happened and when, so a notice seen twice is announced once, and a changed one (another
+ * action, a new state) is announced again.
  */
 export function createEventWatcher(options: EventWatcherOptions): EventWatcher {
   let seen = new Set<string>();
@@ -36,12 +36,13 @@ export function createEventWatcher(options: EventWatcherOptions): EventWatcher {
   const check = (): number => {
     let fresh = 0;
     for (const occurrence of options.occurrences(options.now())) {
-      const event = buildEventBridgeEvent(occurrence, options.identity);
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
+      // The occurrence decides the event (and its id), so it is the cheaper key: no hash per look.
+      const key = JSON.stringify(occurrence);
+      if (seen.has(key)) continue;
+      seen.add(key);
       emitted++;
       fresh++;
-      options.onEvent(event);
+      options.onEvent(buildEventBridgeEvent(occurrence, options.identity));
     }
     return fresh;
   };

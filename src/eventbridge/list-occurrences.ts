@@ -1,6 +1,4 @@
-import type { MockConfig } from '../core/layers/mock-config.js';
-import { spotActionTime } from '../core/layers/spot-layer.js';
-import { sha256 } from '../core/sha256.js';
+import { spotActionTime, type Notice } from '../core/notice.js';
 import type { InstanceOccurrence, InstanceState } from './build-eventbridge-event.js';
 
 /** The Auto Scaling group and lifecycle hook that a scale-in is announced for. */
@@ -10,18 +8,6 @@ export interface LifecycleHook {
   notificationMetadata?: string;
 }
 
-const DAY = 86_400_000;
-/** The events layer's first id, as AEMM's default event id. */
-const FIRST_EVENT_ID = 'instance-event-1234567890abcdef0';
-
-// The events layer names its events the same way, so IMDS and the Health event agree on the id.
-function imdsEventId(event: NonNullable<MockConfig['events']>[number], index: number): string {
-  if (event.eventId) return event.eventId;
-  if (index === 0) return FIRST_EVENT_ID;
-  const digest = sha256(new TextEncoder().encode(`${index}:${event.code}:${event.at}`));
-  return `instance-event-${[...digest.subarray(0, 9)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 17)}`;
-}
-
 const STOPS: Record<string, InstanceState[]> = {
   terminate: ['shutting-down', 'terminated'],
   stop: ['stopping', 'stopped'],
@@ -29,34 +15,35 @@ const STOPS: Record<string, InstanceState[]> = {
 };
 
 /**
- * Everything the mock layers have made happen to the instance by `now`, in time order: each
- * notice from the moment IMDS shows it, and a spot interruption's state changes at its action time.
+ * What the notices IMDS shows at `now` (the engine's `notices()`) mean for the instance, in time
+ * order: each notice from the moment it shows, and a spot interruption's state changes at its
+ * action time. Maintenance events do not stop the instance here: when, within its window, is not
+ * known (a scenario step that takes the instance away says so).
  */
-export function listOccurrences(config: MockConfig, now: number, hook: LifecycleHook): InstanceOccurrence[] {
+export function listOccurrences(notices: readonly Notice[], now: number, hook: LifecycleHook): InstanceOccurrence[] {
   const list: InstanceOccurrence[] = [];
-  if (config.rebalance && config.rebalance.at <= now) list.push({ kind: 'rebalance', at: config.rebalance.at });
-  if (config.spot && config.spot.at <= now) {
-    list.push({ kind: 'spot-interruption', at: config.spot.at, action: config.spot.action });
-    const actionAt = spotActionTime(config.spot);
-    if (actionAt <= now) for (const state of STOPS[config.spot.action] ?? []) list.push({ kind: 'state-change', at: actionAt, state });
-  }
-  (config.events ?? []).forEach((event, index) => {
-    if (event.at > now) return;
-    const notBefore = event.notBefore ?? event.at;
-    list.push({
-      kind: 'scheduled-change',
-      at: event.at,
-      code: event.code,
-      state: event.state,
-      eventId: imdsEventId(event, index),
-      description: event.description ?? `The instance is scheduled for ${event.code}`,
-      notBefore,
-      notAfter: event.notAfter ?? notBefore + 7 * DAY,
-    });
-  });
-  // Only a move out of service has a terminate lifecycle hook; InService, Standby and Detached do not.
-  if (config.asg && config.asg.at <= now && (config.asg.state === 'Terminated' || config.asg.state.startsWith('Warmed:'))) {
-    list.push({ kind: 'lifecycle-action', at: config.asg.at, targetState: config.asg.state, ...hook });
+  for (const notice of notices) {
+    switch (notice.kind) {
+      case 'rebalance':
+        list.push({ kind: 'rebalance', at: notice.at });
+        break;
+      case 'spot': {
+        list.push({ kind: 'spot-interruption', at: notice.at, action: notice.action });
+        const actionAt = spotActionTime(notice);
+        if (actionAt <= now) for (const state of STOPS[notice.action] ?? []) list.push({ kind: 'state-change', at: actionAt, state });
+        break;
+      }
+      case 'events':
+        for (const event of notice.events) {
+          if (event.at > now) continue;
+          list.push({ kind: 'scheduled-change', at: event.at, code: event.code, state: event.state, eventId: event.eventId, description: event.description, notBefore: event.notBefore, notAfter: event.notAfter });
+        }
+        break;
+      case 'asg':
+        // Only a move out of service runs a terminate lifecycle hook; Standby and Detached do not.
+        if (notice.state === 'Terminated' || notice.state.startsWith('Warmed:')) list.push({ kind: 'lifecycle-action', at: notice.at, targetState: notice.state, ...hook });
+        break;
+    }
   }
   // A stable sort keeps the order above for equal instants (shutting-down before terminated).
   return list.sort((a, b) => a.at - b.at);

@@ -12,8 +12,14 @@ import { loadCassette } from '../cassette/load-cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { createRequestListener, type RequestLog } from './create-request-listener.js';
+import type { EventBridge, EventBridgeOptions } from '../eventbridge/start-event-bridge.js';
+import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
+import type { SqsSettingsInput } from '../eventbridge/sqs-settings.js';
 
 export type { RequestLog } from './create-request-listener.js';
+
+/** Layer settings as a server takes them: a layer file's `sqs` section (the EventBridge twin's) included. */
+export type ServerLayerSettings = LayerSettings & { sqs?: SqsSettingsInput };
 
 /** Options of `startServer`; everything is optional. */
 export interface ServerOptions {
@@ -28,7 +34,7 @@ export interface ServerOptions {
   /** Layers of your own on top of the cassette, after fresh credentials; later ones win. */
   layers?: readonly Layer[];
   /** Mock layers to start with (layer-file settings: spot, events, asg, tags, faults, …); stacked in order. */
-  mocks?: LayerSettings | readonly LayerSettings[];
+  mocks?: ServerLayerSettings | readonly ServerLayerSettings[];
   /** Serve the control API under /__aemm/ (default: only when listening on loopback). */
   control?: boolean;
   /** Rewrite credential timestamps to the current hour (default true). */
@@ -46,6 +52,11 @@ export interface ServerOptions {
    * after `requestMs` (default 30 s), gets 408 and loses its connection (checked every second).
    */
   timeouts?: { headersMs?: number; requestMs?: number };
+  /**
+   * Also send every notice, as the EventBridge event AWS would deliver, to this SQS queue; an
+   * `sqs` section in `mocks` does the same (these options win over it).
+   */
+  eventBridge?: EventBridgeOptions;
 }
 
 /** A running replay server. */
@@ -61,6 +72,8 @@ export interface ImdsServer {
   engine: ReplayEngine;
   /** Whether the HTTP control API under /__aemm/ is served. */
   controlApi: boolean;
+  /** The EventBridge twin delivering to SQS, when `eventBridge` (or an `sqs` section) asked for one. */
+  eventBridge?: EventBridge;
   /** Requests answered so far (control requests included). */
   readonly requests: number;
   server: Server;
@@ -98,18 +111,26 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   }
   const hostname = options.hostname ?? '127.0.0.1';
   const cassette = typeof options.cassette === 'object' ? validateCassette(options.cassette, 'startServer({ cassette })') : await loadCassette(options.cassette);
+  const inputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as ServerLayerSettings];
+  const { mocks, sqs } = takeSqsSections(inputs);
   const engine = createReplayEngine({
     cassette,
     layers: options.layers,
     freshCredentials: options.freshCredentials,
     profile: options.profile,
-    mocks: options.mocks,
+    mocks,
     imdsv2: options.imdsv2 === undefined ? undefined : options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
     clock: options.clock ?? Date.now,
     secret: options.secret ?? randomBytes(32).toString('hex'),
   });
   const controlApi = options.control ?? isLoopback(hostname);
-  const listener = createRequestListener(engine, { controlApi, onRequest: options.onRequest });
+  const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...options.eventBridge } : undefined;
+  // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
+  const eventBridge = bridgeOptions
+    ? (await import('../eventbridge/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
+    : undefined;
+  const control = eventBridge?.control ?? engine.control;
+  const listener = createRequestListener(eventBridge ? { ...engine, control } : engine, { controlApi, onRequest: options.onRequest });
   // Node checks the two timeouts below only every connectionsCheckingInterval (30 s by default).
   const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, listener);
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
@@ -125,15 +146,23 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     socket.destroy();
   });
 
-  await listen(server, port, hostname);
+  try {
+    await listen(server, port, hostname);
+  } catch (error) {
+    await eventBridge?.close(0);
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname)}:${address.port}`;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= new Promise((resolve) => {
+    closing ??= new Promise<void>((resolve) => {
       listener.cancelDelayed();
       server.close(() => resolve());
       server.closeAllConnections();
+    }).then(async () => {
+      // Pending events get a last chance; what still fails is reported (onReport 'unsent'), not dropped silently.
+      await eventBridge?.close();
     });
     return closing;
   };
@@ -142,9 +171,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     port: address.port,
     hostname,
     cassette,
-    control: engine.control,
+    control,
     engine,
     controlApi,
+    ...(eventBridge ? { eventBridge } : {}),
     get requests() {
       return listener.requests;
     },

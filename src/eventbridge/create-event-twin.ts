@@ -1,0 +1,76 @@
+import type { Cassette } from '../core/cassette.js';
+import type { ReplayControl, ReplayEngine } from '../core/replay-engine.js';
+import type { EventBridgeEvent } from './build-eventbridge-event.js';
+import { createEventWatcher } from './create-event-watcher.js';
+import { readInstanceIdentity, type InstanceIdentity } from './instance-identity.js';
+import { listOccurrences, type LifecycleHook } from './list-occurrences.js';
+
+/** Names the ASG and hook get when neither the settings nor the cassette's tags name them. */
+export const DEFAULT_LIFECYCLE_HOOK: LifecycleHook = { groupName: 'aemm-asg', hookName: 'aemm-terminate-hook' };
+
+/** Options of `createEventTwin`. */
+export interface EventTwinOptions {
+  engine: ReplayEngine;
+  /** Called once per event, at the replay moment its notice shows. */
+  onEvent: (event: EventBridgeEvent) => void;
+  /** The scale-in's Auto Scaling group and hook; unset names come from the cassette's tags, then the defaults. */
+  hook?: Partial<LifecycleHook>;
+  /** Wall-clock polling for notices that show by the passing of time (default 100 ms); 0 only after control calls. */
+  pollMs?: number;
+  /** Names the cassette in the error when it lacks an identity. */
+  source?: string;
+}
+
+/** The EventBridge side of one replay: the same notices as IMDS, as the events AWS would send for them. */
+export interface EventTwin {
+  identity: InstanceIdentity;
+  hook: LifecycleHook;
+  /** The engine's control; every change (a trigger, `advance`, `setTime`, `reset`) emits its events before it returns. */
+  control: ReplayControl;
+  /** Looks for new events now; returns how many it emitted. */
+  check(): number;
+  close(): void;
+}
+
+const GROUP_TAG = '/latest/meta-data/tags/instance/aws:autoscaling:groupName';
+
+function resolveHook(cassette: Cassette, hook: Partial<LifecycleHook> = {}): LifecycleHook {
+  const tag = cassette.entries[GROUP_TAG];
+  const tagged = tag && tag.status === 200 && typeof tag.body === 'string' && tag.body !== '' ? tag.body : undefined;
+  return {
+    groupName: hook.groupName ?? tagged ?? DEFAULT_LIFECYCLE_HOOK.groupName,
+    hookName: hook.hookName ?? DEFAULT_LIFECYCLE_HOOK.hookName,
+    ...(hook.notificationMetadata === undefined ? {} : { notificationMetadata: hook.notificationMetadata }),
+  };
+}
+
+/**
+ * Watches an engine's notices and emits, for each one that shows or changes, the EventBridge
+ * event AWS would deliver, with the cassette's instance id, account and region.
+ */
+export function createEventTwin(options: EventTwinOptions): EventTwin {
+  const { engine } = options;
+  const identity = readInstanceIdentity(engine.cassette, options.source);
+  const hook = resolveHook(engine.cassette, options.hook);
+  const watcher = createEventWatcher({
+    identity,
+    now: engine.now,
+    occurrences: (now) => listOccurrences(engine.notices(), now, hook),
+    onEvent: options.onEvent,
+    pollMs: options.pollMs,
+  });
+  // Every verb is wrapped, those added later included: a look costs little and misses nothing.
+  const control = Object.fromEntries(
+    Object.entries(engine.control).map(([verb, run]) => [
+      verb,
+      (...args: unknown[]) => {
+        const result: unknown = (run as (...a: unknown[]) => unknown)(...args);
+        // A reset replay starts over: its notices are announced again when they show again.
+        if (verb === 'reset') watcher.forget();
+        if (verb !== 'status') watcher.check();
+        return result;
+      },
+    ]),
+  ) as unknown as ReplayControl;
+  return { identity, hook, control, check: watcher.check, close: watcher.close };
+}
