@@ -37,3 +37,5 @@ export { loadAemmConfig, type AemmConfig, type AemmSettings } from './aemm/load-
 export { buildAemmCassette } from './aemm/build-aemm-cassette.js';
 export { toAemmMocks } from './aemm/to-aemm-mocks.js';
 export { isLoopback } from './core/is-loopback.js';
+export type { EventBridgeEvent } from './eventbridge/build-eventbridge-event.js';
+export type { EventBridge, EventBridgeOptions, EventBridgeReport, EventBridgeStatus } from './eventbridge/start-event-bridge.js';

@@ -3,6 +3,10 @@ import { UsageError } from '../core/errors.js';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from '../core/replay-engine.js';
 import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
 import { validateCassette } from '../core/validate-cassette.js';
+import type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js';
+import { createEventStream, type EventStream } from '../eventbridge/create-event-stream.js';
+import { createEventTwin, type EventTwin } from '../eventbridge/create-event-twin.js';
+import type { LifecycleHook } from '../eventbridge/list-occurrences.js';
 import { createImdsMatcher } from './match-imds-request.js';
 import { toHttpResponse, toImdsRequest } from './msw-adapter.js';
 
@@ -25,6 +29,10 @@ export interface ImdsHandlersOptions extends Omit<ReplayEngineOptions, 'secret' 
   clock?: () => number;
   /** Token signing key; random per handler set when absent. */
   secret?: string;
+  /** Called with each EventBridge event the notices cause, at the replay moment they show (as `aemm replay --sqs-queue-url` would send it). */
+  onEvent?: (event: EventBridgeEvent) => void;
+  /** The Auto Scaling group and hook that a scale-in's lifecycle event names. */
+  lifecycleHook?: Partial<LifecycleHook>;
 }
 
 /** Handlers for `setupServer(...handlers)` / `setupWorker(...handlers)` and the control over the instance they serve. */
@@ -33,6 +41,11 @@ export interface ImdsHandlers {
   /** The engine's own control object: time travel, token mode, and whatever mock layers the engine offers. */
   control: ReplayEngine['control'];
   engine: ReplayEngine;
+  /**
+   * The EventBridge events the notices cause, as an async iterable (each `for await` starts from
+   * the first); `events.emitted` lists them. Watching starts the first time this is read.
+   */
+  readonly events: EventStream;
 }
 
 /** The addresses real IMDS answers on (docs/imds-behaviour.md §1). */
@@ -73,7 +86,7 @@ function checkOptions(options: ImdsHandlersOptions): void {
  */
 export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   checkOptions(options);
-  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, ...engineOptions } = options;
+  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, onEvent, lifecycleHook, ...engineOptions } = options;
   const engine = createReplayEngine({
     ...engineOptions,
     cassette: validateCassette(cassette, 'imdsHandlers({ cassette })'),
@@ -81,6 +94,24 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     secret: secret ?? createSecret(),
   });
   const match = createImdsMatcher(baseUrls);
+
+  // The EventBridge side starts only when asked for (onEvent, or reading `events`): it needs an identity document.
+  let twin: EventTwin | undefined;
+  let stream: ReturnType<typeof createEventStream> | undefined;
+  const watch = (): EventTwin => {
+    stream ??= createEventStream();
+    const events = stream;
+    twin ??= createEventTwin({ engine, hook: lifecycleHook, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
+      events.push(event);
+      onEvent?.(event);
+    } });
+    return twin;
+  };
+  if (onEvent) watch();
+  // Each control verb emits the events it causes before it returns, once the EventBridge side runs.
+  const control = Object.fromEntries(
+    Object.entries(engine.control).map(([verb, run]) => [verb, (...args: unknown[]) => (twin ? (twin.control as unknown as Record<string, (...a: unknown[]) => unknown>)[verb]!(...args) : (run as (...a: unknown[]) => unknown)(...args))]),
+  ) as unknown as ReplayEngine['control'];
 
   // Deciding in the predicate, not the resolver, matters: msw performs a matched request for real
   // when no handler answers it, while an unmatched one goes to its onUnhandledRequest policy.
@@ -110,9 +141,19 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     const imdsRequest = toImdsRequest(request, { path: String(params.path), host: String(params.host) });
     // The address the client meant, also for `//latest/…` requests that msw shows as host "latest".
     const url = `${request.url.startsWith('https:') ? 'https' : 'http'}://${imdsRequest.headers.host}${imdsRequest.path}`;
+    // A notice a client can see has had its event already, even between the watcher's looks.
+    twin?.check();
     const response: ImdsResponse = engine.resolve(imdsRequest, imdsRequest.method === 'PUT' ? randomBytes(8) : undefined);
     if (response.delayMs || response.abort) return respondLater(imdsRequest, url, response);
     return respond(imdsRequest, url, response);
   });
-  return { handlers: [handler], control: engine.control, engine };
+  return {
+    handlers: [handler],
+    control,
+    engine,
+    get events() {
+      watch();
+      return stream!.stream;
+    },
+  };
 }

@@ -7,3 +7,5 @@ export { AemmError, CassetteError, UsageError } from '../core/errors.js';
 export type { Layer, LayerContext, Patch } from '../core/layer.js';
 export type { ReplayControl, ReplayEngine, ReplayStatus } from '../core/replay-engine.js';
 export type { ImdsRequest, ImdsResponse, TokenMode } from '../core/resolve-request.js';
+export type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js';
+export type { EventStream } from '../eventbridge/create-event-stream.js';
