@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AemmError, UsageError } from '../core/errors.js';
 import { normalizeLayerSettings, type LayerSettings } from '../core/layers/layer-settings.js';
+import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
 
 /** Reads layer files (JSON mock settings), checking each so that an error names its file. */
 export async function loadLayerFiles(paths: readonly string[], flag = '--layers'): Promise<LayerSettings[]> {
@@ -20,7 +21,9 @@ export async function loadLayerFiles(paths: readonly string[], flag = '--layers'
       throw new UsageError(`Layer file "${path}" is not valid JSON (${(error as Error).message}). Fix it and try again.`);
     }
     try {
-      normalizeLayerSettings(value, 0);
+      // An `sqs` section is the EventBridge twin's, not a layer's; the replay checks it once every source is merged.
+      const { mocks } = takeSqsSections([value]);
+      normalizeLayerSettings(mocks[0], 0);
     } catch (error) {
       if (error instanceof AemmError) throw new UsageError(`Layer file "${path}": ${error.message}`);
       throw error;

@@ -4,7 +4,7 @@ import type { RequestLog } from '../server/start-server.js';
 import { colors } from './colors.js';
 
 /** The start-up banner of `aemm replay`: where it listens, what it serves, and a command to try. */
-export function renderReplayBanner(info: { url: string; cassetteName: string; cassette: Cassette; status: ReplayStatus; controlApi: boolean }): string {
+export function renderReplayBanner(info: { url: string; cassetteName: string; cassette: Cassette; status: ReplayStatus; controlApi: boolean; eventsTo?: string }): string {
   const { meta } = info.cassette;
   const about = [meta.instanceType, meta.region, meta.synthetic ? 'synthetic' : `recorded ${meta.recordedAt}`].filter(Boolean).join(', ');
   const entries = Object.keys(info.cassette.entries).length;
@@ -17,6 +17,7 @@ export function renderReplayBanner(info: { url: string; cassetteName: string; ca
     row('layers', info.status.layers.length > 0 ? info.status.layers.join(', ') : 'none'),
     ...mocks.map((mock) => row('', colors.yellow(mock))),
     ...(info.status.mockIpCount === undefined ? [] : [row('', `notices for the first ${info.status.mockIpCount} client addresses only`)]),
+    ...(info.eventsTo ? [row('events', `EventBridge events to ${info.eventsTo}`)] : []),
     row('control', info.controlApi ? `${info.url}/__aemm/status  (aemm control --url ${info.url} …)` : 'off'),
     row('try', `curl ${info.url}/latest/meta-data/instance-id`),
     colors.dim('  Ctrl-C to stop'),

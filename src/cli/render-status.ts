@@ -14,5 +14,11 @@ export function renderStatus(status: ReplayStatus): string {
     lines.push(`${colors.dim(mock.kind.padEnd(10))}${mock.detail}${when}`);
   }
   if (status.mockIpCount !== undefined) lines.push(`${colors.dim('clients '.padEnd(10))}notices for the first ${status.mockIpCount} addresses`);
+  // Present when the replay sends EventBridge events to SQS (aemm replay --sqs-queue-url).
+  const bridge = (status as ReplayStatus & { eventBridge?: { queueUrl: string; sent: number; pending: number; lastError?: string } }).eventBridge;
+  if (bridge) {
+    const trouble = bridge.lastError ? colors.yellow(`, retrying: ${bridge.lastError}`) : '';
+    lines.push(`${colors.dim('events '.padEnd(10))}${bridge.sent} sent, ${bridge.pending} pending to ${bridge.queueUrl}${trouble}`);
+  }
   return lines.join('\n');
 }

@@ -7,6 +7,11 @@ import { colors } from './colors.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
 import { waitForSignal } from './wait-for-signal.js';
+import type { EventBridgeOptions } from '../eventbridge/start-event-bridge.js';
+import type { SqsSettingsInput } from '../eventbridge/sqs-settings.js';
+import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
+import { renderEventBridgeReport } from './render-event-bridge-report.js';
+import { SQS_FLAG_NAMES } from './sqs-flags.js';
 
 /** What `aemm replay` was asked to do. */
 export interface ReplayRequest {
@@ -20,19 +25,42 @@ export interface ReplayRequest {
   layerFiles: readonly string[];
   /** Mock settings from flags; stacked after the layer files, so flags win. */
   mocks: LayerSettings;
+  /** SQS settings from the `--sqs-*` flags; they win over the layer files' `sqs` sections. */
+  sqs?: SqsSettingsInput;
+}
+
+/** The EventBridge options of a replay, checked now so that a mistake is one line before anything listens. */
+async function toEventBridgeOptions(fileSqs: SqsSettingsInput | undefined, flagSqs: SqsSettingsInput | undefined, quiet: boolean): Promise<EventBridgeOptions | undefined> {
+  if (!fileSqs && !flagSqs) return undefined;
+  const merged: SqsSettingsInput = { ...fileSqs, ...flagSqs };
+  const fromFile = (key: string): boolean => fileSqs !== undefined && key in fileSqs && !(flagSqs && key in flagSqs);
+  const label = (key: string): string => (fromFile(key) || !SQS_FLAG_NAMES[key] ? `sqs.${key} (layer file)` : SQS_FLAG_NAMES[key]!);
+  const { checkEventBridgeOptions } = await import('../eventbridge/start-event-bridge.js');
+  checkEventBridgeOptions(merged, label);
+  return {
+    ...merged,
+    onReport(report) {
+      const line = renderEventBridgeReport(report, new Date());
+      if (report.type === 'sent') {
+        if (!quiet) process.stdout.write(`${line}\n`);
+      } else process.stderr.write(`${line}\n`);
+    },
+  };
 }
 
 /** Starts the replay server, prints the banner and request log, and resolves after SIGINT/SIGTERM closed it. */
 export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: string; requests: number }> {
   const cassettePath = request.cassettePath ?? DEFAULT_CASSETTE_PATH;
   const cassette = await loadCassette(cassettePath, 'Check the path, or leave it out to replay the embedded default recording.');
-  const fileMocks = await loadLayerFiles(request.layerFiles);
+  const { mocks: fileMocks, sqs: fileSqs } = takeSqsSections(await loadLayerFiles(request.layerFiles));
+  const eventBridge = await toEventBridgeOptions(fileSqs, request.sqs, request.quiet);
   const server = await startServer({
     cassette,
     port: request.port,
     hostname: request.hostname,
     imdsv2: request.imdsv2 ? 'required' : undefined,
     mocks: [...fileMocks, request.mocks],
+    ...(eventBridge ? { eventBridge } : {}),
     control: request.control,
     onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
   });
@@ -43,7 +71,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
     if (server.controlApi) process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
   }
-  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi })}\n`);
+  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl })}\n`);
   await stopped;
   await server.close();
   const { requests } = server;

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { parsePort } from '../cli/parse-flags.js';
 import { ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS } from '../core/vocabulary.js';
+import { sqsFlags, toSqsInput } from '../cli/sqs-flags.js';
 
 const mocks = 'MOCK LAYERS';
 
@@ -59,6 +60,7 @@ export default class Replay extends BaseCommand {
     'throttle-burst': Flags.integer({ description: 'Requests allowed in a burst (default: the rate).', min: 1, helpGroup: mocks }),
     'throttle-status': Flags.integer({ description: 'Answer throttled requests with this status instead of dropping them.', min: 400, max: 599, helpGroup: mocks }),
     'mock-ip-count': Flags.integer({ description: 'Only the first N client addresses see spot, rebalance, events and ASG notices.', min: 0, helpGroup: mocks }),
+    ...sqsFlags,
   };
 
   /** Runs until SIGINT/SIGTERM; resolves with what was served. */
@@ -75,6 +77,7 @@ export default class Replay extends BaseCommand {
       control: flags.control,
       layerFiles: flags.layers ?? [],
       mocks: toMockInput(flags),
+      sqs: toSqsInput(flags),
     });
   }
 }

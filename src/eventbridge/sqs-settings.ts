@@ -27,9 +27,6 @@ export interface SqsSettings {
 
 const KEYS = ['queueUrl', 'endpoint', 'region', 'allowRemote', 'autoScalingGroupName', 'lifecycleHookName', 'notificationMetadata'];
 
-/** Names the ASG and hook get when neither the settings nor the cassette's tags name them. */
-export const DEFAULT_HOOK: LifecycleHook = { groupName: 'aemm-asg', hookName: 'aemm-terminate-hook' };
-
 function parseHttpUrl(value: unknown, what: string, example: string): URL {
   if (typeof value !== 'string' || value === '') throw new UsageError(`${what} is missing. Give one like ${example}.`);
   let url: URL;
@@ -60,17 +57,19 @@ function optionalName(value: unknown, what: string): string | undefined {
  * ElasticMQ, LocalStack) unless `allowRemote` says otherwise, and a real AWS queue URL without an
  * endpoint is remote. `isKnownRegion` tells real regions from typos.
  */
-export function parseSqsSettings(input: SqsSettingsInput, isKnownRegion: (region: string) => boolean, what = 'sqs'): SqsSettings {
+export function parseSqsSettings(input: SqsSettingsInput, isKnownRegion: (region: string) => boolean, label: string | ((key: string) => string) = 'sqs'): SqsSettings {
+  const what = typeof label === 'string' ? label : 'sqs';
+  const name = (key: string): string => (typeof label === 'string' ? `${label}.${key}` : label(key));
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError(`${what} must be an object like {"queueUrl": "http://127.0.0.1:9324/000000000000/events", "region": "us-east-1"}.`);
   for (const key of Object.keys(input)) {
     if (!KEYS.includes(key)) throw new UsageError(`${what} has unknown setting "${key}". Known settings: ${KEYS.join(', ')}.`);
   }
-  const queue = parseHttpUrl(input.queueUrl, `${what}.queueUrl`, 'http://127.0.0.1:9324/000000000000/aemm-events');
+  const queue = parseHttpUrl(input.queueUrl, name('queueUrl'), 'http://127.0.0.1:9324/000000000000/aemm-events');
   if (queue.pathname.split('/').filter(Boolean).length === 0) {
-    throw new UsageError(`${what}.queueUrl "${String(input.queueUrl)}" names no queue. Give the queue's full URL, e.g. http://127.0.0.1:9324/000000000000/aemm-events.`);
+    throw new UsageError(`${name('queueUrl')} "${String(input.queueUrl)}" names no queue. Give the queue's full URL, e.g. http://127.0.0.1:9324/000000000000/aemm-events.`);
   }
-  const endpoint = input.endpoint === undefined ? new URL(queue.origin) : parseHttpUrl(input.endpoint, `${what}.endpoint`, 'http://127.0.0.1:9324');
-  if (input.allowRemote !== undefined && typeof input.allowRemote !== 'boolean') throw new UsageError(`${what}.allowRemote must be true or false.`);
+  const endpoint = input.endpoint === undefined ? new URL(queue.origin) : parseHttpUrl(input.endpoint, name('endpoint'), 'http://127.0.0.1:9324');
+  if (input.allowRemote !== undefined && typeof input.allowRemote !== 'boolean') throw new UsageError(`${name('allowRemote')} must be true or false.`);
   const allowRemote = input.allowRemote === true;
   const host = endpoint.hostname.replace(/^\[|\]$/g, '');
   if (!allowRemote && !isLoopback(host)) {
@@ -79,16 +78,16 @@ export function parseSqsSettings(input: SqsSettingsInput, isKnownRegion: (region
   }
   let region: string | undefined;
   if (input.region !== undefined) {
-    if (typeof input.region !== 'string' || !isKnownRegion(input.region)) throw new UsageError(`${what}.region ${JSON.stringify(input.region)} is not an AWS region. Use one like us-east-1 or eu-west-1.`);
+    if (typeof input.region !== 'string' || !isKnownRegion(input.region)) throw new UsageError(`${name('region')} ${JSON.stringify(input.region)} is not an AWS region. Use one like us-east-1 or eu-west-1.`);
     region = input.region;
   } else {
     region = regionOfQueueUrl(queue);
-    if (region !== undefined && !isKnownRegion(region)) throw new UsageError(`${what}.queueUrl names region "${region}", which is not an AWS region. Fix the URL or give a region.`);
+    if (region !== undefined && !isKnownRegion(region)) throw new UsageError(`${name('queueUrl')} names region "${region}", which is not an AWS region. Fix the URL or give a region.`);
   }
-  const groupName = optionalName(input.autoScalingGroupName, `${what}.autoScalingGroupName`);
-  const hookName = optionalName(input.lifecycleHookName, `${what}.lifecycleHookName`);
+  const groupName = optionalName(input.autoScalingGroupName, name('autoScalingGroupName'));
+  const hookName = optionalName(input.lifecycleHookName, name('lifecycleHookName'));
   if (input.notificationMetadata !== undefined && (typeof input.notificationMetadata !== 'string' || input.notificationMetadata.length > 1023)) {
-    throw new UsageError(`${what}.notificationMetadata must be text of at most 1023 characters.`);
+    throw new UsageError(`${name('notificationMetadata')} must be text of at most 1023 characters.`);
   }
   return {
     queueUrl: queue.href,

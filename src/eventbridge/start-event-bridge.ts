@@ -6,7 +6,7 @@ import { createEventTwin, type EventTwin } from './create-event-twin.js';
 import { createSqsDelivery, type DeliveryReport, type DeliveryStatus, type SqsCredentials } from './create-sqs-delivery.js';
 import { isKnownRegion } from './is-known-region.js';
 import { readInstanceIdentity } from './instance-identity.js';
-import { parseSqsSettings, type SqsSettingsInput } from './sqs-settings.js';
+import { parseSqsSettings, type SqsSettings, type SqsSettingsInput } from './sqs-settings.js';
 
 /** `startServer({ eventBridge })`: where to send the events, plus how to report on them. */
 export interface EventBridgeOptions extends SqsSettingsInput {
@@ -57,9 +57,9 @@ function pickCredentials(options: EventBridgeOptions, remote: boolean): SqsCrede
 }
 
 /** Parses SQS settings (one clear error for each mistake) without starting anything. */
-export function checkEventBridgeOptions(options: EventBridgeOptions, what = 'eventBridge'): ReturnType<typeof parseSqsSettings> {
+export function checkEventBridgeOptions(options: EventBridgeOptions, label: string | ((key: string) => string) = 'eventBridge'): SqsSettings {
   const { credentials: _c, onEvent: _e, onReport: _r, retry: _t, pollMs: _p, closeTimeoutMs: _w, ...settings } = options;
-  return parseSqsSettings(settings, isKnownRegion, what);
+  return parseSqsSettings(settings, isKnownRegion, label);
 }
 
 /** Delivers an engine's notices to an SQS queue as the EventBridge events AWS would send for them. */
