@@ -35,6 +35,8 @@ async function toEventBridgeOptions(fileSqs: SqsSettingsInput | undefined, flagS
   const merged: SqsSettingsInput = { ...fileSqs, ...flagSqs };
   const fromFile = (key: string): boolean => fileSqs !== undefined && key in fileSqs && !(flagSqs && key in flagSqs);
   const label = (key: string): string => (fromFile(key) || !SQS_FLAG_NAMES[key] ? `sqs.${key} (layer file)` : SQS_FLAG_NAMES[key]!);
+  // The SDK warns on Node 20 about its own releases after January 2027; the version we depend on runs on 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { checkEventBridgeOptions } = await import('../eventbridge/start-event-bridge.js');
   checkEventBridgeOptions(merged, label);
   return {

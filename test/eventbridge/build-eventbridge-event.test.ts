@@ -7,7 +7,7 @@ import { defaultCassette } from '../../src/msw/default-cassette.js';
 const identity = readInstanceIdentity(defaultCassette);
 const at = Date.UTC(2026, 11, 1, 10, 0, 0);
 const ENVELOPE = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('EventBridge events, shaped as AWS documents them (docs/eventbridge-events.md)', () => {
   test('the identity comes from the cassette\'s identity document', () => {
