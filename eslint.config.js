@@ -15,10 +15,14 @@ export const FOLDER_RULES = {
   // @noble/hashes: audited, synchronous, browser-safe SHA-256/HMAC for the IMDSv2 tokens.
   core: { folders: [], packages: ['@noble/hashes'], node: false },
   cassette: { folders: ['core'], packages: ['lowdb'], node: true },
-  server: { folders: ['core', 'cassette'], packages: [], node: true },
+  server: { folders: ['core', 'cassette', 'eventbridge'], packages: [], node: true },
   // The browser-safe entry `aemm/msw`; its node entry (below) may also load cassettes from disk.
-  msw: { folders: ['core'], packages: ['msw'], node: false, files: 'src/msw/**/!(node).ts' },
-  'msw/node.ts': { folders: ['core', 'cassette'], packages: ['msw'], node: true },
+  msw: { folders: ['core', 'eventbridge'], packages: ['msw'], node: false, files: 'src/msw/**/!(node).ts' },
+  'msw/node.ts': { folders: ['core', 'cassette', 'eventbridge'], packages: ['msw'], node: true },
+  // The EventBridge twin: event builders and the watcher are pure (msw uses them in browsers);
+  // the SQS delivery in its sqs/ folder is the only place the AWS SDK's SQS client is used.
+  eventbridge: { folders: ['core'], packages: [], node: false, files: 'src/eventbridge/*.ts' },
+  'eventbridge/sqs': { folders: ['core'], packages: ['@aws-sdk/client-sqs', '@aws-sdk/core'], node: true },
   recorder: { folders: ['core', 'cassette'], packages: ['http-proxy'], node: true },
   differ: { folders: ['core'], packages: [], node: false },
   // Generates the shipped synthetic recordings from instance specs; only its writer script uses node.
@@ -26,8 +30,8 @@ export const FOLDER_RULES = {
   // The ec2-metadata-mock drop-in's own CLI: a shell like commands/cli, but without oclif, so the
   // bin starts fast.
   aemm: { folders: ['core', 'cassette', 'server', 'cli'], packages: [], node: true },
-  cli: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw'], packages: ['@oclif/core', 'chalk'], node: true },
-  commands: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'cli'], packages: ['@oclif/core', 'chalk'], node: true },
+  cli: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge'], packages: ['@oclif/core', 'chalk'], node: true },
+  commands: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge', 'cli'], packages: ['@oclif/core', 'chalk'], node: true },
 };
 
 /** Packages with a home folder; anywhere else an import of one is an error. */

@@ -38,4 +38,4 @@ export { buildAemmCassette } from './aemm/build-aemm-cassette.js';
 export { toAemmMocks } from './aemm/to-aemm-mocks.js';
 export { isLoopback } from './core/is-loopback.js';
 export type { EventBridgeEvent } from './eventbridge/build-eventbridge-event.js';
-export type { EventBridge, EventBridgeOptions, EventBridgeReport, EventBridgeStatus } from './eventbridge/start-event-bridge.js';
+export type { EventBridge, EventBridgeOptions, EventBridgeReport, EventBridgeStatus } from './eventbridge/sqs/start-event-bridge.js';

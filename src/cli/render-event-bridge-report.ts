@@ -1,4 +1,4 @@
-import type { EventBridgeReport } from '../eventbridge/start-event-bridge.js';
+import type { EventBridgeReport } from '../eventbridge/sqs/start-event-bridge.js';
 import { colors } from './colors.js';
 
 /**

@@ -7,7 +7,7 @@ import { colors } from './colors.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
 import { waitForSignal } from './wait-for-signal.js';
-import type { EventBridgeOptions } from '../eventbridge/start-event-bridge.js';
+import type { EventBridgeOptions } from '../eventbridge/sqs/start-event-bridge.js';
 import type { SqsSettingsInput } from '../eventbridge/sqs-settings.js';
 import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
 import { renderEventBridgeReport } from './render-event-bridge-report.js';
@@ -37,7 +37,7 @@ async function toEventBridgeOptions(fileSqs: SqsSettingsInput | undefined, flagS
   const label = (key: string): string => (fromFile(key) || !SQS_FLAG_NAMES[key] ? `sqs.${key} (layer file)` : SQS_FLAG_NAMES[key]!);
   // The SDK warns on Node 20 about its own releases after January 2027; the version we depend on runs on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { checkEventBridgeOptions } = await import('../eventbridge/start-event-bridge.js');
+  const { checkEventBridgeOptions } = await import('../eventbridge/sqs/start-event-bridge.js');
   checkEventBridgeOptions(merged, label);
   return {
     ...merged,

@@ -12,7 +12,7 @@ import { loadCassette } from '../cassette/load-cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { createRequestListener, type RequestLog } from './create-request-listener.js';
-import type { EventBridge, EventBridgeOptions } from '../eventbridge/start-event-bridge.js';
+import type { EventBridge, EventBridgeOptions } from '../eventbridge/sqs/start-event-bridge.js';
 import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
 import type { SqsSettingsInput } from '../eventbridge/sqs-settings.js';
 
@@ -127,7 +127,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...options.eventBridge } : undefined;
   // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
   const eventBridge = bridgeOptions
-    ? (await import('../eventbridge/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
+    ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
     : undefined;
   const control = eventBridge?.control ?? engine.control;
   const listener = createRequestListener(eventBridge ? { ...engine, control } : engine, { controlApi, onRequest: options.onRequest });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildEventBridgeEvent, type InstanceOccurrence } from '../../src/eventbridge/build-eventbridge-event.js';
-import { createSqsDelivery } from '../../src/eventbridge/create-sqs-delivery.js';
+import { createSqsDelivery } from '../../src/eventbridge/sqs/create-sqs-delivery.js';
 import { readInstanceIdentity } from '../../src/eventbridge/instance-identity.js';
 import { defaultCassette } from '../../src/msw/default-cassette.js';
 import { FAKE_CREDENTIALS, findMoto, startMoto, type Moto } from '../helpers/moto.js';

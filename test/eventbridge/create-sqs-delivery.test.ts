@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
 import { buildEventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
-import { createSqsDelivery, type DeliveryReport, type SqsDelivery } from '../../src/eventbridge/create-sqs-delivery.js';
+import { createSqsDelivery, type DeliveryReport, type SqsDelivery } from '../../src/eventbridge/sqs/create-sqs-delivery.js';
 import { FAKE_CREDENTIALS, findMoto, freePort, startMoto, type Moto } from '../helpers/moto.js';
 import { createOutage, startThrottlingProxy } from '../helpers/sqs-gates.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
-import type { EventBridgeReport } from '../../src/eventbridge/start-event-bridge.js';
+import type { EventBridgeReport } from '../../src/eventbridge/sqs/start-event-bridge.js';
 import { startServer, type ImdsServer } from '../../src/server/start-server.js';
 import { FAKE_CREDENTIALS, findMoto, freePort, startMoto, type Moto } from '../helpers/moto.js';
 import { createOutage } from '../helpers/sqs-gates.js';

@@ -61,17 +61,7 @@ export interface ThrottlingProxy {
 /** Starts the proxy on a free loopback port; after `failures` errors it forwards everything to `target`. */
 export function startThrottlingProxy(target: string, failures: number): Promise<ThrottlingProxy> {
   const upstream = new URL(target);
-  let server: HttpServer;
-  const proxy: ThrottlingProxy = {
-    endpoint: '',
-    refused: 0,
-    forwarded: 0,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-  server = createHttpServer((req, res) => {
+  const server: HttpServer = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -92,6 +82,15 @@ export function startThrottlingProxy(target: string, failures: number): Promise<
       forward.end(Buffer.concat(chunks));
     });
   });
+  const proxy: ThrottlingProxy = {
+    endpoint: '',
+    refused: 0,
+    forwarded: 0,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     proxy.endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     resolve(proxy);

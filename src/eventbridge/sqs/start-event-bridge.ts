@@ -1,12 +1,12 @@
-import { UsageError } from '../core/errors.js';
-import { isLoopback } from '../core/is-loopback.js';
-import type { ReplayControl, ReplayEngine, ReplayStatus } from '../core/replay-engine.js';
-import type { EventBridgeEvent } from './build-eventbridge-event.js';
-import { createEventTwin, type EventTwin } from './create-event-twin.js';
+import { UsageError } from '../../core/errors.js';
+import { isLoopback } from '../../core/is-loopback.js';
+import type { ReplayControl, ReplayEngine, ReplayStatus } from '../../core/replay-engine.js';
+import type { EventBridgeEvent } from '../build-eventbridge-event.js';
+import { createEventTwin, type EventTwin } from '../create-event-twin.js';
 import { createSqsDelivery, type DeliveryReport, type DeliveryStatus, type SqsCredentials } from './create-sqs-delivery.js';
 import { isKnownRegion } from './is-known-region.js';
-import { readInstanceIdentity } from './instance-identity.js';
-import { parseSqsSettings, type SqsSettings, type SqsSettingsInput } from './sqs-settings.js';
+import { readInstanceIdentity } from '../instance-identity.js';
+import { parseSqsSettings, type SqsSettings, type SqsSettingsInput } from '../sqs-settings.js';
 
 /** `startServer({ eventBridge })`: where to send the events, plus how to report on them. */
 export interface EventBridgeOptions extends SqsSettingsInput {

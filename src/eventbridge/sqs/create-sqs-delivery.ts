@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { EventBridgeEvent } from './build-eventbridge-event.js';
+import type { EventBridgeEvent } from '../build-eventbridge-event.js';
 
 /** Static credentials for SigV4; never the SDK's default chain, which would ask the real IMDS. */
 export interface SqsCredentials {
