@@ -150,7 +150,8 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   return {
     handlers: [handler],
     control,
-    engine,
+    // The engine as the handlers use it: its control is the one that also emits events.
+    engine: { ...engine, control },
     get events() {
       watch();
       return stream!.stream;
