@@ -1,7 +1,6 @@
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
-import type { MockConfigInput } from '../core/layers/mock-config.js';
 import { parseDuration } from '../core/parse-duration.js';
-import { parseInstant } from '../core/layers/mock-config.js';
+import { parseInstant, type LayerSettings } from '../core/layers/layer-settings.js';
 import { createReplayEngine } from '../core/replay-engine.js';
 import type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js';
 import { createEventTwin } from '../eventbridge/create-event-twin.js';
@@ -14,7 +13,7 @@ export interface PreviewRequest {
   cassettePath?: string;
   layerFiles: readonly string[];
   /** Mock settings from flags, stacked after the files. */
-  mocks: MockConfigInput;
+  mocks: LayerSettings;
   /** The replay's start: an RFC 3339 instant or epoch ms; default now. */
   start?: string | number;
   /** How far past the start to look (default 30 days). */

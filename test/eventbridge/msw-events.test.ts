@@ -9,7 +9,7 @@ import { freePort } from '../helpers/moto.js';
 
 const IMDS = 'http://169.254.169.254/latest/meta-data/';
 const START = Date.parse('2031-07-01T08:00:00Z');
-const MOCKS = { rebalance: { delay: '1m' }, spot: { action: 'stop', delay: '2m' }, asg: { state: 'Terminated', delay: '5m' } };
+const MOCKS = { rebalance: { delay: '1m' }, spot: { action: 'stop', delay: '2m' }, asg: { state: 'Terminated', delay: '5m' } } as const;
 const msw = setupServer();
 let guard: NetworkGuard;
 before(() => {
