@@ -14,6 +14,9 @@ export function renderEventBridgeReport(report: EventBridgeReport, at: Date): st
     const kept = `${report.pending} event${report.pending === 1 ? '' : 's'} kept`;
     return `${colors.yellow('Warning:')} SendMessage failed (${report.error}); ${kept}, retrying in ${report.retryInMs} ms. IMDS keeps serving.`;
   }
+  if (report.type === 'overflow') {
+    return `${colors.red('Error:')} ${report.pending} EventBridge events are already waiting for SQS; this one is not queued, and follows as a JSON line:\n${JSON.stringify(report.event)}`;
+  }
   const count = `${report.events.length} EventBridge event${report.events.length === 1 ? '' : 's'}`;
   return [
     `${colors.red('Error:')} ${count} could not be sent before exit${report.lastError ? ` (last error: ${report.lastError})` : ''}. ${report.events.length === 1 ? 'It follows' : 'They follow'} as JSON lines:`,

@@ -35,15 +35,18 @@ export function createEventWatcher(options: EventWatcherOptions): EventWatcher {
   let emitted = 0;
   const check = (): number => {
     let fresh = 0;
+    const current = new Set<string>();
     for (const occurrence of options.occurrences(options.now())) {
       // The occurrence decides the event (and its id), so it is the cheaper key: no hash per look.
       const key = JSON.stringify(occurrence);
+      current.add(key);
       if (seen.has(key)) continue;
-      seen.add(key);
       emitted++;
       fresh++;
       options.onEvent(buildEventBridgeEvent(occurrence, options.identity));
     }
+    // Only what shows now is remembered: memory stays the size of the notices, however many come and go.
+    seen = current;
     return fresh;
   };
   const pollMs = options.pollMs ?? 100;

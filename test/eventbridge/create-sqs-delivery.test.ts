@@ -44,7 +44,7 @@ describe('SQS delivery against moto', () => {
     const bodies = (await moto.receiveCount(queueUrl, 5)).map((message) => JSON.parse(message.Body!) as EventBridgeEvent);
     assert.deepEqual(bodies.map((event) => event.id).sort(), sent.map((event) => event.id).sort());
     assert.deepEqual(bodies.find((event) => event.id === sent[0]!.id), sent[0]);
-    assert.deepEqual(delivery.status(), { queueUrl, sent: 5, pending: 0, failedAttempts: 0 });
+    assert.deepEqual(delivery.status(), { queueUrl, sent: 5, pending: 0, failedAttempts: 0, overflowed: 0 });
     assert.deepEqual(await delivery.close(), []);
   });
 
@@ -108,6 +108,17 @@ describe('SQS delivery against moto', () => {
     assert.deepEqual((await moto.receiveCount(queueUrl, 1)).map((m) => JSON.parse(m.Body!)), [event]);
     await delivery.close();
     await proxy.close();
+  });
+
+  test('past maxPending while SQS is down, a new event goes to the report instead of the queue', async () => {
+    const outage = createOutage(await freePort(), moto.port);
+    const reports: DeliveryReport[] = [];
+    const delivery = createSqsDelivery({ queueUrl: `http://127.0.0.1:${outage.port}/123456789012/full`, endpoint: `http://127.0.0.1:${outage.port}`, region: 'us-east-1', credentials: FAKE_CREDENTIALS, baseDelayMs: 5, maxPending: 2, onReport: (report) => reports.push(report) });
+    const sent = events(3);
+    for (const event of sent) delivery.send(event);
+    assert.deepEqual(reports.filter((r) => r.type === 'overflow').map((r) => r.event), [sent[2]]);
+    assert.equal(delivery.status().overflowed, 1);
+    assert.deepEqual(await delivery.close(20), sent.slice(0, 2));
   });
 
   test('close() while SQS is down hands back every unsent event instead of dropping it', async () => {

@@ -20,6 +20,8 @@ export interface SqsDeliveryOptions {
   maxDelayMs?: number;
   /** Longest wait for one SendMessage, connection included (default 5 s). */
   timeoutMs?: number;
+  /** Events kept while SQS is failing (default 10,000); past that, new ones are handed to `onReport` instead. */
+  maxPending?: number;
   /** Each delivery outcome, for the log. */
   onReport?: (report: DeliveryReport) => void;
 }
@@ -27,7 +29,8 @@ export interface SqsDeliveryOptions {
 /** One delivery outcome: a message sent, or a failed attempt that will be retried. */
 export type DeliveryReport =
   | { type: 'sent'; event: EventBridgeEvent; attempts: number; messageId?: string }
-  | { type: 'retry'; event: EventBridgeEvent; attempts: number; error: string; retryInMs: number; pending: number };
+  | { type: 'retry'; event: EventBridgeEvent; attempts: number; error: string; retryInMs: number; pending: number }
+  | { type: 'overflow'; event: EventBridgeEvent; pending: number };
 
 /** What the delivery has done so far, for `control status`. */
 export interface DeliveryStatus {
@@ -36,6 +39,8 @@ export interface DeliveryStatus {
   /** Events kept because they are not sent yet (the first one is being retried when `lastError` is set). */
   pending: number;
   failedAttempts: number;
+  /** Events not queued because `maxPending` were already waiting (each went to `onReport`). */
+  overflowed: number;
   lastError?: string;
 }
 
@@ -63,6 +68,7 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
   const baseDelay = options.baseDelayMs ?? 200;
   const maxDelay = options.maxDelayMs ?? 5000;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const maxPending = options.maxPending ?? 10_000;
   const fifo = new URL(options.queueUrl).pathname.endsWith('.fifo');
   const client = new SQSClient({
     endpoint: options.endpoint,
@@ -77,6 +83,7 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
   const queue: EventBridgeEvent[] = [];
   let sent = 0;
   let failedAttempts = 0;
+  let overflowed = 0;
   let lastError: string | undefined;
   let running = false;
   let closed = false;
@@ -150,10 +157,16 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
   return {
     send(event) {
       if (closed) throw new Error('aemm: the SQS delivery is closed');
+      // A queue that is down for good must not grow without end (a control loop can make events fast).
+      if (queue.length >= maxPending) {
+        overflowed++;
+        options.onReport?.({ type: 'overflow', event, pending: queue.length });
+        return;
+      }
       queue.push(event);
       void run();
     },
-    status: () => ({ queueUrl: options.queueUrl, sent, pending: queue.length, failedAttempts, ...(lastError ? { lastError } : {}) }),
+    status: () => ({ queueUrl: options.queueUrl, sent, pending: queue.length, failedAttempts, overflowed, ...(lastError ? { lastError } : {}) }),
     flush,
     async close(ms = 2000) {
       await flush(ms);

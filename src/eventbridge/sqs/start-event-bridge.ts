@@ -16,8 +16,8 @@ export interface EventBridgeOptions extends SqsSettingsInput {
   onEvent?: (event: EventBridgeEvent) => void;
   /** Each delivery outcome, and at close the events that could not be sent. */
   onReport?: (report: EventBridgeReport) => void;
-  /** Retry timing and the per-request timeout (defaults 200 ms doubling to 5 s, and 5 s). */
-  retry?: { baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
+  /** Retry timing, the per-request timeout and the most events kept (defaults 200 ms doubling to 5 s, 5 s, 10,000). */
+  retry?: { baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number; maxPending?: number };
   /** Wall-clock polling for notices that show by the passing of time, default 100 ms. */
   pollMs?: number;
   /** How long closing the server keeps trying to send what is pending (default 2 s). */
