@@ -1,17 +1,117 @@
 import { UsageError } from './errors.js';
 
-function toRegExpSource(glob: string): string {
-  let source = '';
+/** One glob compiled to a bit-parallel automaton: bit i set means "the first i tokens matched so far". */
+interface CompiledGlob {
+  /** Starts at the path's first character only (the glob began with `/`), else after any `/` too. */
+  anchored: boolean;
+  /** 32-bit words per state. */
+  words: number;
+  /** Bit of the final position, in the last word. */
+  acceptBit: number;
+  /** The state before any character: position 0 and what stars at the start let it skip to. */
+  initial: Int32Array;
+  /** Per literal character code: positions whose token is that character. */
+  literals: Map<number, Int32Array>;
+  /** Positions whose token is `?` (one character other than `/`). */
+  anyOne: Int32Array;
+  /** Positions whose token is `*` (stays on any character other than `/`). */
+  star: Int32Array;
+  /** Positions whose token is `**` (stays on any character). */
+  globstar: Int32Array;
+}
+
+type Token = { kind: 'char'; code: number } | { kind: 'any' } | { kind: 'star' } | { kind: 'globstar' };
+
+const SLASH = 47;
+
+function toTokens(glob: string): Token[] {
+  const tokens: Token[] = [];
   for (let at = 0; at < glob.length; at++) {
-    const char = glob[at]!;
-    if (char === '*' && glob[at + 1] === '*') {
-      source += '.*';
-      at++;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    const code = glob.charCodeAt(at);
+    const last = tokens[tokens.length - 1];
+    if (code === 42) {
+      const globstar = glob.charCodeAt(at + 1) === 42;
+      if (globstar) at++;
+      // Stars in a row match what the widest of them matches; one token keeps the closure a single step.
+      if (last?.kind === 'star' || last?.kind === 'globstar') {
+        if (globstar) last.kind = 'globstar';
+        continue;
+      }
+      tokens.push({ kind: globstar ? 'globstar' : 'star' });
+    } else if (code === 63) tokens.push({ kind: 'any' });
+    else tokens.push({ kind: 'char', code });
   }
-  return source;
+  return tokens;
+}
+
+function setBit(mask: Int32Array, position: number): void {
+  mask[position >>> 5]! |= 1 << (position & 31);
+}
+
+function compileGlob(glob: string): CompiledGlob {
+  const tokens = toTokens(glob);
+  const words = (tokens.length >>> 5) + 1;
+  const literals = new Map<number, Int32Array>();
+  const anyOne = new Int32Array(words);
+  const star = new Int32Array(words);
+  const globstar = new Int32Array(words);
+  tokens.forEach((token, position) => {
+    if (token.kind === 'char') {
+      let mask = literals.get(token.code);
+      if (!mask) literals.set(token.code, (mask = new Int32Array(words)));
+      setBit(mask, position);
+    } else setBit(token.kind === 'any' ? anyOne : token.kind === 'star' ? star : globstar, position);
+  });
+  const initial = new Int32Array(words);
+  setBit(initial, 0);
+  if (tokens[0]?.kind === 'star' || tokens[0]?.kind === 'globstar') setBit(initial, 1);
+  return { anchored: glob.startsWith('/'), words, acceptBit: tokens.length & 31, initial, literals, anyOne, star, globstar };
+}
+
+/**
+ * Whether `glob` matches `path` or a directory above it, in one pass over the path: the state of
+ * every token position is advanced per character, so the cost is the path's length times the
+ * glob's length / 32, whatever the path holds (no backtracking, no recursion, no cache).
+ */
+function matchesGlob(glob: CompiledGlob, path: string): boolean {
+  const { words, initial, literals, anyOne, star, globstar } = glob;
+  const last = words - 1;
+  const acceptMask = 1 << glob.acceptBit;
+  const noMask = new Int32Array(words);
+  let state = Int32Array.from(initial);
+  let next = new Int32Array(words);
+  const length = path.length;
+  // A match on a directory (with or without its slash) covers everything under it.
+  const atBoundary = (end: number): boolean => end === length || path.charCodeAt(end - 1) === SLASH || path.charCodeAt(end) === SLASH;
+  if ((state[last]! & acceptMask) !== 0 && atBoundary(0)) return true;
+  for (let at = 0; at < length; at++) {
+    const code = path.charCodeAt(at);
+    const slash = code === SLASH;
+    const literal = literals.get(code) ?? noMask;
+    let carry = 0;
+    let live = 0;
+    for (let word = 0; word < words; word++) {
+      const current = state[word]!;
+      const advancing = current & (literal[word]! | (slash ? 0 : anyOne[word]!));
+      const staying = current & (globstar[word]! | (slash ? 0 : star[word]!));
+      next[word] = (advancing << 1) | carry | staying;
+      carry = advancing >>> 31;
+    }
+    if (slash && !glob.anchored) for (let word = 0; word < words; word++) next[word]! |= initial[word]!;
+    // A star reached now may also match nothing: step over it (stars never follow stars).
+    carry = 0;
+    for (let word = 0; word < words; word++) {
+      const stars = next[word]! & (star[word]! | globstar[word]!);
+      next[word]! |= (stars << 1) | carry;
+      carry = stars >>> 31;
+      live |= next[word]!;
+    }
+    [state, next] = [next, state];
+    if ((state[last]! & acceptMask) !== 0 && atBoundary(at + 1)) return true;
+    // Nothing can match any more, and an anchored glob never starts again.
+    if (live === 0 && glob.anchored) return false;
+  }
+  return false;
 }
 
 /**
@@ -19,30 +119,13 @@ function toRegExpSource(glob: string): string {
  * path segment, `**` across segments, `?` one character. A glob that starts with `/` matches from
  * the root, any other at any depth (`meta-data/tags/**`, `ipv6s`, `spot/*`, `api/token`). A match
  * on a directory covers everything under it, and a directory matches with or without its slash.
- * `what` names the setting in the error for an empty glob.
+ * Matching takes time linear in the path's length. `what` names the setting in the error for an
+ * empty glob.
  */
 export function createPathMatcher(globs: readonly string[], what = '--ignore'): (path: string) => boolean {
   for (const glob of globs) {
     if (glob.trim() === '') throw new UsageError(`${what} "" is empty. Give a path glob such as "meta-data/tags/**".`);
   }
-  if (globs.length === 0) return () => false;
-  const sources = globs.map((glob) => (glob.startsWith('/') ? '' : '(?:.*/)?') + toRegExpSource(glob));
-  const pattern = new RegExp(`^(?:${sources.join('|')})$`);
-  // Directories are tested once each however many entries sit under them.
-  const directories = new Map<string, boolean>();
-  const matchesDirectory = (dir: string): boolean => {
-    let result = directories.get(dir);
-    if (result === undefined) {
-      const parent = dir.slice(0, dir.lastIndexOf('/', dir.length - 2) + 1);
-      result = pattern.test(dir) || pattern.test(dir.slice(0, -1)) || (parent !== '' && parent !== dir && matchesDirectory(parent));
-      // Fault paths see whatever clients ask for; the memo starts over rather than grow without end.
-      if (directories.size >= 10_000) directories.clear();
-      directories.set(dir, result);
-    }
-    return result;
-  };
-  return (path) => {
-    if (path.endsWith('/')) return matchesDirectory(path);
-    return pattern.test(path) || matchesDirectory(path.slice(0, path.lastIndexOf('/') + 1));
-  };
+  const compiled = globs.map(compileGlob);
+  return (path) => compiled.some((glob) => matchesGlob(glob, path));
 }
