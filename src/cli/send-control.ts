@@ -1,5 +1,6 @@
 import { AemmError, UsageError } from '../core/errors.js';
 import type { ReplayStatus } from '../core/replay-engine.js';
+import { CONTROL_HEADER } from '../server/control-api.js';
 
 /**
  * Sends one control request to a running `aemm replay` (`GET /__aemm/status` or
@@ -16,7 +17,7 @@ export async function sendControl(baseUrl: string, verb: string, body?: Record<s
   try {
     response = await fetch(url, verb === 'status'
       ? { signal: AbortSignal.timeout(5000) }
-      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(5000) });
+      : { method: 'POST', headers: { 'content-type': 'application/json', [CONTROL_HEADER]: '1' }, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(5000) });
   } catch (error) {
     const { cause } = error as { cause?: { code?: string; message?: string } };
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;

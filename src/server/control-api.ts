@@ -4,12 +4,24 @@ import type { FaultSettings, ThrottleSettings } from '../core/layers/layer-setti
 import type { ReplayControl, ReplayStatus } from '../core/replay-engine.js';
 import type { TokenMode } from '../core/tokens.js';
 import type { ControlVerb, LayerKind } from '../core/vocabulary.js';
+import { isAllowedHost } from '../core/is-allowed-host.js';
 
 /** Path prefix of the control API; real IMDS paths start with a version, never with this. */
 export const CONTROL_PREFIX = '/__aemm/';
-const MAX_BODY = 64 * 1024;
+/**
+ * Header every control POST must carry (any value). A web page cannot add it to a cross-site
+ * request without a CORS preflight, which the control API never grants (CSRF).
+ */
+export const CONTROL_HEADER = 'x-aemm-control';
+// A control body is a few settings; 16 KiB holds any honest one.
+const MAX_BODY = 16 * 1024;
+// Faults and scheduled events held at once: each is checked on every request.
+const MAX_RULES = 100;
 
 type Body = Record<string, unknown>;
+
+/** A client that went away before its body arrived: nobody to answer, nothing to report. */
+class Aborted extends Error {}
 
 /** A control body over the size limit: answered 413, and the connection closed. */
 class TooLarge extends AemmError {
@@ -63,6 +75,9 @@ function readJson(req: IncomingMessage): Promise<Body> {
         reject(new TooLarge());
       } else chunks.push(chunk);
     });
+    req.on('close', () => {
+      if (!req.complete) reject(new Aborted());
+    });
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (text === '') return resolve({});
@@ -74,15 +89,62 @@ function readJson(req: IncomingMessage): Promise<Body> {
         reject(new AemmError('CONTROL_BODY', 'The request body is not a JSON object. Send e.g. {"action": "stop", "delay": "10s"}.'));
       }
     });
-    req.on('error', reject);
+    req.on('error', () => reject(new Aborted()));
   });
+}
+
+/** How many faults and events a control body would add. */
+function countRules(verb: string, body: Body): number {
+  const count = (value: unknown): number => (value === undefined || value === null ? 0 : Array.isArray(value) ? value.length : 1);
+  if (verb === 'fault' || verb === 'faults' || verb === 'event' || verb === 'events') return 1;
+  return verb === 'apply' ? count(body.faults) + count(body.events) : 0;
+}
+
+/** Why a request may not use the control API, or undefined when it may. */
+function refuse(req: IncomingMessage, options: ControlOptions): { status: number; error: string } | undefined {
+  const policy = { localAddress: req.socket.localAddress, allowHosts: options.allowHosts };
+  const host = req.headers.host;
+  if (!isAllowedHost(host, policy)) {
+    return { status: 403, error: `Host "${host}" does not name this server, so the control API refuses it (DNS rebinding). Use 127.0.0.1, or allow the name with --allow-host.` };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost === undefined || originHost === '' || !isAllowedHost(originHost, policy)) {
+      return { status: 403, error: `Origin "${origin}" is another site; the control API answers no web page (CSRF). Use aemm control or send no Origin.` };
+    }
+  }
+  if (req.method !== 'POST') return undefined;
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return { status: 415, error: 'Send the control body as JSON with Content-Type: application/json.' };
+  if (req.headers[CONTROL_HEADER] === undefined) return { status: 403, error: `Send the header ${CONTROL_HEADER}: 1 with every control POST (aemm control does).` };
+  return undefined;
+}
+
+/** Who may use the control API besides loopback. */
+export interface ControlOptions {
+  /** Host names or addresses allowed in Host and Origin besides loopback and the bound address (`--allow-host`). */
+  allowHosts?: readonly string[];
 }
 
 /**
  * Answers a control request (`GET /__aemm/status`, `POST /__aemm/<verb>` with a JSON body) with
- * the new status as JSON, or a JSON error: 400 for bad settings, 404 unknown verb, 405 wrong method.
+ * the new status as JSON, or a JSON error: 400 for bad settings, 404 unknown verb, 405 wrong method,
+ * 403 for a Host that does not name this server, a foreign Origin or a POST without
+ * `x-aemm-control`, 413 for a body over 16 KiB, 415 for a body that is not declared JSON. Resolves
+ * 0 when the client left before its body arrived.
  */
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, control: ReplayControl): Promise<number> {
+export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, control: ReplayControl, options: ControlOptions = {}): Promise<number> {
+  const refusal = refuse(req, options);
+  if (refusal) {
+    res.shouldKeepAlive = false;
+    return reply(res, refusal.status, { error: refusal.error });
+  }
   const verb = (req.url ?? '').slice(CONTROL_PREFIX.length).replace(/[?#].*$/, '').replace(/\/+$/, '');
   if (verb === 'status') {
     if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET for /__aemm/status.' });
@@ -94,8 +156,16 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
   if (req.method !== 'POST') return reply(res, 405, { error: `Use POST for /__aemm/${verb}.` });
   try {
     const body = await readJson(req);
+    const rules = countRules(verb, body);
+    if (rules > 0 && control.status().mocks.filter((mock) => mock.kind === 'fault' || mock.kind === 'event').length + rules > MAX_RULES) {
+      return reply(res, 400, { error: `At most ${MAX_RULES} faults and events at once. Clear some first (aemm control clear --kind faults).` });
+    }
     return reply(res, 200, action(control, body));
   } catch (error) {
+    if (error instanceof Aborted) {
+      res.destroy();
+      return 0;
+    }
     if (error instanceof TooLarge) {
       res.shouldKeepAlive = false;
       return reply(res, 413, { error: error.message });

@@ -23,6 +23,8 @@ export interface RequestLog {
 export interface RequestListenerOptions {
   /** Serve the control API under /__aemm/. */
   controlApi: boolean;
+  /** Host names the control API answers besides loopback names and the bound address. */
+  allowHosts?: readonly string[];
   /** Called after each response is written. */
   onRequest?: (log: RequestLog) => void;
 }
@@ -77,7 +79,7 @@ export function createRequestListener(engine: ReplayEngine, options: RequestList
     const started = onRequest ? performance.now() : 0;
     const request = toImdsRequest(req);
     if (controlApi && request.path.startsWith(CONTROL_PREFIX)) {
-      void handleControlRequest(req, res, engine.control).then(
+      void handleControlRequest(req, res, engine.control, { allowHosts: options.allowHosts }).then(
         (status) => log(request, { status }, started, true),
         (error: unknown) => {
           process.emitWarning(`aemm: control request ${request.method} ${request.path} failed: ${String(error)}`);

@@ -37,6 +37,8 @@ export interface ServerOptions {
   mocks?: ServerLayerSettings | readonly ServerLayerSettings[];
   /** Serve the control API under /__aemm/ (default: only when listening on loopback). */
   control?: boolean;
+  /** Host names the control API answers besides loopback names and the bound address (`--allow-host`). */
+  allowHosts?: readonly string[];
   /** Rewrite credential timestamps to the current hour (default true). */
   freshCredentials?: boolean;
   /** Which server to imitate byte for byte: `imds` (default) or `aemm` (AEMM v1.12's listings, JSON and error pages). */
@@ -130,7 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
     : undefined;
   const control = eventBridge?.control ?? engine.control;
-  const listener = createRequestListener(eventBridge ? { ...engine, control } : engine, { controlApi, onRequest: options.onRequest });
+  const listener = createRequestListener(eventBridge ? { ...engine, control } : engine, { controlApi, allowHosts: options.allowHosts, onRequest: options.onRequest });
   // Node checks the two timeouts below only every connectionsCheckingInterval (30 s by default).
   const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, listener);
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.

@@ -190,7 +190,7 @@ describe('flags of our own', () => {
       const status = await send(url, '/__aemm/status');
       assert.equal(status.status, 200);
       assert.equal((JSON.parse(status.text) as { mocks: Array<{ kind: string }> }).mocks[0]!.kind, 'event');
-      await send(url, '/__aemm/spot', { method: 'POST', body: '{"action": "stop"}' });
+      await send(url, '/__aemm/spot', { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: '{"action": "stop"}' });
       assert.equal(await actionOf(url), 'stop');
     });
     await withAemm(LOOPBACK, { env: { HOME: home } }, async ({ url }) => {
