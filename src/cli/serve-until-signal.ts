@@ -22,6 +22,8 @@ export interface ReplayRequest {
   imdsv2?: boolean;
   quiet: boolean;
   control?: boolean;
+  /** Host names the control API answers besides loopback and the bound address. */
+  allowHosts?: readonly string[];
   layerFiles: readonly string[];
   /** Mock settings from flags; stacked after the layer files, so flags win. */
   mocks: LayerSettings;
@@ -64,6 +66,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     mocks: [...fileMocks, request.mocks],
     ...(eventBridge ? { eventBridge } : {}),
     control: request.control,
+    allowHosts: request.allowHosts,
     onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
   });
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.

@@ -71,6 +71,8 @@ export default class RecordCommand extends BaseCommand {
     port: Flags.custom<number>({ char: 'p', description: '--proxy: TCP port; 0 picks a free one [default: 1338].', parse: async (input) => parsePort(input) })(),
     hostname: Flags.string({ char: 'n', description: '--proxy: address to listen on [default: 127.0.0.1].' }),
     'allow-remote': Flags.boolean({ description: '--proxy: allow listening beyond loopback (hands the credentials to the network).', default: false }),
+    'allow-host': Flags.string({ description: '--proxy: also answer requests whose Host is this name (repeatable); loopback names and the bound address always are.', multiple: true }),
+    force: Flags.boolean({ description: 'Replace an output file that is read-only.', default: false }),
   };
 
   /** Records; resolves with the summary (printed as JSON with --json). Exit 1 when paths failed, 130 when interrupted. */
@@ -81,7 +83,7 @@ export default class RecordCommand extends BaseCommand {
     }
     if (flags.output === undefined) throw new UsageError('Name the cassette to write with -o, e.g. -o recordings/my-instance.json.');
     const misplaced = flags.crawl
-      ? (['mode', 'port', 'hostname', 'allow-remote'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
+      ? (['mode', 'port', 'hostname', 'allow-remote', 'allow-host'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
       : (['concurrency', 'rate', 'retries', 'allow-partial'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false);
     if (misplaced.length > 0) throw new UsageError(`--${misplaced[0]} only applies to ${flags.crawl ? '--proxy' : '--crawl'}. Drop it.`);
 
@@ -129,6 +131,8 @@ export default class RecordCommand extends BaseCommand {
           port: flags.port,
           hostname: flags.hostname,
           allowRemote: flags['allow-remote'],
+          allowHosts: flags['allow-host'],
+          force: flags.force,
           redact: !flags['no-redact'],
           redactPaths: flags.redact,
           concurrency: flags.concurrency,

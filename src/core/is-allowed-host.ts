@@ -1,23 +1,11 @@
+import { parseHost } from './parse-host.js';
+
 /** Which names a server answers to, besides loopback. */
 export interface HostPolicy {
   /** The local address the request arrived on (the bound address, or the interface behind 0.0.0.0). */
   localAddress?: string;
   /** Extra host names or addresses the user allowed (`--allow-host`). */
   allowHosts?: readonly string[];
-}
-
-/** The host name of a `Host` header (or an `--allow-host` value): lower case, no port, no brackets, no final dot. */
-export function toHostName(host: string): string {
-  let name = host.trim().toLowerCase();
-  if (name.startsWith('[')) {
-    const end = name.indexOf(']');
-    name = end === -1 ? name.slice(1) : name.slice(1, end);
-  } else {
-    const colon = name.lastIndexOf(':');
-    // One colon is a port; more are an IPv6 address without brackets.
-    if (colon !== -1 && name.indexOf(':') === colon) name = name.slice(0, colon);
-  }
-  return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
 function isLoopbackName(name: string): boolean {
@@ -28,17 +16,22 @@ function isLoopbackName(name: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
+function nameOf(host: string): string | undefined {
+  return parseHost(host.includes(':') && !host.startsWith('[') && host.indexOf(':') !== host.lastIndexOf(':') ? `[${host}]` : host)?.name;
+}
+
 /**
  * Whether a request's `Host` names this server: a loopback name or address, the address the
  * request arrived on, or a name the user allowed. A page that rebinds its own DNS name to
- * 127.0.0.1 still sends its own name, so it is refused (DNS rebinding). A request without a Host
- * (HTTP/1.0) is no browser's and is allowed.
+ * 127.0.0.1 still sends its own name, so it is refused (DNS rebinding); so is a malformed Host.
+ * A request without a Host (HTTP/1.0) is no browser's and is allowed.
  */
 export function isAllowedHost(host: string | undefined, policy: HostPolicy = {}): boolean {
   if (host === undefined) return true;
-  const name = toHostName(host);
+  const name = parseHost(host)?.name;
+  if (name === undefined) return false;
   if (isLoopbackName(name)) return true;
-  const local = policy.localAddress === undefined ? undefined : toHostName(policy.localAddress.includes(':') ? `[${policy.localAddress}]` : policy.localAddress);
+  const local = policy.localAddress === undefined ? undefined : nameOf(policy.localAddress);
   if (local !== undefined && (name === local || name === local.replace(/^::ffff:/, ''))) return true;
-  return (policy.allowHosts ?? []).some((allowed) => toHostName(allowed) === name);
+  return (policy.allowHosts ?? []).some((allowed) => nameOf(allowed) === name);
 }

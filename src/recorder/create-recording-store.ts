@@ -62,15 +62,41 @@ function listsAny(entry: Entry | undefined, dir: string, names: ReadonlySet<stri
 export function createRecordingStore(options: RecordingStoreOptions): RecordingStore {
   const { entries, replace, redact } = options;
 
+  // Directory key → immediate child name → how many recorded keys lie under that child; kept as
+  // entries change, so no request scans every entry (a long proxy run holds tens of thousands).
+  const below = new Map<string, Map<string, number>>();
+
+  function index(key: string, delta: 1 | -1): void {
+    for (let end = key.indexOf('/') + 1; end > 0 && end < key.length; end = key.indexOf('/', end) + 1) {
+      const dir = key.slice(0, end);
+      const name = key.slice(end, key.indexOf('/', end) === -1 ? undefined : key.indexOf('/', end));
+      let children = below.get(dir);
+      if (!children) below.set(dir, (children = new Map()));
+      const count = (children.get(name) ?? 0) + delta;
+      if (count > 0) children.set(name, count);
+      else children.delete(name);
+      if (children.size === 0) below.delete(dir);
+    }
+  }
+  for (const key in entries) index(key, 1);
+
+  function set(key: string, entry: Entry): void {
+    if (entries[key] === undefined) index(key, 1);
+    entries[key] = entry;
+  }
+
+  function remove(key: string): void {
+    if (entries[key] === undefined) return;
+    delete entries[key];
+    index(key, -1);
+  }
+
   function hasUnder(dir: string): boolean {
-    for (const key in entries) if (key !== dir && key.startsWith(dir)) return true;
-    return false;
+    return below.has(dir);
   }
 
   function childrenOf(dir: string): Set<string> {
-    const names = new Set<string>();
-    for (const key in entries) if (key !== dir && key.startsWith(dir)) names.add(key.slice(dir.length).split('/')[0]!);
-    return names;
+    return new Set(below.get(dir)?.keys());
   }
 
   /** Drops a leaf that shares its name with `dir` or an ancestor: real IMDS never has both. */
@@ -80,11 +106,11 @@ export function createRecordingStore(options: RecordingStoreOptions): RecordingS
       const leaf = dir.slice(0, -1);
       const stale = entries[leaf];
       if (stale === undefined) continue;
-      delete entries[leaf];
+      remove(leaf);
       changed.push(leaf);
       // It was the directory's listing, answered without a 301: keep it as that.
       if (entries[dir] === undefined && listsAny(stale, dir, new Set([key.slice(dir.length).split('/')[0]!]))) {
-        entries[dir] = stale;
+        set(dir, stale);
         changed.push(dir);
       }
     }
@@ -119,7 +145,7 @@ export function createRecordingStore(options: RecordingStoreOptions): RecordingS
         }
       }
       if (!replace && entries[target] !== undefined) return [];
-      entries[target] = redact(target, entry);
+      set(target, redact(target, entry));
       return [target, ...absorbLeaves(target)];
     },
   };

@@ -8,6 +8,8 @@ export interface RecordingWriterOptions {
   snapshot(): Cassette;
   /** File mode, e.g. 0o600 for a file that holds live credentials. */
   fileMode?: number;
+  /** Replace an output file that is read-only. */
+  force?: boolean;
   /** Quiet time before a write, so a burst of changes costs one write. */
   debounceMs: number;
   /** Called when a debounced write fails; the next change tries again. */
@@ -46,7 +48,7 @@ export function createRecordingWriter(options: RecordingWriterOptions): Recordin
       const batch = [...pending];
       pending.clear();
       try {
-        await writeCassette(options.output, options.snapshot(), options.fileMode === undefined ? {} : { mode: options.fileMode });
+        await writeCassette(options.output, options.snapshot(), { ...(options.fileMode === undefined ? {} : { mode: options.fileMode }), force: options.force });
         writes++;
         lastError = undefined;
       } catch (error) {

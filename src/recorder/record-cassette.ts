@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { writeCassette } from '../cassette/write-cassette.js';
+import { checkWritableCassette, writeCassette } from '../cassette/write-cassette.js';
 import { crawlImds } from './crawl-imds.js';
 import { parseUpstream } from './parse-upstream.js';
 import { startRecordingProxy, type ProxyRequestLog, type RecordMode } from './start-recording-proxy.js';
@@ -16,6 +16,10 @@ export interface RecordRequest {
   port?: number;
   hostname?: string;
   allowRemote?: boolean;
+  /** Proxy: Host names answered besides loopback names and the bound address. */
+  allowHosts?: readonly string[];
+  /** Replace an output file that is read-only. */
+  force?: boolean;
   redact?: boolean;
   redactPaths?: string[];
   concurrency?: number;
@@ -79,7 +83,7 @@ export function checkRecordRequest(request: Pick<RecordRequest, 'redact' | 'reda
 }
 
 /** Refuses an output path whose directory is missing or unwritable, before any network traffic. */
-async function checkOutput(output: string): Promise<void> {
+async function checkOutput(output: string, force: boolean): Promise<void> {
   const dir = dirname(resolve(output));
   const shown = dirname(output);
   try {
@@ -93,6 +97,7 @@ async function checkOutput(output: string): Promise<void> {
   }
   const existing = await stat(output).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`Output "${output}" is a directory. Name a file, e.g. ${join(output, 'recording.json')}.`);
+  await checkWritableCassette(output, force);
 }
 
 async function recordByCrawl(request: RecordRequest, hooks: RecordHooks, started: number): Promise<RecordSummary> {
@@ -121,7 +126,7 @@ async function recordByCrawl(request: RecordRequest, hooks: RecordHooks, started
   if (write) {
     if (errors.length > 0) cassette.meta.incomplete = errors.map((error) => error.path);
     // Live credentials (--no-redact): readable by the owner only, from the first byte on disk.
-    await writeCassette(request.output, cassette, request.redact === false ? { mode: 0o600 } : {});
+    await writeCassette(request.output, cassette, { ...(request.redact === false ? { mode: 0o600 } : {}), force: request.force });
   }
   return {
     ...base,
@@ -150,6 +155,8 @@ async function recordByProxy(request: RecordRequest, hooks: RecordHooks, started
     port: request.port,
     hostname: request.hostname,
     allowRemote: request.allowRemote,
+    allowHosts: request.allowHosts,
+    force: request.force,
     redact: request.redact,
     redactPaths: request.redactPaths,
     timeoutMs: request.timeoutMs,
@@ -158,6 +165,7 @@ async function recordByProxy(request: RecordRequest, hooks: RecordHooks, started
       hooks.onRequest?.(log, recorded);
     },
     onWriteError: hooks.onWriteError,
+    onWarning: hooks.onWarning,
   });
   hooks.onListening?.({ url: proxy.url, upstream: request.upstream, output: request.output, mode });
   if (!request.signal.aborted) await new Promise((done) => request.signal.addEventListener('abort', done, { once: true }));
@@ -187,6 +195,6 @@ export async function recordCassette(request: RecordRequest, hooks: RecordHooks 
   const started = performance.now();
   parseUpstream(request.upstream);
   checkRecordRequest(request);
-  await checkOutput(request.output);
+  await checkOutput(request.output, request.force === true);
   return request.how === 'crawl' ? recordByCrawl(request, hooks, started) : recordByProxy(request, hooks, started);
 }

@@ -4,8 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type ProxyServer from 'http-proxy';
 import type { Entry } from '../core/cassette.js';
 import { AemmError, UsageError } from '../core/errors.js';
+import { isAllowedHost } from '../core/is-allowed-host.js';
 import { isLoopback } from '../core/is-loopback.js';
+import { parseHost } from '../core/parse-host.js';
 import { loadCassette } from '../cassette/load-cassette.js';
+import { checkWritableCassette } from '../cassette/write-cassette.js';
 import { answerPlain } from './answer-plain.js';
 import { checkProxyTarget } from './check-proxy-target.js';
 import { createAnswerRecorder } from './create-answer-recorder.js';
@@ -14,6 +17,7 @@ import { createRecordingStore } from './create-recording-store.js';
 import { createRecordingWriter } from './create-recording-writer.js';
 import { createRedactor } from './create-redactor.js';
 import { listenProxy } from './listen-proxy.js';
+import { isPartialRecording } from './is-partial-recording.js';
 import { parseUpstream } from './parse-upstream.js';
 import { serveFromCassette } from './serve-from-cassette.js';
 import { toRecordTarget } from './to-record-target.js';
@@ -46,6 +50,10 @@ export interface RecordingProxyOptions {
   hostname?: string;
   /** Needed to bind beyond loopback: the proxy hands out the instance's credentials. */
   allowRemote?: boolean;
+  /** Host names the proxy answers besides loopback names and the bound address (`--allow-host`). */
+  allowHosts?: readonly string[];
+  /** Replace an output file that is read-only. */
+  force?: boolean;
   /**
    * Replace credentials by well-formed fakes in the file (default true); clients still get the real
    * ones. With false the file holds live credentials and is made readable by its owner only (0600).
@@ -61,6 +69,8 @@ export interface RecordingProxyOptions {
   onRequest?: (log: ProxyRequestLog) => void;
   /** Called when a write fails; the proxy keeps running and retries with the next change. */
   onWriteError?: (error: Error) => void;
+  /** Called with one line when an answer cannot be recorded (the cassette could not store it). */
+  onWarning?: (message: string) => void;
 }
 
 /** Counters of a recording proxy. */
@@ -139,7 +149,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     throw new UsageError(`Refusing to listen on ${hostname}: the proxy would hand this instance's credentials to the network. Listen on 127.0.0.1, or allow remote clients if you mean it (allowRemote: true; --allow-remote on the command line).`);
   }
   const debounceMs = options.debounceMs ?? 200;
+  const shownHost = (): string => (hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname);
   const output = options.output;
+  await checkWritableCassette(output, options.force);
   const keepsSecrets = options.redact === false;
   const existing = mode !== 'overwrite' && (await fileExists(output)) ? await loadCassette(output) : undefined;
   const previouslyRedacted = existing?.meta.redacted ?? [];
@@ -170,19 +182,25 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
 
   const writer = createRecordingWriter({
     output,
-    snapshot: () => toRecordedCassette({ source: upstream.origin, entries, redactor, redacted: redactedList(), subject: `"${output}"` }),
+    snapshot: () => toRecordedCassette({ source: upstream.origin, entries, redactor, redacted: redactedList(), subject: `"${output}"`, ...(isPartialRecording(entries) ? { extra: { incomplete: true } } : {}) }),
     // Live credentials (--no-redact): readable by the owner only, from the first byte on disk.
     ...(keepsSecrets ? { fileMode: 0o600 } : {}),
+    force: options.force === true,
     debounceMs,
     onWriteError: options.onWriteError,
   });
-  const recorder = createAnswerRecorder({ store, upstream, agent, timeoutMs, onChange: (keys) => writer.markChanged(keys) });
+  const recorder = createAnswerRecorder({ store, upstream, agent, timeoutMs, onChange: (keys) => writer.markChanged(keys), onWarning: options.onWarning });
   const log = (entry: ProxyRequestLog): void => options.onRequest?.(entry);
   const exchanges = createExchangeHandler({
     proxy,
     upstream,
     timeoutMs,
-    ownOrigin: (req) => `http://${req.headers.host ?? `${formatHost(hostname)}:${address.port}`}`,
+    // Real IMDS names the address it was asked on (imds-facts §1): the Host when it names this proxy, else its own URL.
+    ownOrigin: (req) => {
+      const named = isAllowedHost(req.headers.host, { localAddress: req.socket.localAddress, allowHosts: options.allowHosts });
+      const host = named && req.headers.host !== undefined ? parseHost(req.headers.host) : undefined;
+      return host ? `http://${formatHost(host.name)}${host.port === undefined ? '' : `:${host.port}`}` : `http://${formatHost(shownHost())}:${address.port}`;
+    },
     record: (answer) => recorder.record(answer),
     log,
   });
@@ -193,7 +211,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     res.on('close', () => inFlight--);
     const method = req.method ?? 'GET';
     const ownHosts = [`127.0.0.1:${address.port}`, `localhost:${address.port}`, `[::1]:${address.port}`];
-    const target = checkProxyTarget(req.url ?? '/', { upstream, ownHosts });
+    const target = checkProxyTarget(req.url ?? '/', { upstream, ownHosts, host: req.headers.host, localAddress: req.socket.localAddress, allowHosts: options.allowHosts ?? [] });
     if ('status' in target) {
       answerPlain(res, target.status, target.message);
       log({ method, path: req.url ?? '/', status: target.status, from: 'proxy', recorded: false });
@@ -228,7 +246,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     throw error;
   }
   const address = server.address() as AddressInfo;
-  const shown = hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname;
+  const shown = shownHost();
   const stats = (): RecordingProxyStats => {
     const writeError = writer.writeError;
     return {
@@ -247,7 +265,11 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     port: address.port,
     hostname,
     stats,
-    flush: () => writer.flush(),
+    async flush() {
+      // Answers already passed on may still be on their way into the entries.
+      await exchanges.settle();
+      await writer.flush();
+    },
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -19,6 +19,9 @@ import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 const ROLE_PATH = '/latest/meta-data/iam/security-credentials/';
 const TTL = { 'x-aws-ec2-metadata-token-ttl-seconds': '60' };
 
+/** Upstream requests other than the one for `/`, the version list the proxy records by itself. */
+const forwarded = (upstream: FakeUpstream) => upstream.hits.filter((hit) => hit.path !== '/');
+
 function secretsOf(cassette: Cassette): string[] {
   return Object.values(cassette.entries).flatMap((entry) => {
     if (!entry.body?.includes('"AccessKeyId"')) return [];
@@ -115,7 +118,7 @@ describe('startRecordingProxy', () => {
 
     test('records what they fetched, and no token', () => {
       const role = source.entries[ROLE_PATH]!.body!;
-      assert.deepEqual(Object.keys(recorded.entries), [...Object.keys(seen), ROLE_PATH, ROLE_PATH + role].sort());
+      assert.deepEqual(Object.keys(recorded.entries), ['/', ...Object.keys(seen), ROLE_PATH, ROLE_PATH + role].sort());
       assert.ok(upstream.tokens.length >= 2, 'the clients used tokens');
       for (const token of upstream.tokens) assert.ok(!text.includes(token), 'a token reached the file');
       assert.ok(!Object.keys(recorded.entries).some((key) => key.includes('/api/')));
@@ -164,7 +167,7 @@ describe('startRecordingProxy', () => {
       const response = await send(proxy.url, 'http://169.254.170.2/v2/credentials');
       assert.equal(response.status, 403);
       assert.match(response.text, /forwards only to http:\/\/127\.0\.0\.1:\d+, not to 169\.254\.170\.2/);
-      assert.equal(upstream.hits.length, 0);
+      assert.equal(forwarded(upstream).length, 0);
     });
 
     test('forwards absolute-form targets that name the upstream', async () => {
@@ -177,7 +180,7 @@ describe('startRecordingProxy', () => {
       for (const path of ['/latest/../../etc/passwd', '/latest/%2e%2e/x', '/latest/meta-data%2f..%2f', '/latest\\..\\x']) {
         assert.equal((await send(proxy.url, path)).status, 400, path);
       }
-      assert.equal(upstream.hits.length, 0);
+      assert.equal(forwarded(upstream).length, 0);
     });
 
     test('refuses CONNECT tunnels', async () => {
@@ -269,7 +272,7 @@ describe('startRecordingProxy', () => {
       assert.equal(cassette.entries['/latest/meta-data/instance-id']!.body, 'i-old');
       assert.equal(cassette.entries['/latest/meta-data/instance-type']!.body, 'm5.large');
       assert.equal(cassette.entries['/latest/user-data']!.bodyBase64, '/wABAg==', 'binary entries survive a rewrite');
-      assert.equal(stats.recorded, 1);
+      assert.equal(stats.recorded, 2, 'instance-type and the version list');
       assert.equal(cassette.meta.instanceType, 'm5.large');
     });
 
@@ -279,7 +282,7 @@ describe('startRecordingProxy', () => {
       await send(proxy.url, '/latest/meta-data/instance-id');
       await proxy.close();
       const cassette = await loadCassette(output);
-      assert.deepEqual(Object.keys(cassette.entries), ['/latest/meta-data/instance-id']);
+      assert.deepEqual(Object.keys(cassette.entries), ['/', '/latest/meta-data/instance-id']);
       assert.equal(cassette.entries['/latest/meta-data/instance-id']!.body, 'i-1234567890abcdef0');
     });
 
@@ -291,7 +294,7 @@ describe('startRecordingProxy', () => {
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
       await proxy.close();
-      assert.deepEqual(upstream.hits.map((hit) => hit.path), ['/latest/meta-data/instance-type']);
+      assert.deepEqual(forwarded(upstream).map((hit) => hit.path), ['/latest/meta-data/instance-type']);
       assert.deepEqual(logs.map((log) => log.from), ['cassette', 'upstream', 'cassette']);
       assert.equal((await loadCassette(output)).entries['/latest/meta-data/instance-type']!.body, 'm5.large');
     });
@@ -371,7 +374,7 @@ describe('startRecordingProxy', () => {
       for (const secret of secretsOf(source)) assert.ok(!text.includes(secret), 'a real secret reached the file');
       const recorded = await loadCassette(output);
       const keys = [ROLE_PATH + role, '/latest/meta-data/tags/instance/Name', '/latest/user-data'];
-      assert.deepEqual(Object.keys(recorded.entries), keys);
+      assert.deepEqual(Object.keys(recorded.entries), ['/', ...keys]);
       assert.deepEqual(recorded.meta.redacted, keys);
       assert.equal(recorded.entries['/latest/user-data']!.body, 'REDACTED');
       assert.equal(recorded.entries['/latest/meta-data/tags/instance/Name']!.body, 'REDACTED');
@@ -386,7 +389,7 @@ describe('startRecordingProxy', () => {
       assert.equal((await send(proxy.url, '/latest/meta-data/placement/availability-zone/')).text, 'us-east-1a');
       await proxy.close();
       const recorded = await loadCassette(output);
-      assert.deepEqual(Object.keys(recorded.entries), ['/latest/meta-data/placement/availability-zone']);
+      assert.deepEqual(Object.keys(recorded.entries), ['/', '/latest/meta-data/placement/availability-zone']);
       const replay = await startServer({ cassette: recorded, port: 0 });
       try {
         for (const path of ['/latest/meta-data/placement/availability-zone/', '/latest/meta-data/placement/availability-zone']) {
@@ -406,12 +409,12 @@ describe('startRecordingProxy', () => {
       await send(proxy.url, '/latest/meta-data/placement/region/');
       await send(proxy.url, '/latest/meta-data/iam/');
       await proxy.close();
-      assert.deepEqual(upstream.hits.map((hit) => hit.path), [
+      assert.deepEqual(forwarded(upstream).map((hit) => hit.path), [
         '/latest/meta-data/placement/', '/latest/meta-data/placement',
         '/latest/meta-data/placement/region/', '/latest/meta-data/placement/region/',
         '/latest/meta-data/iam/', '/latest/meta-data/iam',
       ]);
-      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/iam/', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/', '/latest/meta-data/iam/', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
     });
   });
 
@@ -435,7 +438,7 @@ describe('startRecordingProxy', () => {
       await stripping.close();
     }
     const { entries } = await loadCassette(output);
-    assert.deepEqual(Object.keys(entries), ['/latest/meta-data/iam/', '/latest/meta-data/iam/info', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+    assert.deepEqual(Object.keys(entries), ['/', '/latest/meta-data/iam/', '/latest/meta-data/iam/info', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
     assert.equal(entries['/latest/meta-data/placement/']!.body, source.entries['/latest/meta-data/placement/']!.body);
     assert.equal(entries['/latest/meta-data/iam/']!.body, source.entries['/latest/meta-data/iam/']!.body);
   });
@@ -454,7 +457,7 @@ describe('startRecordingProxy', () => {
         await proxy.close();
         await big.close();
       }
-      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/instance-id']);
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/', '/latest/meta-data/instance-id']);
     });
 
     test('gives each answer a deadline, also one that keeps trickling in, and calls it a timeout', async () => {
@@ -494,11 +497,11 @@ describe('startRecordingProxy', () => {
       await rm(gone, { recursive: true });
       await proxy.flush();
       assert.equal(errors.length, 1, 'a failed write is reported while running');
-      assert.deepEqual([proxy.stats().unwritten, proxy.stats().writes], [2, 0]);
+      assert.deepEqual([proxy.stats().unwritten, proxy.stats().writes], [3, 0]);
       assert.match(proxy.stats().writeError!, /its directory does not exist/);
       await assert.rejects(proxy.close(), {
         code: 'CASSETTE_WRITE',
-        message: /^2 entries recorded by the proxy were not written: Failed to write cassette ".*out\.json": its directory does not exist\. [^\n]*$/,
+        message: /^3 entries recorded by the proxy were not written: Failed to write cassette ".*out\.json": its directory does not exist\. [^\n]*$/,
       });
       assert.equal(errors.length, 1, 'close() reports its own failure once, as its rejection');
     });
@@ -510,11 +513,11 @@ describe('startRecordingProxy', () => {
       await rm(gone, { recursive: true });
       await send(proxy.url, '/latest/meta-data/instance-id');
       await proxy.flush();
-      assert.equal(proxy.stats().unwritten, 1);
+      assert.equal(proxy.stats().unwritten, 2);
       await mkdir(gone);
       const stats = await proxy.close();
       assert.deepEqual([stats.unwritten, stats.writes, stats.writeError], [0, 1, undefined]);
-      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/latest/meta-data/instance-id']);
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/', '/latest/meta-data/instance-id']);
     });
 
     test('makes the file readable by its owner only when it keeps live credentials', async () => {
@@ -539,6 +542,6 @@ describe('startRecordingProxy', () => {
     assert.equal(proxy.stats().writes, 0, 'nothing written within the debounce');
     const stats = await proxy.close();
     assert.equal(stats.writes, 1);
-    assert.deepEqual(Object.keys((await loadCassette(output)).entries), [...paths].sort());
+    assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/', ...paths].sort());
   });
 });

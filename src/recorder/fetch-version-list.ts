@@ -1,0 +1,56 @@
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
+import type { UpstreamResponse } from './create-upstream-client.js';
+
+/** One request for the upstream's version list (`GET /`). */
+export interface VersionListRequest {
+  upstream: URL;
+  /** The client's request headers (its token included), so the upstream answers as it did the client. */
+  headers: IncomingHttpHeaders;
+  agent: Agent;
+  timeoutMs: number;
+}
+
+// Headers that describe the client's own request or connection, not what it asks for.
+const DROPPED = ['host', 'content-length', 'transfer-encoding', 'expect'];
+// A version list is a few hundred bytes.
+const MAX_BYTES = 64 * 1024;
+
+/**
+ * Asks the upstream for `/`, the list of API versions it serves (imds-facts §1), which no client
+ * of the proxy asks for itself. Resolves undefined on an error, a timeout or a body over 64 KiB.
+ */
+export function fetchVersionList(request: VersionListRequest): Promise<UpstreamResponse | undefined> {
+  const headers: IncomingHttpHeaders = { ...request.headers };
+  for (const name of DROPPED) delete headers[name];
+  return new Promise((resolve) => {
+    const req = httpRequest({
+      host: request.upstream.hostname.replace(/^\[|\]$/g, ''),
+      port: request.upstream.port === '' ? 80 : Number(request.upstream.port),
+      method: 'GET',
+      path: '/',
+      headers,
+      agent: request.agent,
+    });
+    const timer = setTimeout(() => req.destroy(), request.timeoutMs);
+    const fail = (): void => {
+      clearTimeout(timer);
+      resolve(undefined);
+    };
+    req.on('error', fail);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BYTES) req.destroy();
+        else chunks.push(chunk);
+      });
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+    });
+    req.end();
+  });
+}
