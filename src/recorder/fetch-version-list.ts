@@ -16,7 +16,7 @@ const DROPPED = ['host', 'content-length', 'transfer-encoding', 'expect'];
 const MAX_BYTES = 64 * 1024;
 
 /**
- * Asks the upstream for `/`, the list of API versions it serves (imds-facts §1), which no client
+ * Asks the upstream for `/`, the list of API versions it serves (docs/imds-behaviour.md §1), which no client
  * of the proxy asks for itself. Resolves undefined on an error, a timeout or a body over 64 KiB.
  */
 export function fetchVersionList(request: VersionListRequest): Promise<UpstreamResponse | undefined> {

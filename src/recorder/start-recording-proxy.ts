@@ -195,7 +195,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     proxy,
     upstream,
     timeoutMs,
-    // Real IMDS names the address it was asked on (imds-facts §1): the Host when it names this proxy, else its own URL.
+    // Real IMDS names the address it was asked on (docs/imds-behaviour.md §1): the Host when it names this proxy, else its own URL.
     ownOrigin: (req) => {
       const named = isAllowedHost(req.headers.host, { localAddress: req.socket.localAddress, allowHosts: options.allowHosts });
       const host = named && req.headers.host !== undefined ? parseHost(req.headers.host) : undefined;
