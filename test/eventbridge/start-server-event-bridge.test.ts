@@ -110,7 +110,7 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
     const queueUrl = await moto.createQueue('http-control');
     const server = await startServer({ port: 0, clock: () => WALL, eventBridge: { queueUrl, endpoint: moto.endpoint, credentials: FAKE_CREDENTIALS } });
     try {
-      const answer = await fetch(`${server.url}/__aemm/spot`, { method: 'POST', body: JSON.stringify({ action: 'stop' }) });
+      const answer = await fetch(`${server.url}/__aemm/spot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify({ action: 'stop' }) });
       const status = (await answer.json()) as { eventBridge: { sent: number; pending: number; queueUrl: string } };
       assert.equal(status.eventBridge.sent + status.eventBridge.pending, 1, 'queued before the control call answered');
       assert.equal(status.eventBridge.queueUrl, queueUrl);
