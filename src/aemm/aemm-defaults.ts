@@ -74,6 +74,7 @@ export const AEMM_DEFAULTS: AemmTree = {
       'rebalance-rec-time': '/latest/meta-data/events/recommendations/rebalance',
       'tags-instance-name': '/latest/meta-data/tags/instance/Name',
       'tags-instance-test': '/latest/meta-data/tags/instance/Test',
+      'target-lifecycle-state': '/latest/meta-data/autoscaling/target-lifecycle-state',
     },
     values: {
       'ami-id': 'ami-0a887e401f7654935',

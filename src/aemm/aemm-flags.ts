@@ -6,6 +6,8 @@ export interface AemmFlag {
   name: string;
   short?: string;
   type: 'string' | 'bool' | 'int';
+  /** The type help shows when it is not `type` (AEMM declared one time flag an int). */
+  shownType?: 'int';
   /** The config key it binds (viper): `mock-delay-sec`, `server.port`, `spot.action`; none for help, version and our own flags. */
   key?: string;
   usage: string;
@@ -53,8 +55,9 @@ export const AEMM_GLOBAL_FLAGS: readonly AemmFlag[] = [
   { name: 'rebalance-delay-sec', type: 'int', key: 'rebalance-delay-sec', usage: 'rebalance rec delay in seconds, relative to the application start time (default: 0 seconds)' },
   { name: 'rebalance-trigger-time', type: 'string', key: 'rebalance-trigger-time', usage: 'rebalance rec trigger time in RFC3339 format. This takes priority over rebalance-delay-sec (default: none)' },
   { name: 'asg-termination-delay-sec', type: 'int', key: 'asg-termination-delay-sec', usage: 'asg termination delay in seconds, relative to the application start time (default: 0 seconds)' },
-  // AEMM declared this one as an int flag by mistake; it takes an RFC 3339 time here, as its help says.
-  { name: 'asg-termination-trigger-time', type: 'string', key: 'asg-termination-trigger-time', usage: 'asg termination trigger time in RFC3339 format. This takes priority over asg-termination-delay-sec (default: none)' },
+  // AEMM declared this one as an int flag by mistake; it takes an RFC 3339 time here, as its help
+  // says, while help shows AEMM's `int` so its bytes stay AEMM's.
+  { name: 'asg-termination-trigger-time', type: 'string', shownType: 'int', key: 'asg-termination-trigger-time', usage: 'asg termination trigger time in RFC3339 format. This takes priority over asg-termination-delay-sec (default: none)' },
 ];
 
 /** Flags of our own that AEMM lacks; global too, and listed apart in help. */
@@ -68,7 +71,7 @@ const ACTIONS = 'terminate,hibernate,stop';
 const CODES = 'instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop';
 const STATES = 'active,completed,canceled';
 
-/** Every command, in the order help lists them. */
+/** Every command, in the order help lists them (cobra sorts them by name). */
 export const AEMM_COMMANDS: readonly AemmCommandInfo[] = [
   {
     name: 'root',
@@ -81,11 +84,12 @@ export const AEMM_COMMANDS: readonly AemmCommandInfo[] = [
   },
   {
     name: 'asglifecycle',
-    aliases: ['autoscaling', 'asg'],
-    use: 'asglifecycle',
-    short: 'Mock ASG target-lifecycle-state changes from InService to Terminated',
-    long: 'Mock EC2 Auto Scaling Group Lifecycle Termination State',
-    example: `  ${AEMM_BIN} asglifecycle -h \tasglifecycle help \n  ${AEMM_BIN} asglifecycle --asg-termination-delay-sec 30\t\tmocks a termination 30 seconds after start`,
+    // AEMM lists the command's own name among its aliases, so help shows it twice.
+    aliases: ['asglifecycle', 'autoscaling', 'asg'],
+    use: 'asglifecycle [--code CODE] [--state STATE] [--not-after] [--not-before-deadline]',
+    short: 'Mock EC2 ASG Lifecycle target-lifecycle-state',
+    long: 'Mock EC2 ASG Lifecycle target-lifecycle-state',
+    example: `  ${AEMM_BIN} asglifecycle -h \tasglifecycle help \n  ${AEMM_BIN} asglifecycle -t target-lifecycle-state\t\tmocks asg lifecycle target lifecycle states`,
     flags: [],
   },
   {
@@ -105,7 +109,7 @@ export const AEMM_COMMANDS: readonly AemmCommandInfo[] = [
   },
   {
     name: 'spot',
-    aliases: ['spotitn'],
+    aliases: ['spot'],
     use: 'spot [--action ACTION]',
     short: 'Mock EC2 Spot interruption notice',
     long: 'Mock EC2 Spot interruption notice',

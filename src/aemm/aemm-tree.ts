@@ -1,5 +1,5 @@
 /** A value in AEMM's configuration, as its JSON config file and viper hold it. */
-export type AemmNode = string | number | boolean | null | AemmTree;
+export type AemmNode = string | number | boolean | null | readonly AemmNode[] | AemmTree;
 
 /** AEMM's configuration as nested objects, keyed like its config file (`metadata.values.mac`). */
 export interface AemmTree {
@@ -8,12 +8,12 @@ export interface AemmTree {
 
 /** Whether a node is a nested object rather than a value. */
 export function isAemmTree(node: AemmNode | undefined): node is AemmTree {
-  return typeof node === 'object' && node !== null;
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
 }
 
 /**
  * A config file's JSON as viper reads it: every key lower-cased (so `"Metadata": {"Values": …}`
- * works), arrays turned into text since no AEMM setting takes one.
+ * works). Arrays stay arrays: AEMM's `marketplaceProductCodes` is a list.
  */
 export function toAemmTree(value: unknown): AemmTree {
   const tree: AemmTree = {};
@@ -24,7 +24,7 @@ export function toAemmTree(value: unknown): AemmTree {
 
 function toNode(value: unknown): AemmNode {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map(String).join(' ');
+  if (Array.isArray(value)) return value.map(toNode);
   return toAemmTree(value);
 }
 
@@ -56,12 +56,16 @@ export function listAemmLeafKeys(tree: AemmTree, prefix = ''): string[] {
     isAemmTree(node) ? listAemmLeafKeys(node, `${prefix}${key}.`) : [`${prefix}${key}`]);
 }
 
-/** `over` laid on `base` key by key, recursing into objects on both sides; returns a new tree that shares nothing with either. */
+/**
+ * `over` laid on `base` key by key, recursing into objects on both sides; returns a new tree that
+ * shares no objects with either. A null in `over` keeps `base`'s value: viper treats it as unset.
+ */
 export function mergeAemmTrees(base: AemmTree, over: AemmTree): AemmTree {
   const merged: AemmTree = {};
   for (const [key, node] of Object.entries(base)) merged[key] = cloneNode(node);
   for (const [key, node] of Object.entries(over)) {
     const under = merged[key];
+    if (node === null && under !== undefined) continue;
     merged[key] = isAemmTree(under) && isAemmTree(node) ? mergeAemmTrees(under, node) : cloneNode(node);
   }
   return merged;

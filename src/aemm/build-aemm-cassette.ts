@@ -8,7 +8,8 @@ import { getAemmValue, isAemmTree, type AemmNode, type AemmTree } from './aemm-t
 interface GoField {
   name: string;
   json?: string;
-  kind?: 'nullable' | readonly GoField[];
+  /** `nullable`: a Go pointer (null when unset); `strings`: a []string; else a nested struct. */
+  kind?: 'nullable' | 'strings' | readonly GoField[];
 }
 
 /** Notice values AEMM's config fixes (`spot.time`, `spot.rebalance-rec-time`); the aemm profile prefers them to the request time. */
@@ -21,19 +22,15 @@ export interface AemmNoticeLiterals {
 const fields = (...names: string[]): GoField[] => names.map((name) => ({ name }));
 const IAM_INFO = fields('Code', 'LastUpdated', 'InstanceProfileArn', 'InstanceProfileId');
 const CREDENTIALS = fields('Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration');
-// The Go names do not match the config keys, so mapstructure leaves these empty; AEMM serves them so.
+// The accelerator's config keys are its JSON names, and AEMM fills the document from them.
 const ACCELERATOR: readonly GoField[] = [{
-  name: 'Version',
-  json: 'version_2018_04_12',
-  kind: [
-    { name: 'ElasticInferenceAcceleratorId', json: 'elastic-inference-accelerator-id' },
-    { name: 'ElasticInferenceAcceleratorType', json: 'elastic-inference-accelerator-type' },
-  ],
+  name: 'version_2018_04_12',
+  kind: [{ name: 'elastic-inference-accelerator-id' }, { name: 'elastic-inference-accelerator-type' }],
 }];
 const nullable = (name: string): GoField => ({ name, kind: 'nullable' });
 const IDENTITY_DOCUMENT: readonly GoField[] = [
   { name: 'accountId' }, { name: 'imageId' }, { name: 'availabilityZone' }, nullable('ramdiskId'), nullable('kernelId'),
-  nullable('devpayProductCodes'), nullable('marketplaceProductCodes'), { name: 'version' }, { name: 'privateIp' },
+  nullable('devpayProductCodes'), { name: 'marketplaceProductCodes', kind: 'strings' }, { name: 'version' }, { name: 'privateIp' },
   nullable('billingProducts'), { name: 'instanceId' }, { name: 'pendingTime' }, { name: 'architecture' }, { name: 'instanceType' },
   { name: 'region' },
 ];
@@ -65,9 +62,20 @@ const TIME_FIXED = '2020-04-02T18:50:40Z';
 
 function toText(node: AemmNode | undefined, where: string): string {
   if (isAemmTree(node)) throw new UsageError(`Config value ${where} must be text, not an object. Fix it in the config file.`);
+  if (Array.isArray(node)) throw new UsageError(`Config value ${where} must be text, not a list. Fix it in the config file.`);
   if (node === undefined || node === null) return '';
   if (typeof node === 'boolean') return node ? '1' : '0';
   return String(node);
+}
+
+/** Stands for a list inside an indented document until it is laid out compactly (a NUL cannot come from a config value unescaped). */
+const COMPACT_LIST = '\u0000aemm-compact-list:';
+
+/** A []string field as mapstructure fills it (one value becomes a list of one); held as a marker that `jsonEntry` lays out on one line, as AEMM serves it. */
+function toStrings(node: AemmNode | undefined, where: string): string | null {
+  if (node === undefined || node === null) return null;
+  const items = Array.isArray(node) ? node : [node];
+  return `${COMPACT_LIST}${formatGoJson(items.map((item, i) => toText(item, `${where}[${i}]`)), { indent: '' })}`;
 }
 
 function decodeStruct(node: AemmNode | undefined, spec: readonly GoField[], where: string): GoJsonValue {
@@ -79,7 +87,8 @@ function decodeStruct(node: AemmNode | undefined, spec: readonly GoField[], wher
   for (const field of spec) {
     const child = source[field.name.toLowerCase()];
     const key = field.json ?? field.name;
-    if (field.kind === 'nullable') value[key] = child === undefined || child === null ? null : toText(child, `${where}.${field.name}`);
+    if (field.kind === 'strings') value[key] = toStrings(child, `${where}.${field.name}`);
+    else if (field.kind === 'nullable') value[key] = child === undefined || child === null ? null : toText(child, `${where}.${field.name}`);
     else if (field.kind) value[key] = decodeStruct(child, field.kind, `${where}.${field.name}`);
     else value[key] = toText(child, `${where}.${field.name}`);
   }
@@ -91,7 +100,8 @@ function text(body: string): Entry {
 }
 
 function jsonEntry(value: GoJsonValue): Entry {
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: formatGoJson(value, { indent: '\t' }) };
+  const body = formatGoJson(value, { indent: '\t' }).replace(/"\\u0000aemm-compact-list:((?:[^"\\]|\\.)*)"/g, (_marker, list: string) => JSON.parse(`"${list}"`) as string);
+  return { status: 200, headers: { 'content-type': 'application/json' }, body };
 }
 
 function pathOf(tree: AemmTree, key: string): string | undefined {

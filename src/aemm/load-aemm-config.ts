@@ -105,7 +105,14 @@ function fail(path: string, problem: string): never {
   throw new AemmError('AEMM_CONFIG', `Error while attempting to apply overrides from ${path}: ${problem}`);
 }
 
+/** The file types viper reads; AEMM refuses any other extension before opening the file. */
+const VIPER_TYPES = ['json', 'toml', 'yaml', 'yml', 'properties', 'props', 'prop', 'hcl', 'tfvars', 'dotenv', 'env', 'ini'];
+const GO_JSON_KINDS: Readonly<Record<string, string>> = { object: 'object', string: 'string', number: 'number', boolean: 'bool' };
+
 async function readConfigFile(path: string): Promise<AemmTree> {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+  if (!VIPER_TYPES.includes(extension)) return fail(path, `Unsupported Config Type ${JSON.stringify(extension)}`);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -118,7 +125,11 @@ async function readConfigFile(path: string): Promise<AemmTree> {
   } catch (error) {
     return fail(path, `While parsing config: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'While parsing config: the file is not a JSON object');
+  // A JSON null is an empty config to Go; anything else that is not an object cannot fill viper's map.
+  if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+    const kind = Array.isArray(value) ? 'array' : GO_JSON_KINDS[typeof value] ?? typeof value;
+    return fail(path, `While parsing config: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);
+  }
   return toAemmTree(value);
 }
 

@@ -1,10 +1,10 @@
 import { waitForSignal } from '../cli/wait-for-signal.js';
 import { isLoopback } from '../core/is-loopback.js';
-import { AemmError, InternalError, UsageError } from '../core/errors.js';
-import { AEMM_BIN, AEMM_VERSION, getAemmCommand, type AemmCommand } from './aemm-flags.js';
+import { AemmError, InternalError } from '../core/errors.js';
+import { AEMM_BIN, AEMM_VERSION, type AemmCommand } from './aemm-flags.js';
 import { formatGoLogPrefix } from './go-values.js';
-import { parseAemmArgs, type GivenAemmFlag } from './parse-aemm-args.js';
-import { renderAemmHelp } from './render-aemm-help.js';
+import { AemmArgsError, parseAemmArgs, type GivenAemmFlag } from './parse-aemm-args.js';
+import { renderAemmHelp, renderAemmUsage } from './render-aemm-help.js';
 import type { AemmMessage } from './load-aemm-config.js';
 
 /** Where `ec2-metadata-mock` reads and writes; the process's own streams and environment by default. */
@@ -46,7 +46,8 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
   const { validateAemmSettings } = await import('./validate-aemm-settings.js');
   const problems = validateAemmSettings(command, config.settings);
   if (problems.length > 0) {
-    for (const problem of problems) io.stderr.write(`Error: ${problem}\n`);
+    // Like cobra: the first error, a blank line (AEMM's messages end in one), then the command's usage.
+    io.stderr.write(`Error: ${problems[0]}\n\n${renderAemmUsage(command)}\n`);
     return 2;
   }
   const { settings, tree } = config;
@@ -98,15 +99,36 @@ export async function runAemm(args: readonly string[], io: AemmIo = defaultIo())
   const log = (text: string): void => {
     io.stderr.write(`${formatGoLogPrefix(Date.now(), utcOffsetMinutes)}${text}\n`);
   };
+  // Commands that run (unlike --help) read AEMM's config first, so they print its warnings too.
+  const printConfigWarnings = async (): Promise<void> => {
+    const { loadAemmConfig } = await import('./load-aemm-config.js');
+    const config = await loadAemmConfig({ flags: [], env: io.env, now: startedAt, utcOffsetMinutes }).catch(() => undefined);
+    for (const message of config?.messages ?? []) {
+      if (message.stream === 'log') log(message.text);
+    }
+  };
   try {
     const invocation = parseAemmArgs(args);
     if (invocation.action === 'version') {
-      io.stdout.write(`${AEMM_VERSION}\n`);
+      // AEMM's version template has no final newline.
+      io.stdout.write(AEMM_VERSION);
       return 0;
     }
     if (invocation.action === 'help') {
-      if (invocation.unknownTopic === undefined) io.stdout.write(renderAemmHelp(invocation.command));
-      else io.stderr.write(`Unknown help topic [\`${invocation.unknownTopic}\`]\n${renderAemmHelp(getAemmCommand('root'))}`);
+      if (invocation.viaCommand) await printConfigWarnings();
+      if (invocation.unknownTopic === undefined) io.stdout.write(renderAemmHelp(invocation.topic));
+      else io.stderr.write(`Unknown help topic [\`${invocation.unknownTopic}\`]\n${renderAemmUsage('root', true)}`);
+      return 0;
+    }
+    if (invocation.action === 'completion' || invocation.action === 'complete') {
+      await printConfigWarnings();
+      const { completeAemmWords, renderAemmCompletionScript } = await import('./render-aemm-completion.js');
+      if (invocation.action === 'completion') io.stdout.write(renderAemmCompletionScript(invocation.shell, invocation.descriptions));
+      else {
+        const answer = completeAemmWords(invocation.words, invocation.descriptions);
+        io.stdout.write(answer.stdout);
+        io.stderr.write(answer.stderr);
+      }
       return 0;
     }
     return await serve(invocation.command, invocation.flags, io, log, startedAt, utcOffsetMinutes);
@@ -119,8 +141,11 @@ export async function runAemm(args: readonly string[], io: AemmIo = defaultIo())
       io.stderr.write(`Error: ${error.message}\n`);
       return 70;
     }
-    if (error instanceof UsageError && error.code === 'AEMM_ARGS') {
-      io.stderr.write(`Error: ${error.message}\nRun '${AEMM_BIN} --help' for usage.\n`);
+    if (error instanceof AemmArgsError) {
+      // A shell's arguments are checked after the config was read, as cobra checks them after AEMM's pre-run.
+      if (error.topic?.startsWith('completion ')) await printConfigWarnings();
+      // cobra prints the command's usage after a flag mistake, and only a hint after an unknown command.
+      io.stderr.write(`Error: ${error.message}\n${error.topic === undefined ? `Run '${AEMM_BIN} --help' for usage.\n` : `${renderAemmUsage(error.topic)}\n`}`);
       return 2;
     }
     if (error instanceof AemmError) {

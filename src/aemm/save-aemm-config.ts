@@ -13,7 +13,7 @@ function withoutNulls(tree: AemmTree): Record<string, GoJsonValue> {
   const out: Record<string, GoJsonValue> = {};
   for (const [key, node] of Object.entries(tree)) {
     if (node === null) continue;
-    out[key] = isAemmTree(node) ? withoutNulls(node) : node;
+    out[key] = isAemmTree(node) ? withoutNulls(node) : (node as GoJsonValue);
   }
   return out;
 }

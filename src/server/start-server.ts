@@ -143,7 +143,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     if (socket.writable && !socket.destroyed) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      // AEMM's Go server answers a request it cannot parse with its status as plain text, then closes.
+      if (options.profile === 'aemm') socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+      else socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     }
     socket.destroy();
   });

@@ -84,7 +84,7 @@ describe('the aemm profile on the shared engine', () => {
     engine.control.fault({ path: 'mac', status: 503 });
     const response = get(engine, '/latest/meta-data/mac');
     assert.equal(response.status, 503);
-    assert.equal(response.headers['content-type'], 'text/plain; charset=utf-8');
+    assert.equal(response.headers['Content-Type'], 'text/plain; charset=utf-8');
     assert.match(text(response), /<title>503 - Service Unavailable<\/title>/);
   });
 

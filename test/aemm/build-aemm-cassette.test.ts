@@ -47,7 +47,7 @@ describe('buildAemmCassette', () => {
     const moved = buildAemmCassette(await withValues({}, { 'elastic-inference-accelerator': '/latest/meta-data/elastic-inference/associations/eia-1' }));
     const entry = moved.entries['/latest/meta-data/elastic-inference/associations/eia-1']!;
     assert.equal(entry.headers['content-type'], 'application/json');
-    assert.match(entry.body!, /^\{\n\t"version_2018_04_12": \{\n\t\t"elastic-inference-accelerator-id": ""/);
+    assert.match(entry.body!, /^\{\n\t"version_2018_04_12": \{\n\t\t"elastic-inference-accelerator-id": "eia-bfa21c7904f64a82a21b9f4540169ce1"/);
   });
 
   test('user-data is decoded from base64; a value that is not base64 serves empty, as Go\'s decoder fails', async () => {

@@ -139,7 +139,7 @@ describe('the root command mocks everything', () => {
 });
 
 describe('subcommands serve static metadata plus only their own category', () => {
-  for (const name of ['spot', 'spotitn']) {
+  for (const name of ['spot']) {
     test(`${name}: spot and rebalance; events and ASG answer 404`, () =>
       withAemm([name, ...LOOPBACK, '-a', 'hibernate'], async ({ url }) => {
         assert.equal((await send(url, '/latest/meta-data')).text, SPOT_META_LISTING);
@@ -202,14 +202,14 @@ describe('help, version and bad input', () => {
     const events = await runAemm(['help', 'events']);
     assert.match(events.stdout, /^Mock EC2 maintenance events\n\nUsage:\n {2}ec2-metadata-mock events \[--code CODE\] \[--state STATE\] \[--not-after\] \[--not-before-deadline\] \[flags\]\n\nAliases:\n {2}events, se, scheduledevents\n/);
     assert.match(events.stdout, /\n {2}-o, --code string +event code in the scheduled event \(default: system-reboot\)\n {30,}event-code can be one of the following: instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop\n/);
-    assert.equal((await runAemm(['spot', '-h'])).stdout, (await runAemm(['help', 'spotitn'])).stdout);
+    assert.equal((await runAemm(['spot', '-h'])).stdout, (await runAemm(['help', 'spot'])).stdout);
   });
 
   test('-v and --version print the AEMM version', async () => {
     for (const flag of ['-v', '--version']) {
       const result = await runAemm([flag]);
       assert.equal(result.code, 0);
-      assert.equal(result.stdout, 'v1.12.0\n');
+      assert.equal(result.stdout, 'v1.12.0', 'no final newline, like AEMM');
     }
   });
 
@@ -227,8 +227,8 @@ describe('help, version and bad input', () => {
       [['--mock-trigger-time', 'tomorrow'], /Invalid CLI input "tomorrow" for flag mock-trigger-time\. Allowed value\(s\): time in RFC3339 format, e\.g\. 2020-01-07T01:03:47Z\./],
       [['events', '-t', 'pending'], /Invalid CLI input "pending" for flag state\. Allowed value\(s\): active,completed,canceled\./],
       [['-p', '99999'], /Invalid CLI input "99999" for flag port\. Allowed value\(s\): a TCP port number from 0 to 65535/],
-      [['-d', 'soon'], /invalid argument "soon" for "-d, --mock-delay-sec" flag: use a whole number/],
-      [['--bogus'], /^Error: unknown flag: --bogus\nRun 'ec2-metadata-mock --help' for usage\.$/m],
+      [['-d', 'soon'], /invalid argument "soon" for "-d, --mock-delay-sec" flag: strconv\.ParseInt: parsing "soon": invalid syntax\nUsage:\n/],
+      [['--bogus'], /^Error: unknown flag: --bogus\nUsage:\n {2}ec2-metadata-mock <command> \[arguments\] \[flags\]\n/m],
       [['spot', '-v'], /unknown shorthand flag: 'v' in -v/],
       [['womp'], /unknown command "womp" for "ec2-metadata-mock"/],
       [['-p'], /flag needs an argument: 'p' in -p/],

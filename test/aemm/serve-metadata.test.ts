@@ -75,10 +75,10 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
     assert.match(info.text, /^\{\n\t"Code": "Success",\n\t"LastUpdated": "2020-04-02T18:50:40Z",\n\t"InstanceProfileArn": "arn:aws:iam::896453262835:instance-profile\/baskinc-role",\n/);
   });
 
-  test('the elastic inference accelerator is compact JSON as text/plain, with the fields AEMM leaves empty', async () => {
+  test('the elastic inference accelerator is compact JSON as text/plain', async () => {
     const response = await get('/latest/meta-data/elastic-inference/associations/eia-bfa21c7904f64a82a21b9f4540169ce1');
     assert.equal(response.headers['content-type'], 'text/plain');
-    assert.equal(response.text, '{"version_2018_04_12":{"elastic-inference-accelerator-id":"","elastic-inference-accelerator-type":""}}');
+    assert.equal(response.text, '{"version_2018_04_12":{"elastic-inference-accelerator-id":"eia-bfa21c7904f64a82a21b9f4540169ce1","elastic-inference-accelerator-type":"eia1.medium"}}');
   });
 
   test('values are plain text without a final newline', async () => {

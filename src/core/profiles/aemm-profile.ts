@@ -18,6 +18,10 @@ const REBALANCE = `${META}/events/recommendations/rebalance`;
 const SCHEDULED = `${META}/events/maintenance/scheduled`;
 const ASG = `${META}/autoscaling/target-lifecycle-state`;
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
+// Response header names as Go's net/http writes them (canonical case), so AEMM's bytes come out.
+const CONTENT_TYPE = 'Content-Type';
+const CONTENT_LENGTH = 'Content-Length';
+const ECHOED_TTL = 'X-Aws-Ec2-Metadata-Token-Ttl-Seconds';
 const SPOT_LEAD_MS = 120_000;
 // AEMM's version and category listings; it knows no dated versions (docs/imds-behaviour.md §7).
 const FIXED_LISTINGS: Readonly<Record<string, string>> = { '/': 'latest\n', '/latest/': 'dynamic\nmeta-data\n' };
@@ -52,17 +56,17 @@ function renderUtf8Page(status: 400 | 401): string {
 }
 
 function respond(status: number, headers: Record<string, string>, body: Uint8Array, head: boolean): ImdsResponse {
-  headers['content-length'] = String(body.length);
+  headers[CONTENT_LENGTH] = String(body.length);
   return { status, headers, body: head ? EMPTY : body };
 }
 
 function text(body: string, head: boolean): ImdsResponse {
-  return respond(200, { 'content-type': 'text/plain' }, encoder.encode(body), head);
+  return respond(200, { [CONTENT_TYPE]: 'text/plain' }, encoder.encode(body), head);
 }
 
 /** AEMM's JSON documents: `json.MarshalIndent` with a tab, served as application/json (docs/imds-behaviour.md §7). */
 function json(value: GoJsonValue, head: boolean): ImdsResponse {
-  return respond(200, { 'content-type': 'application/json' }, encoder.encode(formatGoJson(value, { indent: '\t' })), head);
+  return respond(200, { [CONTENT_TYPE]: 'application/json' }, encoder.encode(formatGoJson(value, { indent: '\t' })), head);
 }
 
 /** The notice paths AEMM registers for the mocks that run, whether or not their notice shows yet. */
@@ -91,13 +95,11 @@ function listChildren(routes: readonly string[], dir: string): string[] {
     const rest = route.slice(prefix.length);
     const slash = rest.indexOf('/');
     const name = slash === -1 ? rest : rest.slice(0, slash);
-    const at = positions.get(name);
-    if (at === undefined) {
-      positions.set(name, names.length);
-      names.push(slash === -1 ? name : `${name}/`);
-    } else if (slash !== -1) {
-      // A leaf that is also a directory (`security-credentials`) is listed as the directory.
-      names[at] = `${name}/`;
+    // A leaf that is also a directory (`security-credentials`) is listed twice, as AEMM does: the leaf, then `name/`.
+    const listed = slash === -1 ? name : `${name}/`;
+    if (!positions.has(listed)) {
+      positions.set(listed, names.length);
+      names.push(listed);
     }
   }
   return names;
@@ -163,7 +165,7 @@ export function createAemmProfile(): Profile {
     if (!body) errorBodies.set(status, (body = encoder.encode(status === 400 || status === 401 ? renderUtf8Page(status) : renderErrorPage(status))));
     return {
       status,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-length': String(body.length) },
+      headers: { [CONTENT_TYPE]: 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', [CONTENT_LENGTH]: String(body.length) },
       body: head ? EMPTY : body,
     };
   };
@@ -220,7 +222,7 @@ export function createAemmProfile(): Profile {
     const entry = view.entryAt(key);
     if (!entry) return renderError(404, head);
     if (entry.status >= 400) return renderError(entry.status, head);
-    return respond(entry.status, { 'content-type': entry.headers['content-type'] ?? 'text/plain' }, view.bodyOf(entry), head);
+    return respond(entry.status, { [CONTENT_TYPE]: entry.headers['content-type'] ?? 'text/plain' }, view.bodyOf(entry), head);
   };
 
   return {
@@ -236,7 +238,7 @@ export function createAemmProfile(): Profile {
       const ttl = parseTokenTtl(request.headers[TTL_HEADER], 'go-atoi');
       if (ttl === undefined) return renderError(400, head);
       const token = tokens.issue(now + ttl * 1000, nonce);
-      return respond(200, { 'content-type': 'text/plain', [TTL_HEADER]: String(ttl) }, encoder.encode(token), head);
+      return respond(200, { [CONTENT_TYPE]: 'text/plain', [ECHOED_TTL]: String(ttl) }, encoder.encode(token), head);
     },
     // AEMM serves its notices itself (serveNotice): they change no entries of the view.
     renderNotice: () => undefined,
@@ -261,10 +263,12 @@ export function createAemmProfile(): Profile {
         case 'leaf':
           return serveLeaf(route.key, context);
         case 'listing': {
+          // AEMM's /latest names user-data too when it serves it.
+          if (route.dir === '/latest/' && routeTableOf(context.view, context.notices).set.has('/latest/user-data')) return text('dynamic\nmeta-data\nuser-data\n', head);
           const fixed = FIXED_LISTINGS[route.dir];
           if (fixed !== undefined) return text(fixed, head);
           const listing = listingOf(routeTableOf(context.view, context.notices), route.dir);
-          return listing ? respond(200, { 'content-type': 'text/plain' }, listing, head) : renderError(404, head);
+          return listing ? respond(200, { [CONTENT_TYPE]: 'text/plain' }, listing, head) : renderError(404, head);
         }
         default:
           return renderError(404, head);
@@ -276,7 +280,7 @@ export function createAemmProfile(): Profile {
       const body = encoder.encode('400 Bad Request');
       return {
         status: 400,
-        headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'content-length': String(body.length) },
+        headers: { [CONTENT_TYPE]: 'text/plain; charset=utf-8', Connection: 'close', [CONTENT_LENGTH]: String(body.length) },
         body: head ? EMPTY : body,
       };
     },

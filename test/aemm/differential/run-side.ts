@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** One of the two programs compared: the command that starts it. */
+export interface Side {
+  name: 'aemm' | 'ours';
+  command: string;
+  prefix: string[];
+}
+
+/** How a run ended: exit code (null when it was still running and was stopped), output. */
+export interface SideRun {
+  code: number | null;
+  stillRunning: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running side: the port it serves and a way to stop it and collect its output. */
+export interface RunningSide {
+  port: number;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+  stop(): Promise<SideRun>;
+}
+
+/** A free loopback port (AEMM has no `-p 0`, so both sides get one picked here). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AEMM_')));
+  return { ...base, TZ: 'UTC', NO_COLOR: '1', ...extra };
+}
+
+function launch(side: Side, args: readonly string[], env: Record<string, string>, cwd: string) {
+  const child = spawn(side.command, [...side.prefix, ...args], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, out, closed };
+}
+
+/** Runs a side to its end (help, version, bad input), stopping it after `timeoutMs` if it serves instead. */
+export async function runSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, timeoutMs = 4000): Promise<SideRun> {
+  const { child, out, closed } = launch(side, args, env, cwd);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await closed;
+  clearTimeout(timer);
+  const stillRunning = child.signalCode === 'SIGKILL';
+  return { code: stillRunning ? null : code, stillRunning, ...out };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Starts a side serving on `port` and resolves once it accepts connections, or with how it ended if it exited instead. */
+export async function startSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, port: number): Promise<RunningSide | SideRun> {
+  const { child, out, closed } = launch(side, args, env, cwd);
+  let exited: number | null | undefined;
+  void closed.then((code) => (exited = code));
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (exited !== undefined) return { code: exited, stillRunning: false, ...out };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${side.name} did not serve on port ${port} within 10 s: ${out.stdout}${out.stderr}`);
+    }
+    await sleep(25);
+  }
+  return {
+    port,
+    output: () => ({ ...out }),
+    async stop() {
+      if (exited === undefined) child.kill('SIGTERM');
+      const code = await closed;
+      return { code, stillRunning: false, ...out };
+    },
+  };
+}
