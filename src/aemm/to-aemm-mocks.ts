@@ -25,7 +25,8 @@ export function toAemmMocks(command: AemmCommand, settings: AemmSettings, tree: 
   const mocks: Record<string, unknown> = {};
   const notice = triggerAt(startedAt, settings.mockDelaySec, settings.mockTriggerTime);
   if (command === 'root' || command === 'spot') {
-    mocks.spot = { action: settings.spot.action, at: notice };
+    // A fixed --time goes to the layer too, so `aemm control status` reports the time that is served.
+    mocks.spot = { action: settings.spot.action, at: notice, ...(settings.spot.time === '' ? {} : { time: settings.spot.time }) };
     mocks.rebalance = { at: triggerAt(startedAt, settings.rebalanceDelaySec, settings.rebalanceTriggerTime) };
   }
   if (command === 'root' || command === 'events') {

@@ -107,9 +107,13 @@ export interface ReplayEngine {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function describeMocks(config: LayerConfig, now: number): LayerStatus[] {
+function describeMocks(config: LayerConfig, now: number, profile: ProfileName): LayerStatus[] {
   const mocks: LayerStatus[] = [];
-  if (config.spot) mocks.push({ kind: 'spot', active: now >= config.spot.at, at: iso(config.spot.at), detail: `${config.spot.action}, time ${iso(spotActionTime(config.spot))}` });
+  if (config.spot) {
+    // AEMM's spot time, unless fixed, is each request's time plus two minutes (aemm profile).
+    const time = profile === 'aemm' && config.spot.time === undefined ? 'request time + 2 min' : iso(spotActionTime(config.spot));
+    mocks.push({ kind: 'spot', active: now >= config.spot.at, at: iso(config.spot.at), detail: `${config.spot.action}, time ${time}` });
+  }
   if (config.rebalance) mocks.push({ kind: 'rebalance', active: now >= config.rebalance.at, at: iso(config.rebalance.at), detail: 'rebalance recommendation' });
   for (const event of config.events ?? []) mocks.push({ kind: 'event', active: now >= event.at, at: iso(event.at), detail: `${event.code} (${event.state})` });
   if (config.asg) mocks.push({ kind: 'asg', active: now >= config.asg.at, at: iso(config.asg.at), detail: `InService → ${config.asg.state}` });
@@ -146,7 +150,7 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     offsetMs: offset,
     imdsv2: mode,
     layers: layers.map((layer) => layer.name),
-    mocks: describeMocks(config, now()),
+    mocks: describeMocks(config, now(), options.profile ?? 'imds'),
     ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }),
   });
   const use = (next: LayerConfig): ReplayStatus => {
