@@ -68,7 +68,7 @@ for (const flag of ['-I', '--imdsv2']) {
       const get = await send(aemm.url, '/latest/api/token');
       assert.equal(get.status, 200);
       assert.equal(get.body.length, 0);
-      assert.equal((await send(aemm.url, '/latest/meta-data/iam')).text, 'info\nsecurity-credentials/');
+      assert.equal((await send(aemm.url, '/latest/meta-data/iam')).text, 'info\nsecurity-credentials\nsecurity-credentials/');
       assert.equal((await send(aemm.url, '/latest/meta-data/nope')).text, NOT_FOUND_PAGE);
       assert.equal((await send(aemm.url, '/latest/meta-data/spot/instance-action')).status, 401, 'notice routes are protected');
     });

@@ -25,8 +25,8 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
 
   test('version and category listings end with a newline, and list only latest', async () => {
     assert.equal((await get('/')).text, 'latest\n');
-    assert.equal((await get('/latest')).text, 'dynamic\nmeta-data\n');
-    assert.equal((await get('/latest/')).text, 'dynamic\nmeta-data\n');
+    assert.equal((await get('/latest')).text, 'dynamic\nmeta-data\nuser-data\n');
+    assert.equal((await get('/latest/')).text, 'dynamic\nmeta-data\nuser-data\n');
     assert.equal((await get('/2021-03-23/meta-data/instance-id')).status, 404, 'AEMM knows no dated versions');
   });
 
@@ -40,7 +40,7 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
   });
 
   test('sub-listings come from the catch-all: first segments, no final newline, no 301', async () => {
-    assert.equal((await get('/latest/meta-data/iam')).text, 'info\nsecurity-credentials/');
+    assert.equal((await get('/latest/meta-data/iam')).text, 'info\nsecurity-credentials\nsecurity-credentials/');
     assert.equal((await get('/latest/meta-data/block-device-mapping/')).text, 'ami\nebs0\nephemeral0\nroot\nswap');
     assert.equal((await get('/latest/meta-data/public-keys')).text, '0/');
     assert.equal((await get('/latest/meta-data/public-keys/0')).text, 'openssh-key');
@@ -61,7 +61,7 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
       assert.equal(response.text, 'baskinc-role');
     }
     assert.equal((await get('/latest/meta-data/elastic-inference/associations')).text, 'eia-bfa21c7904f64a82a21b9f4540169ce1');
-    assert.equal((await get('/latest/meta-data/elastic-inference')).text, 'associations/');
+    assert.equal((await get('/latest/meta-data/elastic-inference')).text, 'associations\nassociations/');
   });
 
   test('JSON documents are tab-indented application/json without a final newline', async () => {

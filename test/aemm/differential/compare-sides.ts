@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitCase, ServeCase, Step } from './cases.js';
 import { normaliseOutput, normaliseResponse } from './normalise.js';
-import { findFreePort, runSide, startSide, type RunningSide, type Side } from './run-side.js';
+import { findFreePort, runSide, startSide, type RunningSide, type Side, type SideRun } from './run-side.js';
 import { sendRaw, type WireResponse } from './send-raw.js';
 
 /** One thing compared: the same request or run on both sides, each normalised to text. */
@@ -77,8 +77,11 @@ async function exchange(place: Place, step: Step, tokens: Map<string, string>): 
 export async function compareServeCase(root: string, index: number, sides: readonly [Side, Side], testCase: ServeCase): Promise<Comparison[]> {
   const places = await prepare(root, index, sides, testCase.files);
   const now = Date.now();
-  const started = await Promise.all(places.map((place) =>
-    startSide(place.side, ['-n', '127.0.0.1', '-p', String(place.port), ...testCase.args.map((arg) => fill(arg, place))], fillEnv(testCase.env, place), place.home, place.port)));
+  const start = (place: Place) =>
+    startSide(place.side, ['-n', '127.0.0.1', '-p', String(place.port), ...testCase.args.map((arg) => fill(arg, place))], fillEnv(testCase.env, place), place.home, place.port);
+  // Ours first, then AEMM (which starts in milliseconds), so both delays run from about the same instant.
+  const oursStarted = await start(places[1]!);
+  const started = [await start(places[0]!), oursStarted];
   const running = started.filter((side): side is RunningSide => 'port' in side);
   const comparisons: Comparison[] = [];
   if (running.length < 2) {
@@ -122,8 +125,15 @@ export async function compareExitCase(root: string, index: number, sides: readon
   const places = await prepare(root, index, sides, testCase.files);
   const now = Date.now();
   const serving = testCase.args.includes('-s');
-  const runs = await Promise.all(places.map((place) =>
-    runSide(place.side, testCase.args.map((arg) => fill(arg, place)), fillEnv(testCase.env, place), place.home, serving ? 1500 : 4000)));
+  const runs = await Promise.all(places.map(async (place): Promise<SideRun> => {
+    const args = testCase.args.map((arg) => fill(arg, place));
+    if (!serving) return runSide(place.side, args, fillEnv(testCase.env, place), place.home);
+    // A run that serves is stopped once it serves and its start-up output has settled.
+    const started = await startSide(place.side, args, fillEnv(testCase.env, place), place.home, place.port);
+    if (!('port' in started)) return started;
+    await sleep(200);
+    return { ...(await started.stop()), code: null, stillRunning: true };
+  }));
   const describe = async (i: number): Promise<string> => {
     const run = runs[i]!;
     const place = places[i]!;

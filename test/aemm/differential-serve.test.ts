@@ -1,0 +1,4 @@
+// The servers half of the AEMM v1.12.0 differential table (see test/aemm/differential/).
+import { defineDifferentialTest } from './differential/run-differential.js';
+
+defineDifferentialTest('serve', 300);
