@@ -65,6 +65,18 @@ async function crawl(port: number): Promise<string[]> {
   return found;
 }
 
+/** The sides' output once it stopped changing for a quarter of a second (at most 3 s). */
+async function settle(sides: readonly { output(): { stdout: string; stderr: string } }[]): Promise<{ stdout: string; stderr: string }[]> {
+  let last = JSON.stringify(sides.map((side) => side.output()));
+  for (let waited = 0; waited < 3000; waited += 250) {
+    await sleep(250);
+    const now = JSON.stringify(sides.map((side) => side.output()));
+    if (now === last) break;
+    last = now;
+  }
+  return sides.map((side) => side.output());
+}
+
 async function exchange(place: Place, step: Step, tokens: Map<string, string>): Promise<WireResponse | undefined> {
   if ('sleepMs' in step) return undefined;
   if ('raw' in step) return sendRaw(place.port, step.raw);
@@ -92,8 +104,7 @@ export async function compareServeCase(root: string, index: number, sides: reado
   }
   try {
     // Start-up output settles right after the listener opens; request logs come later and are not compared.
-    await sleep(200);
-    const outputs = await Promise.all(running.map(async (side) => side.output()));
+    const outputs = await settle(running);
     const startup = outputs.map((output, i) => normaliseOutput(`stdout:\n${output.stdout}\nstderr:\n${output.stderr}`, { ...places[i]!, cwd: places[i]!.home, now }));
     comparisons.push({ id: `${testCase.name} › start-up output`, aemm: startup[0]!, ours: startup[1]! });
     const steps = [...testCase.steps];
@@ -131,7 +142,7 @@ export async function compareExitCase(root: string, index: number, sides: readon
     // A run that serves is stopped once it serves and its start-up output has settled.
     const started = await startSide(place.side, args, fillEnv(testCase.env, place), place.home, place.port);
     if (!('port' in started)) return started;
-    await sleep(200);
+    await settle([started]);
     return { ...(await started.stop()), code: null, stillRunning: true };
   }));
   const describe = async (i: number): Promise<string> => {

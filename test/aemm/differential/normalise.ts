@@ -12,7 +12,7 @@ export const NORMALISATIONS = {
   'content-length': 'a Content-Length equal to the body length becomes <body length> (bodies are compared after the token and clock normalisations)',
   port: "each side's own port number becomes <port> (the two run side by side)",
   home: "each side's own HOME and working folder become <home> and <cwd>",
-  'update-order': 'runs of `Updating path from … to …` log lines are sorted (AEMM logs them in Go map order)',
+  'update-order': 'the `Updating path from … to …` log lines are sorted, in the place of the first (AEMM logs them in Go map order)',
   'flags-order': 'the lines of the start-up `Flags:` block are sorted (AEMM prints them in Go map order, which changes from run to run)',
 } as const;
 
@@ -33,13 +33,23 @@ export function normaliseClockTimes(text: string, now: number): string {
       relative(Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(h), Number(m), Number(s)), now) ?? time);
 }
 
+/** The lines that `pick` selects, sorted and gathered where the first of them was. */
+function sortLines(text: string, pick: (line: string) => boolean): string {
+  const lines = text.split('\n');
+  const first = lines.findIndex(pick);
+  if (first === -1) return text;
+  const rest = lines.filter((line) => !pick(line));
+  rest.splice(first, 0, ...lines.filter(pick).sort());
+  return rest.join('\n');
+}
+
 /** What a side's process output looks like once `log-time`, `port`, `home` and `clock-time` are applied. */
 export function normaliseOutput(text: string, context: { port?: number; home: string; cwd: string; now: number }): string {
   let out = text.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /gm, '<log-time> ');
   out = out.split(context.home).join('<home>').split(context.cwd).join('<cwd>');
   if (context.port !== undefined) out = out.replace(new RegExp(`\\b${context.port}\\b`, 'g'), '<port>');
-  out = out.replace(/(?:^<log-time> Updating path from .*\n)+/gm, (lines) => `${lines.split('\n').filter(Boolean).sort().join('\n')}\n`);
-  out = out.replace(/\nFlags:\n((?:[a-z-]+: .*\n)+)/, (_block, lines: string) => `\nFlags:\n${lines.split('\n').filter(Boolean).sort().join('\n')}\n`);
+  out = sortLines(out, (line) => line.startsWith('<log-time> Updating path from '));
+  out = out.replace(/\nFlags:\n((?:[^\n]+\n)+)/, (_block, lines: string) => `\nFlags:\n${lines.split('\n').filter(Boolean).sort().join('\n')}\n`);
   return normaliseClockTimes(out, context.now);
 }
 

@@ -13,12 +13,16 @@ import type { Side } from './run-side.js';
 
 const OURS: Side = { name: 'ours', command: process.execPath, prefix: [fileURLToPath(new URL('../../../bin/ec2-metadata-mock.js', import.meta.url))] };
 
-function firstDifference(a: string, b: string): string {
+/** The first few lines that differ, for the report. */
+function describeDifference(a: string, b: string): string {
   const left = a.split('\n');
   const right = b.split('\n');
-  const at = left.findIndex((line, i) => line !== right[i]);
-  const line = at === -1 ? left.length : at;
-  return `line ${line + 1}:\n    AEMM: ${JSON.stringify(left[line] ?? '(end)')}\n    ours: ${JSON.stringify(right[line] ?? '(end)')}`;
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(left.length, right.length) && lines.length < 8; i++) {
+    if (left[i] === right[i]) continue;
+    lines.push(`line ${i + 1}:\n      AEMM: ${JSON.stringify(left[i] ?? '(end)')}\n      ours: ${JSON.stringify(right[i] ?? '(end)')}`);
+  }
+  return lines.join('\n    ');
 }
 
 /**
@@ -61,7 +65,7 @@ export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): 
     `AEMM v1.12.0 differential (${half}): ${comparisons.length} compared, ${comparisons.length - differing.length} identical, ${differing.length} differ: ${accepted.length} accepted (README's "Differences from AEMM"), ${unexpected.length} unexpected.`,
     `normalisations: ${Object.keys(NORMALISATIONS).join(', ')}`,
     `accepted: ${counts.join(', ')}`,
-    ...unexpected.map((comparison) => `  DIFFERS: ${comparison.id}\n    ${firstDifference(comparison.aemm, comparison.ours)}`),
+    ...unexpected.map((comparison) => `  DIFFERS: ${comparison.id}\n    ${describeDifference(comparison.aemm, comparison.ours)}`),
     ...stale.map((name) => `  STALE: accepted difference "${name}" explains nothing any more: remove it here and in README`),
   ].join('\n');
   console.log(report);
