@@ -88,14 +88,14 @@ describe('the root command mocks everything', () => {
     }));
 
   test('-d delays spot and events (404 meanwhile) but not static metadata or listings', () =>
-    withAemm([...LOOPBACK, '-d', '2'], async ({ url }) => {
+    withAemm([...LOOPBACK, '-d', '4'], async ({ url }) => {
       assert.equal((await send(url, '/latest/meta-data')).text, ROOT_META_LISTING, 'routes are listed before the delay');
       assert.equal((await send(url, '/latest/meta-data/spot')).text, 'instance-action\ntermination-time');
       assert.equal((await send(url, '/latest/meta-data/instance-id')).status, 200);
       const event = await send(url, EVENTS);
       assert.equal(event.status, 404, 'AEMM answers 404, not [], before the delay');
       assert.equal(event.text, NOT_FOUND_PAGE);
-      const { first, last } = await waitForNotice(url, SPOT, 3500);
+      const { first, last } = await waitForNotice(url, SPOT, 5500);
       assert.equal(first.status, 404);
       assert.equal(first.text, NOT_FOUND_PAGE);
       assert.equal(last.status, 200);
