@@ -29,7 +29,18 @@ export interface EventTwin {
   control: ReplayControl;
   /** Looks for new events now; returns how many it emitted. */
   check(): number;
+  /**
+   * Follows whether the instance answers (a scenario's `up`, `refused`, `dropped`): taken away, it
+   * has stopped or terminated. `subscribe` tells the twin at once when that may have changed.
+   */
+  follow(session: InstanceFeed): void;
   close(): void;
+}
+
+/** Where the twin reads whether the instance is still there (a replay session). */
+export interface InstanceFeed {
+  instance(): string;
+  onChange?(listener: () => void): () => void;
 }
 
 const GROUP_TAG = '/latest/meta-data/tags/instance/aws:autoscaling:groupName';
@@ -52,10 +63,19 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
   const { engine } = options;
   const identity = readInstanceIdentity(engine.cassette, options.source);
   const hook = resolveHook(engine.cassette, options.hook);
+  let feed: InstanceFeed | undefined;
+  let unsubscribe: (() => void) | undefined;
+  // When the instance was seen going away, on the replay clock; cleared when it answers again.
+  let goneSince: number | undefined;
   const watcher = createEventWatcher({
     identity,
     now: engine.now,
-    occurrences: (now) => listOccurrences(engine.notices(), now, hook),
+    occurrences: (now) => {
+      const up = (feed?.instance() ?? 'up') === 'up';
+      if (up) goneSince = undefined;
+      else goneSince ??= now;
+      return listOccurrences(engine.notices(), now, hook, goneSince);
+    },
     onEvent: options.onEvent,
     pollMs: options.pollMs,
   });
@@ -72,5 +92,20 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
       },
     ]),
   ) as unknown as ReplayControl;
-  return { identity, hook, control, check: watcher.check, close: watcher.close };
+  return {
+    identity,
+    hook,
+    control,
+    check: watcher.check,
+    follow(session) {
+      feed = session;
+      unsubscribe?.();
+      unsubscribe = session.onChange?.(() => watcher.check());
+      watcher.check();
+    },
+    close() {
+      unsubscribe?.();
+      watcher.close();
+    },
+  };
 }

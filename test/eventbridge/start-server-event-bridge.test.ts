@@ -108,7 +108,8 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
 
   test('the HTTP control API emits too: a spot trigger over /__aemm/ is on the queue when the call returns', { timeout: 30_000 }, async () => {
     const queueUrl = await moto.createQueue('http-control');
-    const server = await startServer({ port: 0, clock: () => WALL, eventBridge: { queueUrl, endpoint: moto.endpoint, credentials: FAKE_CREDENTIALS } });
+    const journal: { method: string; path: string; status: number; step?: string }[] = [];
+    const server = await startServer({ port: 0, clock: () => WALL, eventBridge: { queueUrl, endpoint: moto.endpoint, credentials: FAKE_CREDENTIALS, journal: { record: (entry) => journal.push(entry) } } });
     try {
       const answer = await fetch(`${server.url}/__aemm/spot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify({ action: 'stop' }) });
       const status = (await answer.json()) as { eventBridge: { sent: number; pending: number; queueUrl: string } };
@@ -117,6 +118,9 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
       await server.eventBridge!.flush(10_000);
       const [message] = await moto.receive(queueUrl);
       assert.equal((JSON.parse(message!.Body!) as EventBridgeEvent).detail['instance-action'], 'stop');
+      assert.deepEqual(journal.map(({ method, path, status, step }) => ({ method, path, status, step })), [
+        { method: 'SendMessage', path: new URL(queueUrl).pathname, status: 200, step: 'EC2 Spot Instance Interruption Warning' },
+      ]);
     } finally {
       await server.close();
     }
@@ -126,11 +130,12 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
     const outage = createOutage(await freePort(), moto.port);
     const queueUrl = await moto.createQueue('away');
     const reports: EventBridgeReport[] = [];
+    const journal: { method: string; status: number }[] = [];
     const server = await startServer({
       port: 0,
       clock: () => WALL,
       mocks: { spot: { action: 'terminate' }, rebalance: true },
-      eventBridge: { queueUrl, endpoint: `http://127.0.0.1:${outage.port}`, credentials: FAKE_CREDENTIALS, retry: { baseDelayMs: 5, maxDelayMs: 20 }, closeTimeoutMs: 50, onReport: (report) => reports.push(report) },
+      eventBridge: { queueUrl, endpoint: `http://127.0.0.1:${outage.port}`, credentials: FAKE_CREDENTIALS, retry: { baseDelayMs: 5, maxDelayMs: 20 }, closeTimeoutMs: 50, onReport: (report) => reports.push(report), journal: { record: (entry) => journal.push(entry) } },
     });
     try {
       for (let i = 0; i < 3; i++) {
@@ -143,6 +148,7 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
       assert.equal(eventBridge.pending, 2);
       assert.match(eventBridge.lastError ?? '', /ECONNREFUSED|connect/i);
       assert.ok(reports.some((report) => report.type === 'retry'));
+      assert.ok(journal.length > 0 && journal.every((entry) => entry.method === 'SendMessage' && entry.status === 0), 'each failed attempt is in the journal, with no status');
     } finally {
       await server.close();
     }

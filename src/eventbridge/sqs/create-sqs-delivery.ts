@@ -29,7 +29,7 @@ export interface SqsDeliveryOptions {
 /** One delivery outcome: a message sent, or a failed attempt that will be retried. */
 export type DeliveryReport =
   | { type: 'sent'; event: EventBridgeEvent; attempts: number; messageId?: string }
-  | { type: 'retry'; event: EventBridgeEvent; attempts: number; error: string; retryInMs: number; pending: number }
+  | { type: 'retry'; event: EventBridgeEvent; attempts: number; error: string; retryInMs: number; pending: number; httpStatus?: number }
   | { type: 'overflow'; event: EventBridgeEvent; pending: number };
 
 /** What the delivery has done so far, for `control status`. */
@@ -130,7 +130,8 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
         const exponential = Math.min(maxDelay, baseDelay * 2 ** Math.min(attempts - 1, 20));
         // Jitter spreads the retries of several replays that lost the same queue at once.
         const retryInMs = Math.round(exponential * (0.5 + Math.random() / 2));
-        options.onReport?.({ type: 'retry', event, attempts, error: lastError, retryInMs, pending: queue.length });
+        const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        options.onReport?.({ type: 'retry', event, attempts, error: lastError, retryInMs, pending: queue.length, ...(httpStatus ? { httpStatus } : {}) });
         if (!closed) await sleep(retryInMs);
       }
     }

@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { isLoopback } from '../../core/is-loopback.js';
 import type { ReplayControl, ReplayEngine, ReplayStatus } from '../../core/replay-engine.js';
 import type { EventBridgeEvent } from '../build-eventbridge-event.js';
-import { createEventTwin, type EventTwin } from '../create-event-twin.js';
+import { createEventTwin, type EventTwin, type InstanceFeed } from '../create-event-twin.js';
 import { createSqsDelivery, type DeliveryReport, type DeliveryStatus, type SqsCredentials } from './create-sqs-delivery.js';
 import { isKnownRegion } from './is-known-region.js';
 import { readInstanceIdentity } from '../instance-identity.js';
@@ -22,6 +22,13 @@ export interface EventBridgeOptions extends SqsSettingsInput {
   pollMs?: number;
   /** How long closing the server keeps trying to send what is pending (default 2 s). */
   closeTimeoutMs?: number;
+  /** The replay's request journal: each SendMessage attempt goes in as a `SendMessage` entry (status 0 without an answer). */
+  journal?: JournalSink;
+}
+
+/** The part of a request journal the twin writes to. */
+export interface JournalSink {
+  record(record: { at: number; wallAt: number; method: string; path: string; token: 'absent'; status: number; layer?: string; step?: string }): void;
 }
 
 /** A delivery outcome, or the events still unsent when the server closed. */
@@ -40,6 +47,8 @@ export interface EventBridge {
   status(): EventBridgeStatus['eventBridge'];
   /** Waits until every queued event was sent, or `timeoutMs` passed; true when nothing is pending. */
   flush(timeoutMs: number): Promise<boolean>;
+  /** Follows a replay session's instance state, so a scenario taking the instance away sends its state changes. */
+  follow(session: InstanceFeed): void;
   /** Stops watching, tries to send what is pending for up to `timeoutMs`, and returns what never went. */
   close(timeoutMs?: number): Promise<EventBridgeEvent[]>;
 }
@@ -58,7 +67,7 @@ function pickCredentials(options: EventBridgeOptions, remote: boolean): SqsCrede
 
 /** Parses SQS settings (one clear error for each mistake) without starting anything. */
 export function checkEventBridgeOptions(options: EventBridgeOptions, label: string | ((key: string) => string) = 'eventBridge'): SqsSettings {
-  const { credentials: _c, onEvent: _e, onReport: _r, retry: _t, pollMs: _p, closeTimeoutMs: _w, ...settings } = options;
+  const { credentials: _c, onEvent: _e, onReport: _r, retry: _t, pollMs: _p, closeTimeoutMs: _w, journal: _j, ...settings } = options;
   return parseSqsSettings(settings, isKnownRegion, label);
 }
 
@@ -74,7 +83,14 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
     region: settings.region ?? identity.region,
     credentials,
     ...options.retry,
-    onReport: options.onReport,
+    onReport(report) {
+      if (report.type === 'sent' || report.type === 'retry') {
+        // One journal line per attempt: a test can wait for `{ method: 'SendMessage' }` like for a request.
+        const status = report.type === 'sent' ? 200 : (report.httpStatus ?? 0);
+        options.journal?.record({ at: engine.now(), wallAt: Date.now(), method: 'SendMessage', path: new URL(settings.queueUrl).pathname, token: 'absent', status, layer: 'eventbridge', step: report.event['detail-type'] });
+      }
+      options.onReport?.(report);
+    },
   });
   const twin = createEventTwin({
     engine,
@@ -95,6 +111,7 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
     ) as unknown as ReplayControl,
     status,
     flush: (timeoutMs) => delivery.flush(timeoutMs),
+    follow: (session) => twin.follow(session),
     async close(timeoutMs = options.closeTimeoutMs ?? 2000) {
       twin.close();
       const lastError = delivery.status().lastError;
