@@ -1,33 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startServer, type ImdsServer } from '../../src/server/start-server.js';
+import { runBin, runCli } from '../helpers/run-cli.js';
 
-// These run the built CLI (`node bin/run.js`); `node test/run.js` builds it first.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Commands run in this process; the colour tests run the built bin, since chalk picks its level once per process.
 const M7I = 'recordings/m7i-large.json';
 const M7G = 'recordings/m7g-large.json';
 const P5 = 'recordings/p5-48xlarge.json';
 const DEFAULT = 'recordings/default.json';
 const ANSI = /\u001b\[/;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/run.js', ...args], { cwd: ROOT, env: childEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -46,7 +28,7 @@ test('equal cassettes exit 0 and say so', async () => {
 });
 
 test('different cassettes exit 1 and print the tree, plain when piped', async () => {
-  const result = await runCli(['diff', M7I, M7G]);
+  const result = await runBin(['diff', M7I, M7G], { NO_COLOR: undefined, FORCE_COLOR: undefined });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stdout, /^--- recordings\/m7i-large\.json {2}\(m7i\.large, eu-west-1\)$/m);
   assert.match(result.stdout, /^ {8}~ architecture: "x86_64" → "arm64"$/m);
@@ -55,8 +37,8 @@ test('different cassettes exit 1 and print the tree, plain when piped', async ()
 });
 
 test('colour comes with FORCE_COLOR and goes with NO_COLOR', async () => {
-  assert.match((await runCli(['diff', M7I, M7G], { FORCE_COLOR: '1' })).stdout, ANSI);
-  assert.doesNotMatch((await runCli(['diff', M7I, M7G], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout, ANSI);
+  assert.match((await runBin(['diff', M7I, M7G], { FORCE_COLOR: '1', NO_COLOR: undefined })).stdout, ANSI);
+  assert.doesNotMatch((await runBin(['diff', M7I, M7G], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout, ANSI);
 });
 
 test('--stat prints one line', async () => {

@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-// These run the built CLI (`node bin/run.js`); `node test/run.js` builds it first.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.FORCE_COLOR;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/run.js', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli } from '../helpers/run-cli.js';
 
 test('prints meta, totals and the tree with sizes', async () => {
   const result = await runCli(['inspect', 'recordings/t3-spot-interrupted.json']);
@@ -40,7 +26,7 @@ test('--depth limits the tree and --json returns the whole inspection', async ()
   assert.equal(report.format, 'aemm-inspect/1');
   assert.equal(report.source, 'recordings/p5-48xlarge.json');
   assert.equal(report.meta.instanceType, 'p5.48xlarge');
-  const cassette = JSON.parse(readFileSync(`${ROOT}recordings/p5-48xlarge.json`, 'utf8')) as { entries: Record<string, { body: string }> };
+  const cassette = JSON.parse(readFileSync(new URL(`../../recordings/p5-48xlarge.json`, import.meta.url), 'utf8')) as { entries: Record<string, { body: string }> };
   assert.equal(report.totals.entries, Object.keys(cassette.entries).length);
   assert.equal(report.tree.totalSize, Object.values(cassette.entries).reduce((sum, entry) => sum + Buffer.byteLength(entry.body), 0));
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,31 +6,9 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { loadCassette } from '../../src/cassette/load-cassette.js';
 import type { Cassette } from '../../src/core/cassette.js';
 import { send } from '../helpers/http.js';
-import { BIN, runCli, startCliServer, type CliResult } from '../helpers/run-cli.js';
+import { runCli, runCliUntil, startCliServer } from '../helpers/run-cli.js';
 import { createTinyCassette } from '../helpers/tiny-cassette.js';
 import { startFakeUpstream, type FakeUpstream } from '../recorder/fake-upstream.js';
-
-/** Runs the CLI and sends it `signal` once `when()` holds; resolves with how it ended. */
-function runCliUntil(args: string[], when: () => boolean, signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const poll = setInterval(() => {
-      if (when()) {
-        clearInterval(poll);
-        child.kill(signal);
-      }
-    }, 5);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('aemm record', () => {
   let dir: string;

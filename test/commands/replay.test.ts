@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { send } from '../helpers/http.js';
-import { runCli, startCliServer } from '../helpers/run-cli.js';
+import { runCli, startBinServer, startCliServer } from '../helpers/run-cli.js';
 import { createTinyCassette } from '../helpers/tiny-cassette.js';
 
 describe('aemm replay', () => {
@@ -14,8 +14,9 @@ describe('aemm replay', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  test('serves the embedded recording, logs requests, and exits 0 on SIGINT', async () => {
-    const server = await startCliServer(['replay', '--port', '0']);
+  // The built bin itself, with a real signal; the other tests run the command in this process.
+  test('the built bin serves the embedded recording, logs requests, and exits 0 on SIGINT', async () => {
+    const server = await startBinServer(['replay', '--port', '0']);
     const response = await send(server.url, '/latest/meta-data/instance-id');
     assert.equal(response.text, 'i-1234567890abcdef0');
     await send(server.url, '/latest/meta-data/nope');
