@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { send, type RawResponse } from '../helpers/http.js';
+import { send } from '../helpers/http.js';
 import {
   ASG_META_LISTING, EVENTS_META_LISTING, NOT_FOUND_PAGE, README_EVENT_JSON, ROOT_META_LISTING, SPOT_META_LISTING,
 } from './aemm-golden.js';
@@ -31,23 +30,17 @@ async function withAemm(args: string[], run: (aemm: AemmProcess) => Promise<void
   }
 }
 
-/** Polls a path until it stops answering 404, as AEMM's e2e tests sleep through a delay; returns the first answer and the last. */
-async function waitForNotice(url: string, path: string, withinMs: number): Promise<{ first: RawResponse; last: RawResponse }> {
-  const first = await send(url, path);
-  let last = first;
-  const deadline = Date.now() + withinMs;
-  while (last.status === 404 && Date.now() < deadline) {
-    await sleep(100);
-    last = await send(url, path);
-  }
-  return { first, last };
+/** Moves the replay clock of a drop-in started with `--control`, instead of sleeping through a delay as AEMM's e2e tests do. */
+async function advance(url: string, by: string): Promise<void> {
+  const response = await send(url, '/__aemm/advance', { method: 'POST', body: JSON.stringify({ by }) });
+  assert.equal(response.status, 200, response.text);
 }
 
 const rfc3339 = (epochMs: number): string => new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('start-up and shutdown', () => {
   test('logs AEMM\'s start-up line on stderr, the set flags on stdout, and exits 0 on SIGINT', async () => {
-    const aemm = await startAemm([...LOOPBACK, '-d', '1'], { env: { HOME: home } });
+    const aemm = await startAemm([...LOOPBACK, '-d', '1'], { env: { HOME: home }, bin: true });
     const result = await aemm.stop('SIGINT');
     assert.equal(result.code, 0);
     assert.match(result.stderr, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Warning: {2}Config File "aemm-config" Not Found in "\[.+\]"$/m);
@@ -56,7 +49,7 @@ describe('start-up and shutdown', () => {
   });
 
   test('exits 0 on SIGTERM, and prints no Flags block when no flag was set', async () => {
-    const aemm = await startAemm([], { env: { HOME: home, AEMM_SERVER_HOSTNAME: '127.0.0.1', AEMM_SERVER_PORT: '0' } });
+    const aemm = await startAemm([], { env: { HOME: home, AEMM_SERVER_HOSTNAME: '127.0.0.1', AEMM_SERVER_PORT: '0' }, bin: true });
     const result = await aemm.stop('SIGTERM');
     assert.equal(result.code, 0);
     assert.equal(result.stdout, '');
@@ -88,45 +81,41 @@ describe('the root command mocks everything', () => {
     }));
 
   test('-d delays spot and events (404 meanwhile) but not static metadata or listings', () =>
-    withAemm([...LOOPBACK, '-d', '4'], async ({ url }) => {
+    withAemm([...LOOPBACK, '-d', '4', '--control'], async ({ url }) => {
       assert.equal((await send(url, '/latest/meta-data')).text, ROOT_META_LISTING, 'routes are listed before the delay');
       assert.equal((await send(url, '/latest/meta-data/spot')).text, 'instance-action\ntermination-time');
       assert.equal((await send(url, '/latest/meta-data/instance-id')).status, 200);
       const event = await send(url, EVENTS);
       assert.equal(event.status, 404, 'AEMM answers 404, not [], before the delay');
       assert.equal(event.text, NOT_FOUND_PAGE);
-      const { first, last } = await waitForNotice(url, SPOT, 5500);
+      const first = await send(url, SPOT);
       assert.equal(first.status, 404);
       assert.equal(first.text, NOT_FOUND_PAGE);
-      assert.equal(last.status, 200);
+      await advance(url, '4s');
+      assert.equal((await send(url, SPOT)).status, 200);
       assert.equal((await send(url, EVENTS)).status, 200);
     }));
 
   test('--mock-trigger-time takes priority over --mock-delay-sec', () =>
-    withAemm([...LOOPBACK, '--mock-delay-sec', '100', '--mock-trigger-time', rfc3339(Date.now() + 2000)], async ({ url }) => {
-      const { first, last } = await waitForNotice(url, SPOT, 4000);
-      assert.equal(first.status, 404);
-      assert.equal(last.status, 200);
+    withAemm([...LOOPBACK, '--mock-delay-sec', '100', '--mock-trigger-time', rfc3339(Date.now() + 2000), '--control'], async ({ url }) => {
+      assert.equal((await send(url, SPOT)).status, 404);
+      await advance(url, '3s');
+      assert.equal((await send(url, SPOT)).status, 200, 'the trigger time passed, while the 100 s delay has not');
     }));
 
   test('--rebalance-delay-sec delays only the rebalance recommendation', () =>
-    withAemm([...LOOPBACK, '--rebalance-delay-sec', '2'], async ({ url }) => {
+    withAemm([...LOOPBACK, '--rebalance-delay-sec', '2', '--control'], async ({ url }) => {
       assert.equal((await send(url, SPOT)).status, 200);
-      const { first, last } = await waitForNotice(url, REBALANCE, 3500);
-      assert.equal(first.status, 404);
-      assert.equal(last.status, 200);
+      assert.equal((await send(url, REBALANCE)).status, 404);
+      await advance(url, '2s');
+      assert.equal((await send(url, REBALANCE)).status, 200);
     }));
 
   test('--asg-termination-delay-sec keeps the target state InService until it passes', () =>
-    withAemm([...LOOPBACK, '--asg-termination-delay-sec', '2'], async ({ url }) => {
+    withAemm([...LOOPBACK, '--asg-termination-delay-sec', '2', '--control'], async ({ url }) => {
       assert.equal((await send(url, ASG)).text, 'InService');
-      const deadline = Date.now() + 3500;
-      let state = 'InService';
-      while (state === 'InService' && Date.now() < deadline) {
-        await sleep(100);
-        state = (await send(url, ASG)).text;
-      }
-      assert.equal(state, 'Terminated');
+      await advance(url, '2s');
+      assert.equal((await send(url, ASG)).text, 'Terminated');
     }));
 
   test('-x 0: no client address may see notices, static metadata still answers', () =>

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runAemm as runAemmInProcess } from '../../src/aemm/run-aemm.js';
 
 /** The built drop-in binary (`node test/run.js` builds dist before the tests). */
 export const AEMM_BIN_PATH = fileURLToPath(new URL('../../bin/ec2-metadata-mock.js', import.meta.url));
@@ -13,19 +14,22 @@ export interface AemmRun {
 
 /** A running `ec2-metadata-mock` and the loopback URL it serves on. */
 export interface AemmProcess {
-  child: ChildProcess;
   url: string;
   port: number;
   /** Everything printed so far. */
   output(): { stdout: string; stderr: string };
-  /** Sends a signal and resolves once the process exited. */
+  /** Sends a signal (in this process: stops it as a signal would) and resolves once it exited. */
   stop(signal?: NodeJS.Signals): Promise<AemmRun>;
 }
 
-/** Options for a run: environment (HOME and AEMM_* as a user's shell would set them) and working directory. */
+/**
+ * Options for a run: environment (HOME and AEMM_* as a user's shell would set them), working
+ * directory, and `bin` to run the built binary in a child process (a cwd implies it).
+ */
 export interface AemmSpawnOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
+  bin?: boolean;
 }
 
 function environment(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -39,8 +43,31 @@ function environment(extra: Record<string, string | undefined> = {}): NodeJS.Pro
   return env;
 }
 
-/** Runs the binary to completion (help, version, bad input). */
-export function runAemm(args: string[], options: AemmSpawnOptions = {}): Promise<AemmRun> {
+/**
+ * Runs `ec2-metadata-mock` to completion (help, version, bad input) in this process, with its own
+ * streams and environment; with a `cwd` it runs the built binary, since a process has one.
+ */
+export async function runAemm(args: string[], options: AemmSpawnOptions = {}): Promise<AemmRun> {
+  if (options.cwd !== undefined || options.bin) return spawnAemm(args, options);
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: environment(options.env),
+    // Nothing here starts a server to completion; one that starts stops at once.
+    stopped: () => Promise.resolve(),
+  };
+  try {
+    return { code: await runAemmInProcess(args, io), stdout, stderr };
+  } catch (error) {
+    // What the bin would do with an error nobody caught: a stack trace and exit 1.
+    return { code: 1, stdout, stderr: `${stderr}${(error as Error).stack}\n` };
+  }
+}
+
+/** Runs the built binary to completion in a child process. */
+function spawnAemm(args: string[], options: AemmSpawnOptions): Promise<AemmRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], { env: environment(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -56,8 +83,55 @@ export function runAemm(args: string[], options: AemmSpawnOptions = {}): Promise
   });
 }
 
-/** Starts the binary and resolves once it logged `Initiating … on port N` (pass `-p 0 -n 127.0.0.1`). */
+const STARTED = / on port (\d+)\n/;
+
+/**
+ * Starts `ec2-metadata-mock` in this process and resolves once it logged `Initiating … on port N`
+ * (pass `-p 0 -n 127.0.0.1`); with `bin` or a `cwd`, the built binary in a child process.
+ */
 export function startAemm(args: string[], options: AemmSpawnOptions = {}): Promise<AemmProcess> {
+  if (options.cwd !== undefined || options.bin) return spawnServer(args, options);
+  let stdout = '';
+  let stderr = '';
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: {
+        write(text: string) {
+          stderr += text;
+          const match = STARTED.exec(stderr);
+          if (!match || started) return;
+          started = true;
+          const port = Number(match[1]);
+          resolve({
+            port,
+            url: `http://127.0.0.1:${port}`,
+            output: () => ({ stdout, stderr }),
+            async stop() {
+              stop();
+              return { code: await ended, stdout, stderr };
+            },
+          });
+        },
+      },
+      env: environment(options.env),
+      stopped: () => stopped,
+    };
+    const ended = runAemmInProcess(args, io).catch((error: unknown) => {
+      stderr += `${(error as Error).stack}\n`;
+      return 1;
+    });
+    void ended.then((code) => {
+      if (!started) reject(new Error(`ec2-metadata-mock exited with ${code} before starting: ${stdout}${stderr}`));
+    });
+  });
+}
+
+/** Starts the built binary in a child process. */
+function spawnServer(args: string[], options: AemmSpawnOptions): Promise<AemmProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], { env: environment(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -71,13 +145,12 @@ export function startAemm(args: string[], options: AemmSpawnOptions = {}): Promi
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const match = / on port (\d+)\n/.exec(stderr);
+      const match = STARTED.exec(stderr);
       if (!match || started) return;
       started = true;
       clearTimeout(timer);
       const port = Number(match[1]);
       resolve({
-        child,
         port,
         url: `http://127.0.0.1:${port}`,
         output: () => ({ stdout, stderr }),
