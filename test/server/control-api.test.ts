@@ -124,7 +124,7 @@ describe('control API availability', () => {
     try {
       const client = new MetadataService({ endpoint: server.url, retries: 0 });
       await assert.rejects(client.request('/latest/meta-data/spot/instance-action', {}), /404|Not Found/i);
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      server.control.advance('300ms');
       assert.match(await client.request('/latest/meta-data/spot/instance-action', {}), /"action": "terminate"/);
     } finally {
       await server.close();
