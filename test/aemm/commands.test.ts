@@ -32,7 +32,7 @@ async function withAemm(args: string[], run: (aemm: AemmProcess) => Promise<void
 
 /** Moves the replay clock of a drop-in started with `--control`, instead of sleeping through a delay as AEMM's e2e tests do. */
 async function advance(url: string, by: string): Promise<void> {
-  const response = await send(url, '/__aemm/advance', { method: 'POST', body: JSON.stringify({ by }) });
+  const response = await send(url, '/__aemm/advance', { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify({ by }) });
   assert.equal(response.status, 200, response.text);
 }
 

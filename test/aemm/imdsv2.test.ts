@@ -56,7 +56,7 @@ for (const flag of ['-I', '--imdsv2']) {
       const value = await token('1');
       const fresh = await send(aemm.url, '/latest/meta-data/mac', { headers: { 'x-aws-ec2-metadata-token': value } });
       assert.equal(fresh.status, 200, 'valid within its TTL');
-      assert.equal((await send(aemm.url, '/__aemm/advance', { method: 'POST', body: '{"by": "1100ms"}' })).status, 200);
+      assert.equal((await send(aemm.url, '/__aemm/advance', { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: '{"by": "1100ms"}' })).status, 200);
       const response = await send(aemm.url, '/latest/meta-data/mac', { headers: { 'x-aws-ec2-metadata-token': value } });
       assert.equal(response.status, 401);
       assert.equal(response.text, UNAUTHORIZED_PAGE);
