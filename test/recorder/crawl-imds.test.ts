@@ -302,12 +302,13 @@ describe('crawlImds', () => {
     const upstream = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.method === 'PUT' ? 'hang' : undefined) });
     const warnings: string[] = [];
     try {
-      const result = await crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 200, onWarning: (message) => warnings.push(message) });
+      // Long enough that a busy machine answers every GET in time; only the PUT waits it out.
+      const result = await crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 1000, onWarning: (message) => warnings.push(message) });
       assert.deepEqual(result.errors, []);
       assert.equal(result.imdsVersion, 'v1');
       assert.deepEqual(Object.keys(result.cassette.entries), Object.keys(source.entries).sort());
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0]!, /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 200 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 /);
+      assert.match(warnings[0]!, /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 /);
       assert.deepEqual(result.warnings, warnings);
       assert.ok(upstream.hits.every((hit) => hit.headers['x-aws-ec2-metadata-token'] === undefined));
     } finally {
