@@ -156,9 +156,9 @@ describe('aemm record', () => {
     const replay = await startCliServer(['replay', '--port', '0', '--quiet', '--fault', 'api/token=hang']);
     try {
       const output = join(dir, 'hop-limit.json');
-      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', replay.url, '--rate', '2000', '--timeout', '300ms', '--retries', '0']);
+      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', replay.url, '--rate', '2000', '--timeout', '1s', '--retries', '0']);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stderr, /^Warning: The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 300 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 with the recorder in a container [^\n]*\n$/);
+      assert.match(result.stderr, /^Warning: The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 with the recorder in a container [^\n]*\n$/);
       assert.match(result.stdout, /^Recorded 101 entries from .* \(m5\.large, us-east-1, IMDSv1\)/);
       assert.equal(Object.keys((await loadCassette(output)).entries).length, 101);
     } finally {
