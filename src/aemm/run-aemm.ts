@@ -63,6 +63,15 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
   const cassette = typeof cassettePath === 'string'
     ? await loadCassette(cassettePath)
     : buildAemmCassette(tree, withSpot ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime } : undefined);
+  // Request lines are written once per event-loop turn: a write per request costs more than the answer.
+  let pending = '';
+  // The log prefix has one-second resolution: it is formatted once per second, not per request.
+  let prefixSecond = -1;
+  let prefix = '';
+  const flushRequestLog = (): void => {
+    if (pending !== '') io.stderr.write(pending);
+    pending = '';
+  };
   const server = await startServer({
     cassette,
     port: Number(settings.port),
@@ -72,7 +81,12 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
     imdsv2: settings.imdsv2 ? 'required' : 'optional',
     control: extraFlag(flags, 'control') === true,
     freshCredentials: extraFlag(flags, 'fresh-credentials') === true,
-    onRequest: (request) => log(`${request.method} ${request.path} ${request.abort ?? request.status}`),
+    onRequest: (request) => {
+      if (pending === '') setImmediate(flushRequestLog);
+      const second = Math.floor(Date.now() / 1000);
+      if (second !== prefixSecond) [prefixSecond, prefix] = [second, formatGoLogPrefix(second * 1000, utcOffsetMinutes)];
+      pending += `${prefix}${request.method} ${request.path} ${request.abort ?? request.status}\n`;
+    },
   });
   if (server.controlApi && !isLoopback(server.hostname)) {
     log(`Warning: the control API is on and listening on ${server.hostname}: other machines can trigger events and faults. Use -n 127.0.0.1 to keep it local.`);
@@ -85,6 +99,7 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
   }
   await io.stopped();
   await server.close();
+  flushRequestLog();
   return 0;
 }
 

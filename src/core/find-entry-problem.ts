@@ -1,5 +1,7 @@
 import { decodeBase64 } from './base64.js';
 
+const ENTRY_FIELDS = new Set(['status', 'headers', 'body', 'bodyBase64']);
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -22,7 +24,9 @@ export function findEntryProblem(key: string, entry: unknown): string | undefine
     return `has status ${JSON.stringify(entry.status)}, not an HTTP status code`;
   }
   if (!isObject(entry.headers)) return 'has no headers object';
-  for (const [name, value] of Object.entries(entry.headers)) {
+  // for…in, not Object.entries: a 100k-entry cassette would leave 100k arrays behind per check.
+  for (const name in entry.headers) {
+    const value = entry.headers[name];
     if (typeof value !== 'string') return `has a non-string value for header "${name}"`;
     if (name !== name.toLowerCase()) return `has header "${name}" in upper case`;
     // HTTP allows only these in a header; anything else would make the server refuse to send it.
@@ -37,8 +41,8 @@ export function findEntryProblem(key: string, entry: unknown): string | undefine
   if (carriesNoBody(entry.status as number) && ((entry.body as string | undefined) ?? (entry.bodyBase64 as string | undefined) ?? '') !== '') {
     return `has status ${entry.status as number} with a body, which HTTP cannot frame`;
   }
-  for (const field of Object.keys(entry)) {
-    if (!['status', 'headers', 'body', 'bodyBase64'].includes(field)) return `has unknown field "${field}"`;
+  for (const field in entry) {
+    if (!ENTRY_FIELDS.has(field)) return `has unknown field "${field}"`;
   }
   return undefined;
 }

@@ -43,7 +43,7 @@ export interface RenderContext extends PipelineRequest {
  * and how it renders listings, notices and errors. One instance per engine: it may cache what it
  * renders.
  */
-export interface Profile {
+export interface Profile extends RouteIndex<RenderContext> {
   readonly name: ProfileName;
   /** Whether a trailing slash matters (301s for directories) or is stripped. */
   readonly slashes: 'significant' | 'ignored';
@@ -57,8 +57,6 @@ export interface Profile {
   screen(step: PipelineRequest): ImdsResponse | undefined;
   /** A notice layer's patch of the view, or undefined when the profile serves its notices itself. */
   renderNotice(state: NoticeState): Patch | undefined;
-  /** What routing may find in this view. */
-  indexOf(context: RenderContext): RouteIndex;
   /** With `tokenCheck: 'after-routing'`: whether a route needs a valid token. */
   needsToken(route: Route): boolean;
   render(route: Route, context: RenderContext): ImdsResponse;

@@ -1,9 +1,9 @@
 import type { Cassette } from './cassette.js';
 import { createViewCache, type CassetteView, type ViewCache } from './cassette-view.js';
-import { collectPatches, type Intercept, type Layer, type LayerContext } from './layer.js';
-import { isNoticeDue, type NoticeState } from './notice.js';
-import { parseTarget } from './parse-target.js';
-import type { PipelineRequest, Profile, ProfileName, RenderContext } from './profile.js';
+import { collectPatches, type Intercept, type Layer, type LayerContext, type Patch } from './layer.js';
+import { isNoticeDue, type Notice, type NoticeState } from './notice.js';
+import { parseTarget, type RequestTarget } from './parse-target.js';
+import type { Profile, ProfileName, RenderContext } from './profile.js';
 import { createProfile } from './profiles/create-profile.js';
 import { routeTarget } from './route-target.js';
 import { createTokenSigner, type TokenMode, type TokenSigner } from './tokens.js';
@@ -57,13 +57,18 @@ export interface ResolveOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_LAYERS: readonly Layer[] = [];
+const NO_NOTICES: readonly NoticeState[] = [];
 const admitEveryone = (): boolean => true;
 
 /** Every layer's say over the request: delays add up, the first status or abort wins. */
-function collectIntercepts(layers: readonly Layer[], method: string, path: string, context: LayerContext): Intercept | undefined {
+function collectIntercepts(layers: readonly Layer[], method: string, target: RequestTarget, context: LayerContext): Intercept | undefined {
   let outcome: Intercept | undefined;
+  let path: string | undefined;
   for (const layer of layers) {
-    const intercept = layer.intercept?.({ method, path }, context);
+    if (!layer.intercept) continue;
+    path ??= `/${target.segments.join('/')}`;
+    const intercept = layer.intercept({ method, path }, context);
     if (!intercept) continue;
     outcome ??= {};
     if (intercept.delayMs) outcome.delayMs = (outcome.delayMs ?? 0) + intercept.delayMs;
@@ -79,23 +84,78 @@ function collectIntercepts(layers: readonly Layer[], method: string, path: strin
  * The notices as this request sees them. Admission (mock-ip-count) is decided here, once, and
  * only when some notice is due: a client takes a place only once there is something to show.
  */
-function collectNotices(layers: readonly Layer[], now: number, admitted: () => boolean): NoticeState[] {
+function collectNotices(layers: readonly Layer[], now: number, admit: (clientAddress: string | undefined) => boolean, clientAddress: string | undefined): readonly NoticeState[] {
   let states: NoticeState[] | undefined;
   let allowed: boolean | undefined;
   for (const layer of layers) {
     if (!layer.notice) continue;
     const due = isNoticeDue(layer.notice, now);
-    if (due) allowed ??= admitted();
+    if (due) allowed ??= admit(clientAddress);
     (states ??= []).push({ notice: layer.notice, shown: due && allowed === true, now });
   }
-  return states ?? [];
+  return states ?? NO_NOTICES;
 }
 
-function acceptsToken(profile: Profile, step: PipelineRequest, mode: TokenMode | undefined): boolean {
-  const token = step.request.headers['x-aws-ec2-metadata-token'];
-  if (token === undefined) return mode !== 'required';
-  if (mode !== 'required' && !profile.checkTokenWhenOptional) return true;
-  return step.tokens.check(token, step.now) === undefined;
+/** One request through the pipeline; the view and the notices are worked out on first use. */
+class RequestContext implements RenderContext {
+  readonly method: string;
+  readonly head: boolean;
+  readonly now: number;
+  readonly tokens: TokenSigner;
+  readonly nonce: Uint8Array | undefined;
+  readonly cassette: Cassette;
+  readonly versions: ReadonlySet<string>;
+  private readonly views: ViewCache;
+  private cachedNotices: readonly NoticeState[] | undefined;
+  private cachedView: CassetteView | undefined;
+
+  constructor(
+    readonly request: ImdsRequest,
+    readonly target: RequestTarget,
+    private readonly options: ResolveOptions,
+    private readonly profile: Profile,
+    private readonly layers: readonly Layer[],
+    private readonly layerContext: LayerContext,
+  ) {
+    this.method = request.method.toUpperCase();
+    this.head = this.method === 'HEAD';
+    this.now = options.now;
+    this.tokens = options.tokens ?? createTokenSigner(options.secret);
+    this.nonce = options.nonce;
+    this.cassette = options.cassette;
+    this.views = options.views ?? createViewCache();
+    this.versions = this.views.versions(options.cassette);
+  }
+
+  get notices(): readonly NoticeState[] {
+    if (this.cachedNotices) return this.cachedNotices;
+    return (this.cachedNotices = collectNotices(this.layers, this.now, this.options.admit ?? admitEveryone, this.request.clientAddress));
+  }
+
+  get view(): CassetteView {
+    if (this.cachedView) return this.cachedView;
+    const { cassette, profile } = this;
+    const states = this.notices;
+    const renderNotice = states.length === 0 ? undefined : (notice: Notice): Patch | undefined => {
+      const state = states.find((candidate) => candidate.notice === notice);
+      return state && profile.renderNotice(state);
+    };
+    // Dated prefixes serve the `latest` tree with whatever the cassette recorded under that date on top.
+    const version = this.target.segments[0];
+    const source = version !== undefined && profile.datedVersions && version !== 'latest' && this.versions.has(version) ? this.views.overlay(cassette, version) : cassette;
+    const context = source === cassette ? this.layerContext : { ...this.layerContext, cassette: source };
+    const patches = collectPatches(this.layers, context, renderNotice);
+    return (this.cachedView = this.views.view(source, patches));
+  }
+
+  /** Whether the request's token passes the profile's rules under the token mode. */
+  acceptsToken(): boolean {
+    const token = this.request.headers['x-aws-ec2-metadata-token'];
+    const mode = this.options.imdsv2;
+    if (token === undefined) return mode !== 'required';
+    if (mode !== 'required' && !this.profile.checkTokenWhenOptional) return true;
+    return this.tokens.check(token, this.now) === undefined;
+  }
 }
 
 /**
@@ -106,63 +166,26 @@ function acceptsToken(profile: Profile, step: PipelineRequest, mode: TokenMode |
  */
 export function resolveRequest(request: ImdsRequest, options: ResolveOptions): ImdsResponse {
   const profile = typeof options.profile === 'object' ? options.profile : createProfile(options.profile ?? 'imds');
-  const method = request.method.toUpperCase();
-  const head = method === 'HEAD';
   const target = parseTarget(request.path);
-  if (!target) return profile.renderMalformed(head);
-  const layers = options.layers ?? [];
-  const context: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
-  const intercept = collectIntercepts(layers, method, `/${target.segments.join('/')}`, context);
-  const step: PipelineRequest = { request, method, head, target, now: options.now, tokens: options.tokens ?? createTokenSigner(options.secret), nonce: options.nonce };
-  if (!intercept) return answer(step, profile, options, layers, context);
+  if (!target) return profile.renderMalformed(request.method.toUpperCase() === 'HEAD');
+  const layers = options.layers ?? NO_LAYERS;
+  const layerContext: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
+  const context = new RequestContext(request, target, options, profile, layers, layerContext);
+  const intercept = collectIntercepts(layers, context.method, target, layerContext);
+  if (!intercept) return answer(context, profile);
   let response: ImdsResponse;
   if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
-  else if (intercept.status !== undefined) response = profile.renderError(intercept.status, head);
-  else response = answer(step, profile, options, layers, context);
+  else if (intercept.status !== undefined) response = profile.renderError(intercept.status, context.head);
+  else response = answer(context, profile);
   if (intercept.delayMs) response.delayMs = intercept.delayMs;
   return response;
 }
 
-function answer(step: PipelineRequest, profile: Profile, options: ResolveOptions, layers: readonly Layer[], context: LayerContext): ImdsResponse {
-  const screened = profile.screen(step);
+function answer(context: RequestContext, profile: Profile): ImdsResponse {
+  const screened = profile.screen(context);
   if (screened) return screened;
-  if (profile.tokenCheck === 'first' && !acceptsToken(profile, step, options.imdsv2)) return profile.renderError(401, step.head);
-  const render = createRenderContext(step, profile, options, layers, context);
-  const route = routeTarget(step.target, profile.indexOf(render), profile.slashes);
-  if (profile.tokenCheck === 'after-routing' && profile.needsToken(route) && !acceptsToken(profile, step, options.imdsv2)) {
-    return profile.renderError(401, step.head);
-  }
-  return profile.render(route, render);
-}
-
-function createRenderContext(step: PipelineRequest, profile: Profile, options: ResolveOptions, layers: readonly Layer[], context: LayerContext): RenderContext {
-  const views = options.views ?? createViewCache();
-  const { cassette } = options;
-  let notices: NoticeState[] | undefined;
-  let view: CassetteView | undefined;
-  const noticesNow = (): NoticeState[] => {
-    const admit = options.admit ?? admitEveryone;
-    return (notices ??= collectNotices(layers, step.now, () => admit(step.request.clientAddress)));
-  };
-  const viewNow = (): CassetteView => {
-    if (view) return view;
-    const states = noticesNow();
-    const rendered = new Map(states.map((state) => [state.notice, profile.renderNotice(state)]));
-    // Dated prefixes serve the `latest` tree with whatever the cassette recorded under that date on top.
-    const version = step.target.segments[0];
-    const source = version !== undefined && profile.datedVersions && views.versions(cassette).has(version) ? views.overlay(cassette, version) : cassette;
-    const patches = collectPatches(layers, source === cassette ? context : { ...context, cassette: source }, (notice) => rendered.get(notice));
-    return (view = views.view(source, patches));
-  };
-  return {
-    ...step,
-    cassette,
-    versions: views.versions(cassette),
-    get view() {
-      return viewNow();
-    },
-    get notices() {
-      return noticesNow();
-    },
-  };
+  if (profile.tokenCheck === 'first' && !context.acceptsToken()) return profile.renderError(401, context.head);
+  const route = routeTarget(context.target, profile, context, profile.slashes);
+  if (profile.tokenCheck === 'after-routing' && profile.needsToken(route) && !context.acceptsToken()) return profile.renderError(401, context.head);
+  return profile.render(route, context);
 }

@@ -15,12 +15,12 @@ export type Route =
   /** Nothing is served there. */
   | { kind: 'missing' };
 
-/** What routing asks a profile about the cassette seen through the request's layers. */
-export interface RouteIndex {
+/** What routing asks a profile about the cassette seen through the request's layers (`context`). */
+export interface RouteIndex<C> {
   /** Whether an API version is served (`latest`, dated ones). */
-  hasVersion(version: string): boolean;
-  hasLeaf(key: string): boolean;
-  hasListing(dir: string): boolean;
+  hasVersion(context: C, version: string): boolean;
+  hasLeaf(context: C, key: string): boolean;
+  hasListing(context: C, dir: string): boolean;
 }
 
 /**
@@ -28,23 +28,23 @@ export interface RouteIndex {
  * redirect and prefer a directory's listing when the slash is there; `ignored` slashes (AEMM,
  * whose middleware strips them) serve a leaf, else a listing.
  */
-export function routeTarget(target: RequestTarget, index: RouteIndex, slashes: 'significant' | 'ignored'): Route {
+export function routeTarget<C>(target: RequestTarget, index: RouteIndex<C>, context: C, slashes: 'significant' | 'ignored'): Route {
   const [version, ...rest] = target.segments;
   if (version === undefined) return { kind: 'versions' };
-  if (!index.hasVersion(version)) return { kind: 'missing' };
+  if (!index.hasVersion(context, version)) return { kind: 'missing' };
   if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'token') return { kind: 'token' };
   const restPath = rest.join('/');
-  if (restPath === '') return index.hasListing('/latest/') ? { kind: 'listing', dir: '/latest/' } : { kind: 'missing' };
+  if (restPath === '') return index.hasListing(context, '/latest/') ? { kind: 'listing', dir: '/latest/' } : { kind: 'missing' };
   const key = `/latest/${restPath}`;
   const dir = `${key}/`;
   if (slashes === 'ignored') {
-    if (index.hasLeaf(key)) return { kind: 'leaf', key, asDirectory: target.trailingSlash };
-    return index.hasListing(dir) ? { kind: 'listing', dir } : { kind: 'missing' };
+    if (index.hasLeaf(context, key)) return { kind: 'leaf', key, asDirectory: target.trailingSlash };
+    return index.hasListing(context, dir) ? { kind: 'listing', dir } : { kind: 'missing' };
   }
   if (target.trailingSlash) {
-    if (index.hasListing(dir)) return { kind: 'listing', dir };
-    return index.hasLeaf(key) ? { kind: 'leaf', key, asDirectory: true } : { kind: 'missing' };
+    if (index.hasListing(context, dir)) return { kind: 'listing', dir };
+    return index.hasLeaf(context, key) ? { kind: 'leaf', key, asDirectory: true } : { kind: 'missing' };
   }
-  if (index.hasLeaf(key)) return { kind: 'leaf', key, asDirectory: false };
-  return index.hasListing(dir) ? { kind: 'redirect' } : { kind: 'missing' };
+  if (index.hasLeaf(context, key)) return { kind: 'leaf', key, asDirectory: false };
+  return index.hasListing(context, dir) ? { kind: 'redirect' } : { kind: 'missing' };
 }

@@ -33,7 +33,9 @@ export function validateCassette(value: unknown, source: string): Cassette {
     throw new CassetteError(source, 'meta.incomplete is neither true nor a list of paths');
   }
   if (!isObject(value.entries)) throw new CassetteError(source, 'it has no "entries" object');
-  for (const [key, entry] of Object.entries(value.entries)) {
+  const entries = value.entries;
+  for (const key in entries) {
+    const entry = entries[key];
     const problem = findEntryProblem(key, entry);
     if (problem) throw new CassetteError(source, `entry "${key}" ${problem}`);
   }

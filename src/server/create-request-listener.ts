@@ -54,7 +54,9 @@ export function createRequestListener(engine: ReplayEngine, options: RequestList
   const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
     if (!onRequest) return;
     const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
-    onRequest({ method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress, ...(response.abort ? { abort: response.abort } : {}) });
+    const entry: RequestLog = { method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress };
+    if (response.abort) entry.abort = response.abort;
+    onRequest(entry);
   };
 
   const send = (req: IncomingMessage, res: ServerResponse, request: ImdsRequest, response: ImdsResponse, started: number): void => {

@@ -152,7 +152,7 @@ function noticeAt(key: string, notices: readonly NoticeState[]): NoticeState | u
  * required, and then checked only on routes, not on sub-listings or 404s (docs/imds-behaviour.md §7).
  */
 export function createAemmProfile(): Profile {
-  const errorBodies = new Map<number, Uint8Array>();
+  const errorPages = new Map<number, { body: Uint8Array; headers: Readonly<Record<string, string>> }>();
   const tables = new WeakMap<CassetteView, RouteTable>();
 
   /**
@@ -161,13 +161,13 @@ export function createAemmProfile(): Profile {
    * template of its 404 (the same bytes real IMDS sends).
    */
   const renderError = (status: number, head: boolean): ImdsResponse => {
-    let body = errorBodies.get(status);
-    if (!body) errorBodies.set(status, (body = encoder.encode(status === 400 || status === 401 ? renderUtf8Page(status) : renderErrorPage(status))));
-    return {
-      status,
-      headers: { [CONTENT_TYPE]: 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', [CONTENT_LENGTH]: String(body.length) },
-      body: head ? EMPTY : body,
-    };
+    let page = errorPages.get(status);
+    if (!page) {
+      const body = encoder.encode(status === 400 || status === 401 ? renderUtf8Page(status) : renderErrorPage(status));
+      const headers = Object.freeze({ [CONTENT_TYPE]: 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', [CONTENT_LENGTH]: String(body.length) });
+      errorPages.set(status, (page = { body, headers }));
+    }
+    return { status, headers: page.headers, body: head ? EMPTY : page.body };
   };
 
   /** Every leaf AEMM would route: the cassette's, the layers' additions, and the notice paths of the notices that run. */
@@ -242,15 +242,9 @@ export function createAemmProfile(): Profile {
     },
     // AEMM serves its notices itself (serveNotice): they change no entries of the view.
     renderNotice: () => undefined,
-    indexOf(context) {
-      let table: RouteTable | undefined;
-      const tableNow = (): RouteTable => (table ??= routeTableOf(context.view, context.notices));
-      return {
-        hasVersion: (version) => version === 'latest',
-        hasLeaf: (key) => tableNow().set.has(key),
-        hasListing: (dir) => dir === '/latest/' || listingOf(tableNow(), dir) !== null,
-      };
-    },
+    hasVersion: (_context, version) => version === 'latest',
+    hasLeaf: (context, key) => routeTableOf(context.view, context.notices).set.has(key),
+    hasListing: (context, dir) => dir === '/latest/' || listingOf(routeTableOf(context.view, context.notices), dir) !== null,
     needsToken(route: Route) {
       if (route.kind === 'versions' || route.kind === 'leaf') return true;
       return route.kind === 'listing' && (route.dir === '/latest/' || route.dir === `${META}/` || route.dir === `${DYNAMIC}/`);

@@ -10,7 +10,7 @@ import { spotActionTime, type AsgNotice, type EventsNotice, type MaintenanceEven
 import type { PipelineRequest, Profile, RenderContext } from '../profile.js';
 import type { ImdsResponse } from '../resolve-request.js';
 import { toEntryHeaders } from '../render-entry.js';
-import type { Route, RouteIndex } from '../route-target.js';
+import type { Route } from '../route-target.js';
 import { parseTokenTtl } from '../tokens.js';
 
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
@@ -95,20 +95,28 @@ function asgPatch(notice: AsgNotice, shown: boolean): Patch {
  * entries like any other, errors are IMDS's XHTML pages.
  */
 export function createImdsProfile(): Profile {
-  const errorBodies = new Map<number, Uint8Array>();
+  const errorPages = new Map<number, { body: Uint8Array; headers: Readonly<Record<string, string>> }>();
   // Response headers of recorded entries, built once per entry (and per variant): most requests are
   // answered without building any object but the response itself. Frozen, so no caller can change them.
   const headerCache = new WeakMap<Entry, { normal?: CachedHeaders; plain?: CachedHeaders }>();
   const noticePatches = new WeakMap<Notice, NoticePatches>();
 
+  const errorPage = (status: number): { body: Uint8Array; headers: Readonly<Record<string, string>> } => {
+    let page = errorPages.get(status);
+    if (!page) {
+      const body = encoder.encode(renderErrorPage(status));
+      errorPages.set(status, (page = { body, headers: Object.freeze({ 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' }) }));
+    }
+    return page;
+  };
   const errorResponse = (status: number, head: boolean): ImdsResponse => {
-    let body = errorBodies.get(status);
-    if (!body) errorBodies.set(status, (body = encoder.encode(renderErrorPage(status))));
-    return {
-      status,
-      headers: { 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' },
-      body: head ? EMPTY : body,
-    };
+    const { body, headers } = errorPage(status);
+    return { status, headers, body: head ? EMPTY : body };
+  };
+  /** The 404 for a path nothing serves (a fault's 404 is not a miss). */
+  const missing = (head: boolean): ImdsResponse => {
+    const { body, headers } = errorPage(404);
+    return { status: 404, headers, body: head ? EMPTY : body, miss: true };
   };
 
   /** The response headers for an entry's recorded bytes; `plain` turns octet-stream into text/plain. */
@@ -130,7 +138,7 @@ export function createImdsProfile(): Profile {
 
   const serveListing = (view: CassetteView, dir: string, head: boolean): ImdsResponse => {
     const listing = view.listing(dir);
-    if (!listing) return { ...errorResponse(404, head), miss: true };
+    if (!listing) return missing(head);
     if (!listing.entry) return { status: 200, headers: toEntryHeaders(undefined, listing.body.length), body: head ? EMPTY : listing.body };
     return { status: 200, headers: cachedHeaders(listing.entry, listing.body, false), body: head ? EMPTY : listing.body };
   };
@@ -184,13 +192,9 @@ export function createImdsProfile(): Profile {
         }
       }
     },
-    indexOf(context): RouteIndex {
-      return {
-        hasVersion: (version) => context.versions.has(version),
-        hasLeaf: (key) => context.view.entryAt(key) !== undefined,
-        hasListing: (dir) => context.view.hasDirectory(dir),
-      };
-    },
+    hasVersion: (context, version) => context.versions.has(version),
+    hasLeaf: (context, key) => context.view.entryAt(key) !== undefined,
+    hasListing: (context, dir) => context.view.hasDirectory(dir),
     needsToken: () => true,
     render(route: Route, context: RenderContext) {
       const { head, view } = context;
@@ -212,7 +216,7 @@ export function createImdsProfile(): Profile {
           return { status: 301, headers: { location: `http://${host}${context.target.rawPath}/`, 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
         }
         case 'missing':
-          return { ...errorResponse(404, head), miss: true };
+          return missing(head);
       }
     },
     renderError: (status, head) => (status === 403 ? forbidden() : errorResponse(status, head)),
