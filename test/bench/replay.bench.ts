@@ -1,6 +1,6 @@
 // CPU per request and throughput of `aemm replay` and `ec2-metadata-mock`, each beside a bare
-// node:http server returning fixed bytes, in one run. The load generator (wrk, else autocannon)
-// runs in its own process; each server's CPU time is read from /proc/<pid>/stat before and after a
+// node:http server returning fixed bytes, in one run. The load generator (wrk) runs in its own
+// process; each server's CPU time is read from /proc/<pid>/stat before and after a
 // run, so the figure is the server's own cost, whatever the load generator spends. Then a
 // generated 100k-entry cassette: memory at idle against the file's size, and load time against a
 // 50k-entry one (linear ≈ 2×). Loopback only.
@@ -114,13 +114,7 @@ async function generate(url: string, headers: Record<string, string>, seconds: n
       errors: errors ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
     };
   }
-  // autocannon in a child process, so its own CPU is not the server's.
-  const script = `const a = require('autocannon'); a({ url: ${JSON.stringify(url)}, connections: ${CONNECTIONS}, duration: ${seconds}, headers: ${JSON.stringify(headers)} }, (e, r) => { process.stdout.write(JSON.stringify({ requests: r.requests.total, p99Ms: r.latency.p99, errors: r.errors })); });`;
-  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await new Promise((resolve) => child.on('exit', resolve));
-  return JSON.parse(out) as { requests: number; p99Ms: number; errors: number };
+  throw new Error('The replay bench needs wrk as its load generator, in a process of its own: apt-get install wrk.');
 }
 
 async function measure(server: Server, path: string, headers: Record<string, string>): Promise<Run> {
@@ -142,7 +136,7 @@ interface Kind { name: string; path: string; v2?: boolean }
 
 /** Measures each kind on each server beside a bare one with the same bytes, rounds alternating, and prints the table. */
 async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Promise<void> {
-  console.log(`${hasWrk ? 'wrk -t1' : 'autocannon (child process)'}, ${CONNECTIONS} connections, keep-alive, 1 s warm-up + ${ROUNDS}×${DURATION_S} s per side, rounds alternating;`);
+  console.log(`wrk -t1, ${CONNECTIONS} connections, keep-alive, 1 s warm-up + ${ROUNDS}×${DURATION_S} s per side, rounds alternating;`);
   console.log('bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it;');
   console.log('CPU/req = server process CPU time (user + system, all threads) ÷ requests answered; target ≤ 1.15× bare, p99 ≤ 2 ms');
   console.log('server                         kind           bare µs/req  µs/req  ratio   bare req/s   req/s  bare p99  p99 ms  errors');
