@@ -13,7 +13,16 @@ export type ImdsMatcher = (request: Request) => ImdsTarget | undefined;
 
 // `new URL('//latest/meta-data/x', base)` reads `latest` as a host: this is the URL msw builds for
 // the path `//latest/…` that @aws-sdk/ec2-metadata-service sends (endpoint pathname "/" + "/latest/…").
-const TRAP_HOSTNAME = 'latest';
+// Dated versions fall in the same trap (`//2016-09-02/…` reads as host `2016-09-02`), and `1.0`
+// reads as the IPv4 address 1.0.0.0. Every version the engine could answer is taken back, so none
+// is left to msw's onUnhandledRequest, which by default sends it to the network, token included.
+const DATED_HOST = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The API version msw mistook for a host, or undefined when the host is no version. */
+function trappedVersion(hostname: string): string | undefined {
+  if (hostname === 'latest' || DATED_HOST.test(hostname)) return hostname;
+  return hostname === '1.0.0.0' ? '1.0' : undefined;
+}
 
 function parseBaseUrl(input: string): URL {
   let url: URL;
@@ -33,7 +42,7 @@ function parseBaseUrl(input: string): URL {
 
 /**
  * A matcher for the given base URLs (origins). A request matches when its origin is one of them,
- * or when msw read `//latest/…` as host `latest` and the Host header names one of them.
+ * or when msw read `//<version>/…` as host `<version>` and the Host header names one of them.
  */
 export function createImdsMatcher(baseUrls: readonly string[]): ImdsMatcher {
   if (!Array.isArray(baseUrls) || baseUrls.length === 0) {
@@ -44,7 +53,8 @@ export function createImdsMatcher(baseUrls: readonly string[]): ImdsMatcher {
   return (request) => {
     const url = new URL(request.url);
     if (origins.has(url.origin)) return { path: url.pathname + url.search, host: url.host };
-    if (url.hostname !== TRAP_HOSTNAME || url.port !== '') return undefined;
+    const version = trappedVersion(url.hostname);
+    if (version === undefined || url.port !== '') return undefined;
     // The trap URL keeps the protocol and the Host header keeps the host: together, the origin meant.
     const hostHeader = request.headers.get('host');
     if (!hostHeader) return undefined;
@@ -55,6 +65,6 @@ export function createImdsMatcher(baseUrls: readonly string[]): ImdsMatcher {
       return undefined;
     }
     if (!origins.has(addressed.origin)) return undefined;
-    return { path: `//${TRAP_HOSTNAME}${url.pathname}${url.search}`, host: addressed.host };
+    return { path: `//${version}${url.pathname}${url.search}`, host: addressed.host };
   };
 }
