@@ -1,3 +1,5 @@
+import { MAX_PATH_LENGTH } from './max-path-length.js';
+
 /** A request target split into decoded path segments, as the pipeline routes it. */
 export interface RequestTarget {
   /** Decoded segments, without empty ones (`//latest//meta-data` → `latest`, `meta-data`). */
@@ -11,16 +13,19 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i;
 
 /**
  * Splits a request target (origin or absolute form, query ignored) into decoded segments; undefined
- * when it cannot be decoded. Both profiles read paths this way: AEMM's Go server refuses bad escapes
+ * when it cannot be decoded or is longer than `MAX_PATH_LENGTH`. Both profiles read paths this way: AEMM's Go server refuses bad escapes
  * before its router runs, and an encoded slash is refused by both.
  */
 export function parseTarget(target: string): RequestTarget | undefined {
+  // Real IMDS paths are short: a longer target is refused before anything reads, matches or logs it.
+  if (target.length > MAX_PATH_LENGTH) return undefined;
   let path = target;
   if (path.charCodeAt(0) !== 47 /* "/" */) {
     // Absolute-form (`GET http://169.254.169.254/latest/ HTTP/1.1`), as proxies send it.
     const match = ABSOLUTE_FORM.exec(path);
     if (!match) return undefined;
-    path = match[1] || '/';
+    // An authority followed at once by a query (`http://host?x`) names the root.
+    path = match[1]!.startsWith('/') ? match[1]! : `/${match[1]}`;
   }
   const end = path.search(/[?#]/);
   if (end !== -1) path = path.slice(0, end);

@@ -1,5 +1,6 @@
 import { CASSETTE_FORMAT, type Cassette } from './cassette.js';
 import { CassetteError } from './errors.js';
+import { escapeControlChars } from './escape-control-chars.js';
 import { findEntryProblem } from './find-entry-problem.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -37,7 +38,7 @@ export function validateCassette(value: unknown, source: string): Cassette {
   for (const key in entries) {
     const entry = entries[key];
     const problem = findEntryProblem(key, entry);
-    if (problem) throw new CassetteError(source, `entry "${key}" ${problem}`);
+    if (problem) throw new CassetteError(source, `entry "${escapeControlChars(key)}" ${problem}`);
   }
   return value as unknown as Cassette;
 }

@@ -34,6 +34,10 @@ export interface CrawlOptions {
   retryDelayMs?: number;
   /** Stop discovering after this many paths, against an upstream whose tree never ends (default 10000). */
   maxPaths?: number;
+  /** Stop discovering below this many path segments, against an upstream that lists itself (default 20; real IMDS goes 8 deep). */
+  maxDepth?: number;
+  /** Stop discovering after this long, in ms (default 120000): no upstream keeps a crawl busy for ever. */
+  maxDurationMs?: number;
 }
 
 /** What a crawl captured, and what it could not. */
@@ -69,6 +73,8 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
   const origin = upstream.origin;
   const signal = options.signal;
   const maxPaths = options.maxPaths ?? 10_000;
+  const maxDepth = options.maxDepth ?? 20;
+  const maxDurationMs = options.maxDurationMs ?? 120_000;
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
     throw new UsageError(`Timeout ${options.timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 2000 ms.`);
   }
@@ -115,12 +121,19 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
 
     const queue = createCrawlQueue({
       maxPaths,
+      maxDepth,
+      maxDurationMs,
       visit,
       onError(key, error) {
         if (error instanceof UpstreamFailure) errors.push({ path: key, reason: error.reason });
         else if (!signal?.aborted) errors.push({ path: key, reason: (error as Error).message });
       },
-      onCapped: (key) => errors.push({ path: key, reason: `not fetched: the tree has more than ${maxPaths} paths` }),
+      onCapped: (key, limit) => {
+        const reason = limit === 'paths' ? `the tree has more than ${maxPaths} paths`
+          : limit === 'depth' ? `the tree is deeper than ${maxDepth} levels`
+          : `the crawl ran longer than ${maxDurationMs / 1000} s`;
+        errors.push({ path: key, reason: `not fetched: ${reason}` });
+      },
       onProgress: ({ done, found }) => options.onProgress?.({ done, found, errors: errors.length }),
     });
     queue.schedule('/', 'root');

@@ -1,14 +1,22 @@
+import { MAX_PATH_LENGTH } from '../core/max-path-length.js';
 import type { CrawlKind } from './list-children.js';
+
+/** Which bound kept a path from being fetched. */
+export type CrawlLimit = 'paths' | 'depth' | 'time';
 
 /** How a crawl's work is bounded and reported. */
 export interface CrawlQueueOptions {
-  /** Paths discovered at most; the first one past it is reported once through `onCapped`. */
+  /** Paths discovered at most. */
   maxPaths: number;
+  /** Path segments at most (a longer key than `MAX_PATH_LENGTH` counts as too deep too). */
+  maxDepth: number;
+  /** Time from the queue's creation after which nothing new is fetched. */
+  maxDurationMs: number;
   visit(key: string, kind: CrawlKind): Promise<void>;
   /** A visit that rejected. */
   onError(key: string, error: unknown): void;
-  /** The first path not fetched because of `maxPaths`. */
-  onCapped(key: string): void;
+  /** The first path not fetched because of each bound, once per bound. */
+  onCapped(key: string, limit: CrawlLimit): void;
   onProgress(progress: { done: number; found: number }): void;
 }
 
@@ -19,20 +27,32 @@ export interface CrawlQueue {
   drain(): Promise<void>;
 }
 
-/** A queue that visits each key once, stops discovering past `maxPaths`, and reports progress. */
+/**
+ * A queue that visits each key once and reports progress. It stops discovering past `maxPaths`
+ * paths, below `maxDepth` segments and after `maxDurationMs`: an upstream whose tree never ends
+ * (one that lists itself, or a tree thousands of levels deep) ends the crawl soon, with a small file.
+ */
 export function createCrawlQueue(options: CrawlQueueOptions): CrawlQueue {
   const seen = new Set<string>();
   const pending = new Set<Promise<void>>();
+  const capped = new Set<CrawlLimit>();
   let done = 0;
-  let capped = false;
+  let expired = false;
+  const deadline = setTimeout(() => (expired = true), options.maxDurationMs);
+  // The deadline only stops new paths; it must not keep the process alive.
+  deadline.unref();
   const report = (): void => options.onProgress({ done, found: seen.size });
 
   return {
     schedule(key, kind) {
       if (seen.has(key)) return;
-      if (seen.size >= options.maxPaths) {
-        if (!capped) options.onCapped(key);
-        capped = true;
+      const limit: CrawlLimit | undefined = expired ? 'time'
+        : seen.size >= options.maxPaths ? 'paths'
+        : key.length > MAX_PATH_LENGTH || key.split('/').filter(Boolean).length > options.maxDepth ? 'depth'
+        : undefined;
+      if (limit) {
+        if (!capped.has(limit)) options.onCapped(key, limit);
+        capped.add(limit);
         return;
       }
       seen.add(key);
@@ -49,6 +69,7 @@ export function createCrawlQueue(options: CrawlQueueOptions): CrawlQueue {
     },
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);
+      clearTimeout(deadline);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { escapeControlChars } from '../core/escape-control-chars.js';
+
 /** How the crawler fetches a path: what it expects there decides what an answer means. */
 export type CrawlKind = 'root' | 'dir' | 'leaf' | 'user-data' | 'probe-dir';
 
@@ -16,7 +18,7 @@ const EXTENDED_CREDENTIALS = 'security-credentials-extended/';
 /** Whether a listed name can be followed without leaving its directory. */
 function isSafeName(name: string): boolean {
   const bare = name.endsWith('/') ? name.slice(0, -1) : name;
-  return bare !== '' && bare !== '.' && bare !== '..' && !/[/\\?#\u0000-\u001f]/.test(bare);
+  return bare !== '' && bare !== '.' && bare !== '..' && !/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(bare);
 }
 
 /**
@@ -33,7 +35,8 @@ export function listChildren(dir: string, body: string): ListedChildren {
     // public-keys lists `0=my-key`; the key's directory is `0/` (docs/imds-behaviour.md §4).
     const indexed = dir.endsWith('/meta-data/public-keys/') ? /^(\d+)=/.exec(name) : null;
     if (indexed) children.push({ key: `${dir}${indexed[1]}/`, kind: 'dir' });
-    else if (!isSafeName(name)) refused.push(dir + name);
+    // Refused names are shown to the user: their control characters must not reach the terminal.
+    else if (!isSafeName(name)) refused.push(dir + escapeControlChars(name));
     else if (name.endsWith('/')) children.push({ key: dir + name, kind: 'dir' });
     else if (atVersionRoot && VERSION_ROOT_DIRS.has(name)) children.push({ key: `${dir}${name}/`, kind: 'dir' });
     else if (atVersionRoot && name === 'user-data') children.push({ key: dir + name, kind: 'user-data' });

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type ProxyServer from 'http-proxy';
 import type { Entry } from '../core/cassette.js';
 import { AemmError, UsageError } from '../core/errors.js';
+import { escapeControlChars } from '../core/escape-control-chars.js';
 import { isAllowedHost } from '../core/is-allowed-host.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { parseHost } from '../core/parse-host.js';
@@ -190,7 +191,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     onWriteError: options.onWriteError,
   });
   const recorder = createAnswerRecorder({ store, upstream, agent, timeoutMs, onChange: (keys) => writer.markChanged(keys), onWarning: options.onWarning });
-  const log = (entry: ProxyRequestLog): void => options.onRequest?.(entry);
+  // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
+  const log = (entry: ProxyRequestLog): void => options.onRequest?.({ ...entry, path: escapeControlChars(entry.path) });
   const exchanges = createExchangeHandler({
     proxy,
     upstream,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayEngine } from '../core/replay-engine.js';
 import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
+import { escapeControlChars } from '../core/escape-control-chars.js';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
@@ -54,7 +55,8 @@ export function createRequestListener(engine: ReplayEngine, options: RequestList
   const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
     if (!onRequest) return;
     const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
-    const entry: RequestLog = { method: request.method, path: request.path, status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress };
+    // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
+    const entry: RequestLog = { method: request.method, path: escapeControlChars(request.path), status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress };
     if (response.abort) entry.abort = response.abort;
     onRequest(entry);
   };
