@@ -27,6 +27,8 @@ function splitListing(body: string): string[] {
 /** A cassette's fixed facts, computed once per cassette object and shared by every view of it. */
 interface CassetteIndex {
   versions: Set<string>;
+  /** `meta.incomplete` is set: listings may name children that were never recorded. */
+  incomplete: boolean;
   /** Directory key → names of the children its descendants imply, for directories without a recorded listing. */
   implied: Map<string, Set<string>>;
   bytes: WeakMap<Entry, Uint8Array>;
@@ -61,7 +63,8 @@ function indexCassette(cassette: Cassette): CassetteIndex {
   const listed = root && root.status === 200 && root.body !== undefined ? splitListing(root.body) : IMDS_VERSIONS;
   for (const version of listed) versions.add(version.replace(/\/$/, ''));
   versions.add('latest');
-  return { versions, implied, bytes: new WeakMap() };
+  const incomplete = cassette.meta.incomplete !== undefined && cassette.meta.incomplete !== false;
+  return { versions, implied, incomplete, bytes: new WeakMap() };
 }
 
 /** What a directory listing or an entry looks like through a view. */
@@ -137,6 +140,18 @@ export class CassetteView {
     return this.hasLeaf(dir + name) || this.hasDirectory(`${dir}${name}/`);
   }
 
+  /**
+   * Whether a listed child of a partial recording was never recorded (rather than recorded as
+   * missing or hidden by a layer): its listing then keeps it, as the instance said, and the child
+   * itself answers as a miss.
+   */
+  private isUnrecorded(dir: string, name: string): boolean {
+    if (!this.index.incomplete) return false;
+    const indexed = dir.endsWith('/public-keys/') ? /^(\d+)=/.exec(name) : null;
+    const keys = indexed ? [`${dir}${indexed[1]}/`] : name.endsWith('/') ? [dir + name] : [dir + name, `${dir}${name}/`];
+    return keys.every((key) => this.cassette.entries[key] === undefined && !this.patch.has(key) && !this.index.implied.has(key) && !this.isHidden(key));
+  }
+
   /** The bytes of an entry's body. */
   bodyOf(entry: Entry): Uint8Array {
     let bytes = this.index.bytes.get(entry);
@@ -164,7 +179,7 @@ export class CassetteView {
     const entry = this.entryAt(dir);
     const recorded = entry && entry.status === 200 ? splitListing(new TextDecoder().decode(this.bodyOf(entry))) : undefined;
     const names = recorded ?? [...(this.index.implied.get(dir) ?? [])];
-    const kept = names.filter((name) => this.hasChild(dir, name));
+    const kept = names.filter((name) => this.hasChild(dir, name) || this.isUnrecorded(dir, name));
     const seen = new Set(kept.map((name) => name.replace(/\/$/, '')));
     const added = [...(this.patchImplied.get(dir) ?? [])].filter((name) => !seen.has(name.replace(/\/$/, '')));
     const final = added.length > 0 || !recorded ? [...kept, ...added].sort() : kept;

@@ -154,6 +154,24 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     const recorded = await loadCassette(output);
     assert.equal(recorded.meta.incomplete, true);
     assert.equal(recorded.entries['/latest/meta-data/identity-credentials/ec2/']!.body, 'info\nsecurity-credentials/');
+    // Replay serves the listing as the instance said it, and the child it never saw as a miss.
+    const replay = await startServer({ cassette: recorded, port: 0 });
+    try {
+      assert.equal((await send(replay.url, '/latest/meta-data/identity-credentials/ec2/')).text, 'info\nsecurity-credentials/');
+      assert.equal((await send(replay.url, '/latest/meta-data/identity-credentials/ec2/security-credentials/')).status, 404);
+    } finally {
+      await replay.close();
+    }
+    // replay-or-record serves what it has and forwards (and records) the rest.
+    const again = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record' });
+    try {
+      assert.equal((await send(again.url, '/latest/meta-data/identity-credentials/ec2/info')).text, '{\n  "Code" : "Success"\n}');
+      upstream.hits.length = 0;
+      await send(again.url, '/latest/meta-data/identity-credentials/ec2/security-credentials/');
+      assert.deepEqual(upstream.hits.map((hit) => hit.path).filter((path) => path.includes('identity-credentials')).slice(0, 1), ['/latest/meta-data/identity-credentials/ec2/security-credentials/']);
+    } finally {
+      await again.close();
+    }
   });
 
   test('a complete proxy recording carries no incomplete flag', async () => {
