@@ -68,36 +68,77 @@ function compileGlob(glob: string): CompiledGlob {
   return { anchored: glob.startsWith('/'), words, acceptBit: tokens.length & 31, initial, literals, anyOne, star, globstar };
 }
 
+/** Whether a match ending at `end` is the whole path or a directory above it (with or without its slash), which covers everything under it. */
+function atBoundary(path: string, end: number): boolean {
+  return end === path.length || path.charCodeAt(end - 1) === SLASH || path.charCodeAt(end) === SLASH;
+}
+
+/** Per ASCII character code: the positions whose literal token is that character, one word per state. */
+function toAsciiTable(glob: CompiledGlob): Int32Array {
+  const table = new Int32Array(128 * glob.words);
+  for (const [code, mask] of glob.literals) if (code < 128) table.set(mask, code * glob.words);
+  return table;
+}
+
 /**
  * Whether `glob` matches `path` or a directory above it, in one pass over the path: the state of
  * every token position is advanced per character, so the cost is the path's length times the
  * glob's length / 32, whatever the path holds (no backtracking, no recursion, no cache).
  */
-function matchesGlob(glob: CompiledGlob, path: string): boolean {
-  const { words, initial, literals, anyOne, star, globstar } = glob;
-  const last = words - 1;
+function matchesGlob(glob: CompiledGlob, ascii: Int32Array, path: string): boolean {
+  const { words, initial, literals, anyOne, star, globstar, anchored } = glob;
+  const length = path.length;
   const acceptMask = 1 << glob.acceptBit;
-  const noMask = new Int32Array(words);
+  if (words === 1) {
+    // One machine word holds every position: the common case, with no allocation at all.
+    const first = initial[0]!;
+    const one = anyOne[0]!;
+    const stay = globstar[0]!;
+    const stayOne = star[0]! | stay;
+    const stars = star[0]! | stay;
+    let state = first;
+    if ((state & acceptMask) !== 0 && atBoundary(path, 0)) return true;
+    for (let at = 0; at < length; at++) {
+      if (state === 0 && path.charCodeAt(at) !== SLASH) {
+        // Nothing is live: only a slash can start the glob again.
+        if (anchored) return false;
+        const slash = path.indexOf('/', at);
+        if (slash === -1) return false;
+        at = slash;
+      }
+      const code = path.charCodeAt(at);
+      let next: number;
+      if (code === SLASH) {
+        next = ((state & ascii[SLASH]!) << 1) | (state & stay);
+        if (!anchored) next |= first;
+      } else {
+        const literal = code < 128 ? ascii[code]! : (literals.get(code)?.[0] ?? 0);
+        next = ((state & (literal | one)) << 1) | (state & stayOne);
+      }
+      state = next | ((next & stars) << 1);
+      if ((state & acceptMask) !== 0 && atBoundary(path, at + 1)) return true;
+    }
+    return false;
+  }
+  const last = words - 1;
   let state = Int32Array.from(initial);
   let next = new Int32Array(words);
-  const length = path.length;
-  // A match on a directory (with or without its slash) covers everything under it.
-  const atBoundary = (end: number): boolean => end === length || path.charCodeAt(end - 1) === SLASH || path.charCodeAt(end) === SLASH;
-  if ((state[last]! & acceptMask) !== 0 && atBoundary(0)) return true;
+  if ((state[last]! & acceptMask) !== 0 && atBoundary(path, 0)) return true;
   for (let at = 0; at < length; at++) {
     const code = path.charCodeAt(at);
     const slash = code === SLASH;
-    const literal = literals.get(code) ?? noMask;
+    const wide = code < 128 ? undefined : literals.get(code);
     let carry = 0;
     let live = 0;
     for (let word = 0; word < words; word++) {
       const current = state[word]!;
-      const advancing = current & (literal[word]! | (slash ? 0 : anyOne[word]!));
+      const literal = wide ? wide[word]! : code < 128 ? ascii[code * words + word]! : 0;
+      const advancing = current & (literal | (slash ? 0 : anyOne[word]!));
       const staying = current & (globstar[word]! | (slash ? 0 : star[word]!));
       next[word] = (advancing << 1) | carry | staying;
       carry = advancing >>> 31;
     }
-    if (slash && !glob.anchored) for (let word = 0; word < words; word++) next[word]! |= initial[word]!;
+    if (slash && !anchored) for (let word = 0; word < words; word++) next[word]! |= initial[word]!;
     // A star reached now may also match nothing: step over it (stars never follow stars).
     carry = 0;
     for (let word = 0; word < words; word++) {
@@ -107,9 +148,9 @@ function matchesGlob(glob: CompiledGlob, path: string): boolean {
       live |= next[word]!;
     }
     [state, next] = [next, state];
-    if ((state[last]! & acceptMask) !== 0 && atBoundary(at + 1)) return true;
+    if ((state[last]! & acceptMask) !== 0 && atBoundary(path, at + 1)) return true;
     // Nothing can match any more, and an anchored glob never starts again.
-    if (live === 0 && glob.anchored) return false;
+    if (live === 0 && anchored) return false;
   }
   return false;
 }
@@ -126,6 +167,12 @@ export function createPathMatcher(globs: readonly string[], what = '--ignore'): 
   for (const glob of globs) {
     if (glob.trim() === '') throw new UsageError(`${what} "" is empty. Give a path glob such as "meta-data/tags/**".`);
   }
-  const compiled = globs.map(compileGlob);
-  return (path) => compiled.some((glob) => matchesGlob(glob, path));
+  const compiled = globs.map((glob) => {
+    const automaton = compileGlob(glob);
+    return { automaton, ascii: toAsciiTable(automaton) };
+  });
+  return (path) => {
+    for (const { automaton, ascii } of compiled) if (matchesGlob(automaton, ascii, path)) return true;
+    return false;
+  };
 }

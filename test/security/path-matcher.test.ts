@@ -80,6 +80,17 @@ describe('path matching is linear in the path (issue 11 item 1)', () => {
     );
   });
 
+  test('globs longer than a machine word match what the glob language says too', () => {
+    const chars = fc.constantFrom('/', 'a', 'b', '*', '?', '-');
+    const long = fc.string({ unit: chars, minLength: 33, maxLength: 70 }).filter((text) => text.trim() !== '');
+    fc.assert(
+      fc.property(long, fc.string({ unit: fc.constantFrom('/', 'a', 'b', '-'), maxLength: 60 }), (glob, path) => {
+        assert.equal(createPathMatcher([glob])(path), modelMatches([glob], path));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   test('never throws on any string, however long the glob', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 1, maxLength: 80 }).filter((text) => text.trim() !== ''), { maxLength: 4 }), fc.string({ maxLength: 300 }), (globs, path) => {

@@ -1,0 +1,79 @@
+// Path globs: one 8 KB path against 20 globs (the matcher alone), and `aemm replay` with 20 fault
+// globs set against the same replay without them, same load generator, alternating rounds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createPathMatcher } from '../../src/core/create-path-matcher.js';
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+// Twenty globs of the kinds people set: any depth, anchored, one segment, several stars; none of them matches the served path.
+const GLOBS = [
+  '**/spot/*', 'spot/*', 'api/token', '/latest/meta-data/iam/**', 'meta-data/tags/**', 'events/**', '/latest/dynamic/*/document',
+  '*/public-keys/*/openssh-key', 'network/interfaces/macs/*/ipv6s', '**/autoscaling/*', 'placement/availability-zone?', '/latest/user-data',
+  'meta-data/*-ids', '**/security-credentials/*', '/2021-03-23/**', 'block-device-mapping/ebs*', '*/*/*/*/*/*/*/*/deep', 'local-ipv4s',
+  'identity-credentials/ec2/**', 'metrics/vhostmd',
+];
+
+function benchMatcher(): void {
+  const path = `/latest/meta-data${'/a'.repeat(4088)}/zz`;
+  const match = createPathMatcher(GLOBS);
+  const short = '/latest/meta-data/instance-id';
+  for (let warm = 0; warm < 50; warm++) match(path);
+  const rounds = 500;
+  let started = performance.now();
+  for (let round = 0; round < rounds; round++) match(path);
+  const longMs = (performance.now() - started) / rounds;
+  started = performance.now();
+  for (let round = 0; round < rounds * 100; round++) match(short);
+  const shortUs = ((performance.now() - started) / (rounds * 100)) * 1000;
+  // How fast this machine is right now: one plain pass over the same path's characters per glob.
+  let sum = 0;
+  started = performance.now();
+  for (let round = 0; round < rounds; round++) for (let glob = 0; glob < GLOBS.length; glob++) for (let at = 0; at < path.length; at++) sum += path.charCodeAt(at);
+  const loopMs = (performance.now() - started) / rounds;
+  console.log(`matcher: ${(path.length / 1024).toFixed(1)} KB path x ${GLOBS.length} globs: ${longMs.toFixed(3)} ms per match (target < 1 ms), ${(longMs / loopMs).toFixed(1)}x a plain loop over its characters ${GLOBS.length} times (${loopMs.toFixed(3)} ms${sum < 0 ? '' : ''}); a real path: ${shortUs.toFixed(2)} µs`);
+}
+
+interface Child { process: ChildProcess; url: string }
+
+function startReplay(args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, [BIN, 'replay', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (match) resolve({ process: child, url: match[0] });
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function requestsPerSecond(url: string): Promise<number> {
+  await autocannon({ url, connections: CONNECTIONS, duration: 1 });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+/** Runs the bench: the matcher alone, then replay req/s with and without 20 fault globs. */
+export default async function run(): Promise<void> {
+  benchMatcher();
+  // Each glob answers 503 on a path nobody asks for, so every request is matched against all 20 and served normally.
+  const faults = GLOBS.flatMap((glob) => ['--fault', `${glob}=503`]);
+  const plain = await startReplay([]);
+  const withGlobs = await startReplay(faults);
+  try {
+    const path = '/latest/meta-data/instance-id';
+    const rounds: Array<[number, number]> = [];
+    for (let round = 0; round < 3; round++) rounds.push([await requestsPerSecond(plain.url + path), await requestsPerSecond(withGlobs.url + path)]);
+    const without = rounds.reduce((sum, [a]) => sum + a, 0) / rounds.length;
+    const within = rounds.reduce((sum, [, b]) => sum + b, 0) / rounds.length;
+    console.log(`replay ${path}: ${Math.round(without)} req/s without globs, ${Math.round(within)} req/s with ${GLOBS.length} fault globs: ${(within / without).toFixed(2)}x (target >= 0.9x)`);
+  } finally {
+    plain.process.kill();
+    withGlobs.process.kill();
+  }
+}
