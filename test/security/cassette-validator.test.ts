@@ -107,16 +107,17 @@ describe('the loader and the published schema agree (issue 11 item 8)', () => {
     };
     const time = (value: unknown): number => {
       let best = Infinity;
-      for (let run = 0; run < 5; run++) {
+      for (let run = 0; run < 9; run++) {
         const started = performance.now();
         byLoader(value);
         best = Math.min(best, performance.now() - started);
       }
       return best;
     };
-    const small = time(build(2_000));
+    const small = time(build(1_000));
     const large = time(build(8_000));
-    assert.ok(large < small * 8 + 2, `${small.toFixed(2)} ms for 2k entries, ${large.toFixed(2)} ms for 8k`);
+    // Linear gives about 8, quadratic 64: generous for a shared, busy machine.
+    assert.ok(large < small * 24 + 20, `${small.toFixed(2)} ms for 1k entries, ${large.toFixed(2)} ms for 8k`);
   });
 });
 
