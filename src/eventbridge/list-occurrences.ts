@@ -47,7 +47,9 @@ export function listOccurrences(notices: readonly Notice[], now: number, hook: L
         for (const event of notice.events) {
           if (event.at > now) continue;
           if (gone !== undefined && event.state === 'active' && STOPPING_EVENTS.has(event.code)) maintenanceGoing = { at: gone, states: ['stopping', 'stopped'] };
-          list.push({ kind: 'scheduled-change', at: event.at, code: event.code, state: event.state, eventId: event.eventId, description: event.description, notBefore: event.notBefore, notAfter: event.notAfter });
+          // An event without NotAfter (degraded hardware) has a Health event without endTime.
+          const notAfter: number | null | undefined = event.notAfter;
+          list.push({ kind: 'scheduled-change', at: event.at, code: event.code, state: event.state, eventId: event.eventId, description: event.description, notBefore: event.notBefore, ...(notAfter == null ? {} : { notAfter }) });
         }
         break;
       case 'asg':

@@ -47,8 +47,11 @@ export interface EventBridge {
   status(): EventBridgeStatus['eventBridge'];
   /** Waits until every queued event was sent, or `timeoutMs` passed; true when nothing is pending. */
   flush(timeoutMs: number): Promise<boolean>;
-  /** Follows a replay session's instance state, so a scenario taking the instance away sends its state changes. */
-  follow(session: InstanceFeed): void;
+  /**
+   * Follows a replay session: its instance state (a scenario taking the instance away sends the
+   * state changes) and its request journal, unless `journal` was given.
+   */
+  follow(session: InstanceFeed & { journal?: JournalSink }): void;
   /** Stops watching, tries to send what is pending for up to `timeoutMs`, and returns what never went. */
   close(timeoutMs?: number): Promise<EventBridgeEvent[]>;
 }
@@ -77,6 +80,7 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
   const remote = !isLoopback(new URL(settings.endpoint).hostname.replace(/^\[|\]$/g, ''));
   const credentials = pickCredentials(options, remote);
   const identity = readInstanceIdentity(engine.cassette, source);
+  let journal = options.journal;
   const delivery = createSqsDelivery({
     queueUrl: settings.queueUrl,
     endpoint: settings.endpoint,
@@ -87,7 +91,7 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
       if (report.type === 'sent' || report.type === 'retry') {
         // One journal line per attempt: a test can wait for `{ method: 'SendMessage' }` like for a request.
         const status = report.type === 'sent' ? 200 : (report.httpStatus ?? 0);
-        options.journal?.record({ at: engine.now(), wallAt: Date.now(), method: 'SendMessage', path: new URL(settings.queueUrl).pathname, token: 'absent', status, layer: 'eventbridge', step: report.event['detail-type'] });
+        journal?.record({ at: engine.now(), wallAt: Date.now(), method: 'SendMessage', path: new URL(settings.queueUrl).pathname, token: 'absent', status, layer: 'eventbridge', step: report.event['detail-type'] });
       }
       options.onReport?.(report);
     },
@@ -111,7 +115,10 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
     ) as unknown as ReplayControl,
     status,
     flush: (timeoutMs) => delivery.flush(timeoutMs),
-    follow: (session) => twin.follow(session),
+    follow(session) {
+      journal ??= session.journal;
+      twin.follow(session);
+    },
     async close(timeoutMs = options.closeTimeoutMs ?? 2000) {
       twin.close();
       const lastError = delivery.status().lastError;
