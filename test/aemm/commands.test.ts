@@ -89,7 +89,7 @@ describe('the root command mocks everything', () => {
     }));
 
   test('-d delays spot and events (404 meanwhile) but not static metadata or listings', () =>
-    withAemm([...LOOPBACK, '-d', '4', '--control'], async ({ url }) => {
+    withAemm([...LOOPBACK, '-d', '3600', '--control'], async ({ url }) => {
       assert.equal((await send(url, '/latest/meta-data')).text, ROOT_META_LISTING, 'routes are listed before the delay');
       assert.equal((await send(url, '/latest/meta-data/spot')).text, 'instance-action\ntermination-time');
       assert.equal((await send(url, '/latest/meta-data/instance-id')).status, 200);
@@ -99,30 +99,31 @@ describe('the root command mocks everything', () => {
       const first = await send(url, SPOT);
       assert.equal(first.status, 404);
       assert.equal(first.text, NOT_FOUND_PAGE);
-      await advance(url, '4s');
+      await advance(url, '1h');
       assert.equal((await send(url, SPOT)).status, 200);
       assert.equal((await send(url, EVENTS)).status, 200);
     }));
 
   test('--mock-trigger-time takes priority over --mock-delay-sec', () =>
-    withAemm([...LOOPBACK, '--mock-delay-sec', '100', '--mock-trigger-time', rfc3339(Date.now() + 2000), '--control'], async ({ url }) => {
+    // An hour ahead, so a slow start on a busy machine cannot pass the trigger time before the first request.
+    withAemm([...LOOPBACK, '--mock-delay-sec', '86400', '--mock-trigger-time', rfc3339(Date.now() + 3_600_000), '--control'], async ({ url }) => {
       assert.equal((await send(url, SPOT)).status, 404);
-      await advance(url, '3s');
-      assert.equal((await send(url, SPOT)).status, 200, 'the trigger time passed, while the 100 s delay has not');
+      await advance(url, '2h');
+      assert.equal((await send(url, SPOT)).status, 200, 'the trigger time passed, while the one-day delay has not');
     }));
 
   test('--rebalance-delay-sec delays only the rebalance recommendation', () =>
-    withAemm([...LOOPBACK, '--rebalance-delay-sec', '2', '--control'], async ({ url }) => {
+    withAemm([...LOOPBACK, '--rebalance-delay-sec', '3600', '--control'], async ({ url }) => {
       assert.equal((await send(url, SPOT)).status, 200);
       assert.equal((await send(url, REBALANCE)).status, 404);
-      await advance(url, '2s');
+      await advance(url, '1h');
       assert.equal((await send(url, REBALANCE)).status, 200);
     }));
 
   test('--asg-termination-delay-sec keeps the target state InService until it passes', () =>
-    withAemm([...LOOPBACK, '--asg-termination-delay-sec', '2', '--control'], async ({ url }) => {
+    withAemm([...LOOPBACK, '--asg-termination-delay-sec', '3600', '--control'], async ({ url }) => {
       assert.equal((await send(url, ASG)).text, 'InService');
-      await advance(url, '2s');
+      await advance(url, '1h');
       assert.equal((await send(url, ASG)).text, 'Terminated');
     }));
 
