@@ -7,10 +7,17 @@ export interface Finished {
   stderr: string;
 }
 
+/** The child's environment: ours with colour off, then `env`, where `undefined` removes a variable. */
+function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  return merged;
+}
+
 /** Runs `node ...args` with the given Node binary to completion, colour off. */
-export function runNode(node: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Finished> {
+export function runNode(node: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -27,9 +34,9 @@ export interface Running {
 }
 
 /** Starts `command ...args` and resolves once a stdout line matches `ready` (rejects if it exits or 15 s pass first). */
-export function startUntil(command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string> = {}): Promise<Running> {
+export function startUntil(command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string | undefined> = {}): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let started = false;
