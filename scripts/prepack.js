@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--sourceMap', 'false'], { cwd: root, stdio: ['ignore', 2, 2] });
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
+const built = spawnSync(tsc, ['-p', 'tsconfig.json', '--sourceMap', 'false'], { cwd: root, stdio: ['ignore', 2, 2] });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const manifest = spawnSync(process.execPath, [join(root, 'scripts', 'write-oclif-manifest.js')], { cwd: root, stdio: ['ignore', 2, 2] });
 process.exit(manifest.status ?? 1);

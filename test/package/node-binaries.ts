@@ -3,11 +3,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** The Node versions the packed package is proven on: the floor `engines` names, and the two later LTS lines. */
-export const NODE_VERSIONS = ['20.19.0', '22', '24'] as const;
-
 /** Where downloaded Node binaries are kept between runs, outside the repository. */
-export const NODE_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ec2-imds-replay', 'node');
+const NODE_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ec2-imds-replay', 'node');
 
 /**
  * Path of a `node` binary for `spec` (an exact version or a major), taken from the npm registry's

@@ -11,8 +11,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'run.js');
 const RECORD_TESTS = ['test/commands/record.test.ts', 'test/recorder/start-recording-proxy.test.ts'];
 
-// http-proxy 1.18 calls util._extend, which prints DEP0060 from Node 22 on.
-for (const version of ['22', '24']) {
+/**
+ * Declares the tests that prove `aemm record` on a later Node: http-proxy 1.18 calls util._extend,
+ * which prints DEP0060 from Node 22 on. One file per version keeps each file within the per-file timeout.
+ */
+export function describeRecordOnNode(version: string): void {
   describe(`aemm record --proxy on Node ${version}`, { timeout: 300_000 }, () => {
     let node: string;
     let dir: string;
