@@ -58,7 +58,9 @@ export default class Control extends BaseCommand {
 
   /** Sends the request and prints the new state. */
   async run(): Promise<ReplayStatus> {
-    const { args, flags } = await this.parse(Control);
+    const { args, flags, raw } = await this.parse(Control);
+    const { checkControlFlags } = await import('../cli/control-verb-flags.js');
+    checkControlFlags(args.verb, raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : [])));
     const { buildControlBody } = await import('../cli/build-control-body.js');
     const { sendControl } = await import('../cli/send-control.js');
     const { renderStatus } = await import('../cli/render-status.js');
