@@ -33,8 +33,8 @@ export interface Running {
   stop(): Promise<Finished>;
 }
 
-/** Starts `command ...args` and resolves once a stdout line matches `ready` (rejects if it exits or 15 s pass first). */
-export function startUntil(command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string | undefined> = {}): Promise<Running> {
+/** Starts `command ...args` and resolves once its stdout (or stderr) matches `ready` (rejects if it exits or 15 s pass first). */
+export function startUntil(command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string | undefined> = {}, stream: 'stdout' | 'stderr' = 'stdout'): Promise<Running> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -45,10 +45,8 @@ export function startUntil(command: string, args: string[], cwd: string, ready: 
       child.kill('SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} printed nothing matching ${ready} within 15 s:\n${stdout}${stderr}`));
     }, 15_000);
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = started ? null : ready.exec(stdout);
+    const check = (): void => {
+      const match = started ? null : ready.exec(stream === 'stdout' ? stdout : stderr);
       if (!match) return;
       started = true;
       clearTimeout(timer);
@@ -59,6 +57,14 @@ export function startUntil(command: string, args: string[], cwd: string, ready: 
           return { code: await closed, stdout, stderr };
         },
       });
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      check();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      check();
     });
     void closed.then((code) => {
       if (started) return;
