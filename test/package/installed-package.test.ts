@@ -36,10 +36,14 @@ describe('the packed package, installed from its tarball into a new project', SL
     });
   }
 
-  test('a misspelt option fails to type-check, so the published types are not `any`', async () => {
+  test('a misspelt option or mock setting fails to type-check, so the published types are not `any`', async () => {
     const result = await runNode(tsc, ['-p', 'tsconfig.mistake.json'], installed.project);
     assert.notEqual(result.code, 0);
-    assert.match(result.stdout, /mistake\.mts.*'imdsV2' does not exist/s);
+    const errors = result.stdout.split('\n').filter((line) => /^mistake\.mts\(\d+,\d+\): error/.test(line));
+    assert.equal(errors.length, 3, result.stdout);
+    assert.match(errors[0]!, /^mistake\.mts\(6,.*'imdsV2' does not exist/);
+    assert.match(errors[1]!, /^mistake\.mts\(7,.*"explode"/);
+    assert.match(errors[2]!, /^mistake\.mts\(8,.*'acton' does not exist/);
   });
 
   test('the installed CLI reads its commands from oclif.manifest.json', async () => {
