@@ -55,7 +55,13 @@ function build(dir: string): void {
   const project = join(dir, 'consumer');
   cpSync(join(root, 'test', 'package', 'consumer'), project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }, null, 2)}\n`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, packed[0].filename), `msw@${versionOf('msw')}`, `@types/node@${versionOf('@types/node')}`], project);
+  const install = ['install', '--no-audit', '--no-fund', join(dir, packed[0].filename), `msw@${versionOf('msw')}`, `@types/node@${versionOf('@types/node')}`];
+  // npm ci filled the cache with every package this needs; the registry is only the fallback.
+  try {
+    run('npm', [...install, '--offline'], project);
+  } catch {
+    run('npm', [...install, '--prefer-offline'], project);
+  }
 }
 
 /**
