@@ -32,6 +32,8 @@ export const FOLDER_RULES = {
   aemm: { folders: ['core', 'cassette', 'server', 'cli'], packages: [], node: true },
   cli: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge'], packages: ['@oclif/core', 'chalk'], node: true },
   commands: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge', 'cli'], packages: ['@oclif/core', 'chalk'], node: true },
+  // The single-executable entries: the CLI without oclif's file-based discovery (npm run build:binary).
+  sea: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'cli', 'commands', 'aemm'], packages: ['@oclif/core'], node: true },
 };
 
 /** Packages with a home folder; anywhere else an import of one is an error. */
@@ -77,7 +79,7 @@ const indexZone = {
 const browserFolders = Object.keys(FOLDER_RULES).filter((folder) => !FOLDER_RULES[folder].node).map((folder) => FOLDER_RULES[folder].files ?? `src/${folder}/**/*.ts`);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/browser/.build/**', '.aemm-tmp/**'] },
+  { ignores: ['dist/**', 'dist-sea/**', 'node_modules/**', 'test/browser/.build/**', '.aemm-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

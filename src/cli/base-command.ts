@@ -1,5 +1,5 @@
-import { Command, Errors } from '@oclif/core';
-import { AemmError, InternalError } from '../core/errors.js';
+import { Command, Errors, type Interfaces } from '@oclif/core';
+import { AemmError, InternalError, UsageError } from '../core/errors.js';
 import { colors } from './colors.js';
 
 /** Exit code for user mistakes (bad flags, bad files): 2, as diff(1) and most CLIs use. */
@@ -23,8 +23,29 @@ export function toOneLine(message: string, helpHint: string): string {
     .replace(/([^.])( See ")/, '$1.$2');
 }
 
-/** Base of every aemm command: user mistakes print one line and exit 2, never a stack trace. */
+/** The first flag or argument given as an empty string, if any: an empty value is a mistake, never "leave it out". */
+export function findEmptyValue(flags: Record<string, unknown>, args: Record<string, unknown>): string | undefined {
+  const empty = (value: unknown): boolean => (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.some(empty));
+  const flag = Object.entries(flags).find(([, value]) => empty(value));
+  if (flag) return `--${flag[0]}`;
+  const arg = Object.entries(args).find(([, value]) => empty(value));
+  return arg ? arg[0].toUpperCase() : undefined;
+}
+
+/** Base of every aemm command: user mistakes print one line (a JSON object with --json) and exit 2, never a stack trace. */
 export abstract class BaseCommand extends Command {
+  // oclif's own bounds on parse() (FlagOutput, ArgOutput) are `{ [name: string]: any }` and not exported.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const empty = findEmptyValue(parsed.flags, parsed.args);
+    if (empty) throw new UsageError(`${empty} "" is empty. Give it a value, or leave it out for the default.`);
+    return parsed;
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof InternalError) {
       process.stderr.write(`${colors.red('Error:')} ${error.message} (aemm bug, code ${error.code})\n`);
@@ -35,7 +56,12 @@ export abstract class BaseCommand extends Command {
       const hint = `See "${this.config.bin} ${this.id ?? ''} --help".`;
       let message = toOneLine(error.message, hint);
       if (!(error instanceof AemmError) && !message.includes('--help')) message = `${message.replace(/\.?$/, '.')} ${hint}`;
-      process.stderr.write(`${colors.red('Error:')} ${message}\n`);
+      if (this.jsonEnabled()) {
+        const code = error instanceof AemmError ? error.code : 'USAGE';
+        process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+      } else {
+        process.stderr.write(`${colors.red('Error:')} ${message}\n`);
+      }
       this.exit(USAGE_EXIT);
     }
     return super.catch(error);

@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
 import type { LayerSettings } from '../core/layers/layer-settings.js';
+import type { ReplayStatus } from '../core/replay-engine.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
+import { chooseCassette } from './shipped-recordings.js';
 import { waitForSignal } from './wait-for-signal.js';
 import type { EventBridgeOptions } from '../eventbridge/sqs/start-event-bridge.js';
 import type { SqsSettingsInput } from '../eventbridge/sqs-settings.js';
@@ -21,6 +23,8 @@ export interface ReplayRequest {
   /** True/false when the flag was given; undefined leaves it to layer files (default optional). */
   imdsv2?: boolean;
   quiet: boolean;
+  /** Print one JSON line once listening instead of the banner, and no request log. */
+  json: boolean;
   control?: boolean;
   /** Host names the control API answers besides loopback and the bound address. */
   allowHosts?: readonly string[];
@@ -59,12 +63,44 @@ async function toEventBridgeOptions(fileSqs: SqsSettingsInput | undefined, flagS
   };
 }
 
-/** Starts the replay server, prints the banner and request log, and resolves after SIGINT/SIGTERM closed it. */
-export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: string; requests: number }> {
-  const cassettePath = request.cassettePath ?? DEFAULT_CASSETTE_PATH;
-  const cassette = await loadCassette(cassettePath, 'Check the path, or leave it out to replay the embedded default recording.');
+/** The line `aemm replay --json` prints once it listens: everything a script needs instead of the banner. */
+export interface ReplayReady {
+  event: 'listening';
+  url: string;
+  port: number;
+  hostname: string;
+  /** The file served. */
+  cassette: string;
+  /** The shipped recording's name, or null for a file path. */
+  name: string | null;
+  tokens: 'optional' | 'required';
+  layers: string[];
+  mocks: ReplayStatus['mocks'];
+  /** The control API's base URL, or null when it is off. */
+  control: string | null;
+  /** `meta.incomplete` of the cassette, or false. */
+  incomplete: unknown;
+}
+
+/** What `aemm replay` resolves with once stopped (its last JSON line with --json). */
+export interface ReplayResult {
+  event: 'stopped';
+  url: string;
+  requests: number;
+}
+
+/**
+ * Starts the replay server, prints the banner and request log (or, with `json`, one ReplayReady
+ * line and no log), and resolves after SIGINT/SIGTERM closed it.
+ */
+export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayResult> {
+  const choice = request.cassettePath === undefined
+    ? { path: DEFAULT_CASSETTE_PATH, label: `${basename(DEFAULT_CASSETTE_PATH)} (embedded)`, name: basename(DEFAULT_CASSETTE_PATH, '.json') }
+    : await chooseCassette(request.cassettePath);
+  const cassette = await loadCassette(choice.path);
   const { mocks: fileMocks, sqs: fileSqs } = takeSqsSections(await loadLayerFiles(request.layerFiles));
-  const eventBridge = await toEventBridgeOptions(fileSqs, request.sqs, request.quiet);
+  const eventBridge = await toEventBridgeOptions(fileSqs, request.sqs, request.quiet || request.json);
+  const logRequests = !request.quiet && !request.json;
   const server = await startServer({
     cassette,
     port: request.port,
@@ -79,19 +115,28 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     journal: request.journal,
     journalSize: request.journalSize,
     readyFile: request.readyFile,
-    onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
+    onRequest: logRequests ? (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`) : undefined,
   });
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
   const stopped = waitForSignal();
-  const cassetteName = request.cassettePath ? request.cassettePath : `${basename(cassettePath)} (embedded)`;
   if (!isLoopback(request.hostname)) {
     process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
     if (server.controlApi) process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
   }
-  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl, journal: request.journal })}\n`);
+  const status = server.control.status();
+  if (request.json) {
+    const ready: ReplayReady = {
+      event: 'listening', url: server.url, port: server.port, hostname: server.hostname, cassette: choice.path, name: choice.name ?? null,
+      tokens: status.imdsv2, layers: status.layers, mocks: status.mocks, control: server.controlApi ? `${server.url}/__aemm/` : null,
+      incomplete: cassette.meta.incomplete ?? false,
+    };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
+  } else {
+    process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName: choice.label, cassette, status, controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl, journal: request.journal })}\n`);
+  }
   await stopped;
   await server.close();
   const { requests } = server;
-  process.stdout.write(`${colors.dim(`stopped after ${requests} request${requests === 1 ? '' : 's'}`)}\n`);
-  return { url: server.url, requests };
+  if (!request.json) process.stdout.write(`${colors.dim(`stopped after ${requests} request${requests === 1 ? '' : 's'}`)}\n`);
+  return { event: 'stopped', url: server.url, requests };
 }

@@ -66,7 +66,9 @@ export default class Control extends BaseCommand {
 
   /** Sends the request and prints the new state (or, for `journal`, the matching requests). */
   async run(): Promise<ReplayStatus | JournalPage> {
-    const { args, flags } = await this.parse(Control);
+    const { args, flags, raw } = await this.parse(Control);
+    const { checkControlFlags } = await import('../cli/control-verb-flags.js');
+    checkControlFlags(args.verb, raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : [])));
     if (args.verb === 'journal') {
       const { readJournal, renderJournal } = await import('../cli/read-journal.js');
       const page = await readJournal(flags.url, { path: flags.path, since: flags.since, method: flags.method, token: flags.token, limit: flags.limit });

@@ -37,17 +37,17 @@ export default class Diff extends BaseCommand {
     'unless --raw is given. Exits 0 when equal, 1 when different, 2 on error.';
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> recordings/m7i-large.json recordings/m7g-large.json',
-    '<%= config.bin %> <%= command.id %> recordings/m7i-large.json recordings/p5-48xlarge.json --stat',
+    '<%= config.bin %> <%= command.id %> m7i-large m7g-large',
+    '<%= config.bin %> <%= command.id %> m7i-large p5-48xlarge --stat',
     '<%= config.bin %> <%= command.id %> a.json b.json --raw --ignore "meta-data/tags/**" --json',
-    '<%= config.bin %> <%= command.id %> recordings/default.json --live http://127.0.0.1:1338',
+    '<%= config.bin %> <%= command.id %> default --live http://127.0.0.1:1338',
   ];
 
   static override enableJsonFlag = true;
 
   static override args = {
-    a: Args.string({ description: 'Cassette A (before).', required: true }),
-    b: Args.string({ description: 'Cassette B (after); leave out with --live.' }),
+    a: Args.string({ description: 'Cassette A (before): a file, or the name of a shipped recording.', required: true }),
+    b: Args.string({ description: 'Cassette B (after), a file or a name; leave out with --live.' }),
   };
 
   static override flags = {
@@ -68,7 +68,9 @@ export default class Diff extends BaseCommand {
     }
     const { loadCassette } = await import('../cassette/load-cassette.js');
     const { diffCassettes } = await import('../differ/diff-cassettes.js');
-    const a = await loadCassette(args.a);
+    const { chooseCassette } = await import('../cli/shipped-recordings.js');
+    const choiceA = await chooseCassette(args.a);
+    const a = await loadCassette(choiceA.path);
     let b: Cassette;
     let bSide: DiffReportSide;
     if (flags.live !== undefined) {
@@ -83,7 +85,8 @@ export default class Diff extends BaseCommand {
       bSide = { ...toSide(flags.live, b), errors: live.errors };
       for (const error of live.errors) this.logToStderr(`Warning: could not read ${error.path} from ${flags.live}: ${error.reason}`);
     } else {
-      b = await loadCassette(args.b);
+      const choiceB = await chooseCassette(args.b!);
+      b = await loadCassette(choiceB.path);
       bSide = toSide(args.b!, b);
     }
     const diff = diffCassettes(a, b, { raw: flags.raw, ignore: flags.ignore ?? [] });

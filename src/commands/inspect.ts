@@ -18,15 +18,15 @@ export default class Inspect extends BaseCommand {
     'total under each directory.';
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> recordings/m7g-large.json',
-    '<%= config.bin %> <%= command.id %> recordings/p5-48xlarge.json --depth 3',
-    '<%= config.bin %> <%= command.id %> recordings/default.json --json',
+    '<%= config.bin %> <%= command.id %> m7g-large',
+    '<%= config.bin %> <%= command.id %> p5-48xlarge --depth 3',
+    '<%= config.bin %> <%= command.id %> ./my-instance.json --json',
   ];
 
   static override enableJsonFlag = true;
 
   static override args = {
-    cassette: Args.string({ description: 'Cassette file (default: recordings/default.json, embedded).' }),
+    cassette: Args.string({ description: 'Cassette file, or the name of a shipped recording (see `aemm recordings`); default: the embedded default recording.' }),
   };
 
   static override flags = {
@@ -44,12 +44,14 @@ export default class Inspect extends BaseCommand {
     const { args, flags } = await this.parse(Inspect);
     const { DEFAULT_CASSETTE_PATH, loadCassette } = await import('../cassette/load-cassette.js');
     const { inspectCassette } = await import('../differ/inspect-cassette.js');
-    const source = args.cassette ?? DEFAULT_CASSETTE_PATH;
+    const { chooseCassette } = await import('../cli/shipped-recordings.js');
+    const choice = args.cassette === undefined ? { path: DEFAULT_CASSETTE_PATH, label: 'recordings/default.json (embedded)' } : await chooseCassette(args.cassette);
+    const source = choice.path;
     const inspection = inspectCassette(await loadCassette(source));
     const { colors } = await import('../cli/colors.js');
     const { formatInspection } = await import('../differ/format-inspection.js');
     const paint = { added: colors.green, removed: colors.red, changed: colors.yellow, dim: colors.dim, bold: colors.bold };
-    this.log(formatInspection(inspection, args.cassette ?? 'recordings/default.json (embedded)', paint, { depth: flags.depth }));
+    this.log(formatInspection(inspection, choice.label, paint, { depth: flags.depth }));
     const { format, ...rest } = inspection;
     return { format, source, ...rest };
   }

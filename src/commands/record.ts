@@ -5,12 +5,8 @@ import { parsePort } from '../cli/parse-flags.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/parse-duration.js';
 import type { RecordSummary } from '../recorder/record-cassette.js';
-import type { ProxyRequestLog, RecordMode } from '../recorder/start-recording-proxy.js';
+import type { RecordMode } from '../recorder/start-recording-proxy.js';
 import { isLoopback } from '../core/is-loopback.js';
-
-/** Exit code of a recording stopped by Ctrl-C before it was written (128 + SIGINT). */
-const INTERRUPTED_EXIT = 130;
-const PROGRESS_EVERY_MS = 100;
 
 function parsePositive(flag: string, input: string, integer: boolean): number {
   const value = Number(input);
@@ -29,10 +25,6 @@ function parseTimeout(input: string): number {
   const ms = parseDuration(input, '--timeout');
   if (!(ms > 0)) throw new UsageError(`--timeout "${input}" must be more than 0. Use e.g. --timeout 2s.`);
   return ms;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Record a real instance's IMDS into a cassette, by crawling it or by proxying an application. */
@@ -87,123 +79,45 @@ export default class RecordCommand extends BaseCommand {
       : (['concurrency', 'rate', 'retries', 'allow-partial'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false);
     if (misplaced.length > 0) throw new UsageError(`--${misplaced[0]} only applies to ${flags.crawl ? '--proxy' : '--crawl'}. Drop it.`);
 
-    const { recordCassette, checkRecordRequest } = await import('../recorder/record-cassette.js');
+    const { checkRecordRequest } = await import('../recorder/record-cassette.js');
     // Contradictions first: nothing may be printed (the --no-redact warning) for a run that never starts.
     checkRecordRequest({ redact: !flags['no-redact'], redactPaths: flags.redact, timeoutMs: flags.timeout });
     const json = this.jsonEnabled();
-    const live = process.stderr.isTTY === true && !flags.quiet && !json;
-    const note = (text: string): void => {
-      process.stderr.write(`${text}\n`);
-    };
     if (flags['no-redact']) {
-      note(colors.bold.red(`WARNING: --no-redact: this instance's real credentials will be written to "${flags.output}" in clear text. Do not commit, share or upload that file.`));
+      process.stderr.write(`${colors.bold.red(`WARNING: --no-redact: this instance's real credentials will be written to "${flags.output}" in clear text. Do not commit, share or upload that file.`)}\n`);
     }
     if (flags['allow-remote'] && flags.hostname !== undefined && !isLoopback(flags.hostname)) {
-      note(colors.yellow(`Warning: listening on ${flags.hostname}, beyond loopback: anyone who can reach it gets this instance's credentials.`));
+      process.stderr.write(`${colors.yellow(`Warning: listening on ${flags.hostname}, beyond loopback: anyone who can reach it gets this instance's credentials.`)}\n`);
     }
-
-    const controller = new AbortController();
-    const stop = (): void => {
-      // A second Ctrl-C means now; writes are atomic, so the file is still whole.
-      if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT);
-      controller.abort();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    let lastDrawn = 0;
-    const draw = (text: string, force = false): void => {
-      const now = performance.now();
-      if (!live || (!force && now - lastDrawn < PROGRESS_EVERY_MS)) return;
-      lastDrawn = now;
-      process.stderr.write(`\r\u001b[2K${colors.dim(text)}`);
-    };
-    const clear = (): void => {
-      if (live && lastDrawn > 0) process.stderr.write('\r\u001b[2K');
-    };
-    let summary: RecordSummary;
-    try {
-      summary = await recordCassette(
-        {
-          how: flags.crawl ? 'crawl' : 'proxy',
-          output: flags.output,
-          upstream: flags.upstream,
-          mode: flags.mode as RecordMode | undefined,
-          port: flags.port,
-          hostname: flags.hostname,
-          allowRemote: flags['allow-remote'],
-          allowHosts: flags['allow-host'],
-          force: flags.force,
-          redact: !flags['no-redact'],
-          redactPaths: flags.redact,
-          concurrency: flags.concurrency,
-          ratePerSecond: flags.rate,
-          retries: flags.retries,
-          timeoutMs: flags.timeout,
-          allowPartial: flags['allow-partial'],
-          signal: controller.signal,
-        },
-        {
-          onProgress: ({ done, found, errors }) => draw(`crawling ${flags.upstream}: ${done}/${found} paths, ${plural(errors, 'error')}`, done === found),
-          onListening: ({ url, upstream, output, mode }) => {
-            const line = `${colors.bold.cyan('aemm record')} listening on ${colors.underline(url)} -> ${upstream}, writing ${output} (mode ${mode}). Ctrl-C to stop.`;
-            // The URL must be printed even with --quiet (--port 0); with --json, stdout carries only the summary.
-            if (json) note(line);
-            else process.stdout.write(`${line}\n`);
-          },
-          onRequest: (log, recorded) => {
-            if (flags.quiet || json) return;
-            if (live) draw(`${recorded} ${recorded === 1 ? 'entry' : 'entries'} recorded; last: ${log.method} ${log.path} ${log.status}`, true);
-            else process.stdout.write(`${renderRequest(log)}\n`);
-          },
-          onWriteError: (error) => note(`${colors.yellow('Warning:')} ${error.message}`),
-          onWarning: (message) => {
-            clear();
-            note(`${colors.yellow('Warning:')} ${message}`);
-          },
-        },
-      );
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      clear();
-    }
-    this.report(summary);
+    const { recordUntilDone } = await import('../cli/record-until-done.js');
+    const summary = await recordUntilDone({
+      how: flags.crawl ? 'crawl' : 'proxy',
+      output: flags.output,
+      upstream: flags.upstream,
+      mode: flags.mode as RecordMode | undefined,
+      port: flags.port,
+      hostname: flags.hostname,
+      allowRemote: flags['allow-remote'],
+      allowHosts: flags['allow-host'],
+      force: flags.force,
+      redact: !flags['no-redact'],
+      redactPaths: flags.redact,
+      concurrency: flags.concurrency,
+      ratePerSecond: flags.rate,
+      retries: flags.retries,
+      timeoutMs: flags.timeout,
+      allowPartial: flags['allow-partial'],
+    }, { quiet: flags.quiet, json });
+    const { renderRecordSummary } = await import('../cli/render-record-summary.js');
+    const report = renderRecordSummary(summary);
+    if (report.stdout !== undefined && !json) this.log(report.stdout);
+    if (report.stderr !== undefined) process.stderr.write(`${report.stderr}\n`);
+    if (report.exitCode !== 0) process.exitCode = report.exitCode;
     return summary;
   }
 
-  private report(summary: RecordSummary): void {
-    const seconds = `${(summary.durationMs / 1000).toFixed(1)} s`;
-    if (summary.interrupted) {
-      process.stderr.write(`Interrupted: ${summary.output} was not written (a previous file there is unchanged).\n`);
-      process.exitCode = INTERRUPTED_EXIT;
-      return;
-    }
-    const redacted = summary.redacted.length > 0 ? `; redacted ${plural(summary.redacted.length, 'path')}` : '';
-    if (summary.how === 'proxy') {
-      this.log(summary.written
-        ? `Recorded to ${summary.output}: ${summary.entries} ${summary.entries === 1 ? 'entry' : 'entries'} after ${plural(summary.requests, 'request')} in ${seconds}${redacted}.`
-        : `Nothing new recorded after ${plural(summary.requests, 'request')}; ${summary.output} was not written.`);
-      return;
-    }
-    const about = [summary.instanceType, summary.region, summary.imdsVersion === 'v1' ? 'IMDSv1' : 'IMDSv2'].filter(Boolean).join(', ');
-    if (summary.notFound.length > 0) {
-      this.logToStderr(`Note: ${plural(summary.notFound.length, 'listed path')} answered 404 and ${summary.notFound.length === 1 ? 'was' : 'were'} not recorded: ${summary.notFound.join(', ')}`);
-    }
-    if (summary.errors.length > 0) {
-      const lines = summary.errors.map((error) => `  ${error.path}: ${error.reason}`).join('\n');
-      const what = summary.written ? `${summary.output} was written without them (meta.incomplete lists them)` : `${summary.output} was not written (--allow-partial writes what was fetched)`;
-      process.stderr.write(`${colors.red('Error:')} could not fetch ${plural(summary.errors.length, 'path')} from ${summary.upstream}; ${what}:\n${lines}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    this.log(`Recorded ${summary.entries} entries from ${summary.upstream} (${about}) to ${summary.output} in ${seconds}, ${plural(summary.requests, 'request')}${redacted}.`);
+  // With --json, stdout is JSON lines: the proxy's listening line, then this summary.
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json)}\n`);
   }
-}
-
-function renderRequest(log: ProxyRequestLog): string {
-  const tag = log.recorded ? colors.green('recorded')
-    : log.from === 'cassette' ? colors.cyan('from cassette')
-    : log.from === 'proxy' ? colors.yellow(log.status === 504 ? 'upstream timed out' : log.status === 502 ? 'upstream failed' : 'refused')
-    : colors.dim('passed');
-  return `${log.method.padEnd(4)} ${log.path} ${log.status} ${tag}`;
 }

@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { parsePort, parseSpeed } from '../cli/parse-flags.js';
 import { ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS } from '../core/vocabulary.js';
 import { sqsFlags, toSqsInput } from '../cli/sqs-flags.js';
+import type { ReplayResult } from '../cli/serve-until-signal.js';
 
 const mocks = 'MOCK LAYERS';
 const scenarios = 'SCENARIOS, TIME AND JOURNAL';
@@ -18,7 +19,8 @@ export default class Replay extends BaseCommand {
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> <%= command.id %> recordings/default.json --port 0 --imdsv2',
+    '<%= config.bin %> <%= command.id %> m7i-large --port 0 --imdsv2',
+    '<%= config.bin %> <%= command.id %> ./my-instance.json --port 0 --json',
     '<%= config.bin %> <%= command.id %> --spot terminate --spot-delay 10s --rebalance',
     "<%= config.bin %> <%= command.id %> --events system-reboot --events-state active --asg-terminate-after 30s",
     "<%= config.bin %> <%= command.id %> --tags Name=web --tags Team=sre --fault 'api/token=hang' --throttle 50",
@@ -28,7 +30,7 @@ export default class Replay extends BaseCommand {
   ];
 
   static override args = {
-    cassette: Args.string({ description: 'Cassette file to serve (default: recordings/default.json, embedded).' }),
+    cassette: Args.string({ description: 'Cassette file, or the name of a shipped recording (see `aemm recordings`); default: the embedded default recording.' }),
   };
 
   static override flags = {
@@ -72,8 +74,10 @@ export default class Replay extends BaseCommand {
     ...sqsFlags,
   };
 
+  static override enableJsonFlag = true;
+
   /** Runs until SIGINT/SIGTERM; resolves with what was served. */
-  async run(): Promise<{ url: string; requests: number }> {
+  async run(): Promise<ReplayResult> {
     const { args, flags } = await this.parse(Replay);
     const { serveUntilSignal } = await import('../cli/serve-until-signal.js');
     const { toMockInput } = await import('../cli/mock-flags.js');
@@ -83,6 +87,7 @@ export default class Replay extends BaseCommand {
       hostname: flags.hostname,
       imdsv2: flags.imdsv2,
       quiet: flags.quiet,
+      json: this.jsonEnabled(),
       control: flags.control,
       allowHosts: flags['allow-host'],
       layerFiles: flags.layers ?? [],
@@ -94,5 +99,10 @@ export default class Replay extends BaseCommand {
       journalSize: flags['journal-size'],
       readyFile: flags['ready-file'],
     });
+  }
+
+  // A server's --json output is a stream: the ready line, then this result when it stops, one line each.
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json)}\n`);
   }
 }

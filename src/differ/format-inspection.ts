@@ -1,3 +1,4 @@
+import { describeIncomplete } from './describe-incomplete.js';
 import type { CassetteInspection, InspectNode } from './inspect-cassette.js';
 import type { Painter } from './painter.js';
 
@@ -47,8 +48,9 @@ export function formatInspection(inspection: CassetteInspection, label: string, 
     row('synthetic', meta.synthetic ? 'yes' : 'no'),
     row('redactions', meta.redacted.length === 0 ? 'none' : `${meta.redacted.length}: ${meta.redacted.join(', ')}`),
     row('entries', `${totals.entries} (${plural(totals.listings, 'listing', 'listings')}, ${plural(totals.leaves, 'leaf', 'leaves')}), ${formatBytes(totals.bytes)}`),
-    '',
   ];
+  const incomplete = describeIncomplete(meta);
+  lines.push(row('complete', incomplete === undefined ? 'yes' : paint.changed(`no: ${incomplete}`)), '');
   const rows: Array<[InspectNode, number]> = [];
   collectRows(inspection.tree, 0, options.depth ?? Number.POSITIVE_INFINITY, rows);
   const width = Math.min(MAX_NAME_COLUMN, Math.max(...rows.map(([node, depth]) => depth * 2 + node.name.length)));

@@ -23,6 +23,7 @@ import { parseUpstream } from './parse-upstream.js';
 import { serveFromCassette } from './serve-from-cassette.js';
 import { toRecordTarget } from './to-record-target.js';
 import { toRecordedCassette } from './to-recorded-cassette.js';
+import { loadHttpProxy } from './load-http-proxy.js';
 
 export type { ProxyRequestLog } from './create-exchange-handler.js';
 
@@ -163,7 +164,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   const entries: Record<string, Entry> = {};
   for (const [key, entry] of Object.entries(existing?.entries ?? {})) entries[key] = key in redactedBefore ? entry : redactor.redactEntry(key, entry);
   const store = createRecordingStore({ entries, replace: mode === 'overwrite', redact: (key, entry) => redactor.redactEntry(key, entry) });
-  const { default: httpProxy } = await import('http-proxy');
+  const httpProxy = await loadHttpProxy();
 
   let requests = 0;
   let inFlight = 0;

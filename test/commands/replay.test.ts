@@ -48,7 +48,7 @@ describe('aemm replay', () => {
   });
 
   const mistakes: Array<[string, string[], RegExp]> = [
-    ['a missing cassette', ['replay', 'missing.json'], /^Error: Failed to load cassette "missing\.json": the file does not exist\. Check the path, or leave it out/],
+    ['a missing cassette', ['replay', 'missing.json'], /^Error: Failed to load cassette "missing\.json": the file does not exist\. Give a cassette path, or the name of a shipped recording \(aemm-defaults, default, .*\) from \/.*\/recordings; "aemm recordings" lists them\.$/m],
     ['a bad port', ['replay', '--port', 'http'], /^Error: --port "http" is not a TCP port\. Use a whole number from 0 to 65535/],
     ['a port out of range', ['replay', '--port', '70000'], /^Error: --port "70000" is not a TCP port/],
     ['an unknown flag', ['replay', '--spot-delai', '5'], /^Error: Nonexistent flag: --spot-delai\. See "aemm replay --help"\./],

@@ -1,0 +1,46 @@
+// Imported first by the single-executable entries. A single executable has no package folder, so
+// the shipped recordings and package.json travel inside it as assets; this writes them once to a
+// per-user cache folder and points `import.meta.url` (which the bundle reads as
+// `globalThis.__aemmSeaUrl`) at a file two levels below it, where the modules expect their package.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
+import { pathToFileURL } from 'node:url';
+
+/** The assets a single executable carries: file path inside the package → its text. */
+function readAssets(): Record<string, string> {
+  const names = JSON.parse(getAsset('assets.json', 'utf8')) as string[];
+  return Object.fromEntries(names.map((name) => [name, getAsset(name, 'utf8')]));
+}
+
+/** Writes the assets to the cache once (a rename makes them appear whole) and returns that folder. */
+function extractAssets(): string {
+  const assets = readAssets();
+  const hash = createHash('sha256').update(JSON.stringify(assets)).digest('hex').slice(0, 16);
+  const base = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ec2-imds-replay');
+  const root = join(base, `sea-${hash}`);
+  if (existsSync(join(root, 'package.json'))) return root;
+  mkdirSync(base, { recursive: true, mode: 0o700 });
+  const partial = `${root}.${process.pid}`;
+  for (const [name, text] of Object.entries(assets)) {
+    mkdirSync(join(partial, name, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(partial, name), text);
+  }
+  try {
+    renameSync(partial, root);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    // Another process extracted the same assets first.
+    if (!existsSync(join(root, 'package.json'))) throw error;
+  }
+  return root;
+}
+
+/** The folder that stands in for the package root inside a single executable. */
+export const SEA_ROOT = isSea() ? extractAssets() : '';
+// @oclif/core checks its own engines by requiring its package.json from disk, which a single
+// executable's require cannot (it warns instead); that check is the build's job here.
+if (isSea()) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
+(globalThis as { __aemmSeaUrl?: string }).__aemmSeaUrl = pathToFileURL(join(SEA_ROOT, 'sea', 'bundle', 'main.js')).href;

@@ -1,0 +1,84 @@
+// Process start to first 200, median of 10 rounds, for a bare node:http script and both bins from
+// `node bin/…` and from the single executables (when `npm run build:binary` built them), measured
+// alternately in one run and printed as ratios to the bare script. Loopback only.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+
+async function findFreePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function getStatus(port: number, path: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+/** Milliseconds from spawn until the first 200 for `path`, polling every millisecond or so. */
+async function timeToFirst200(command: string, args: (port: number) => string[], path: string): Promise<number> {
+  const port = await findFreePort();
+  const started = performance.now();
+  const child = spawn(command, args(port), { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  try {
+    for (;;) {
+      if ((await getStatus(port, path)) === 200) return performance.now() - started;
+      if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode} before answering`);
+      if (performance.now() - started > 20_000) throw new Error(`${command} did not answer within 20 s`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Runs the start-up comparison and prints one line per contender. */
+export default async function benchStartup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-startup-'));
+  const bare = join(dir, 'bare.mjs');
+  writeFileSync(bare, "import http from 'node:http';\nhttp.createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv[2]), '127.0.0.1');\n");
+  const ID = '/latest/meta-data/instance-id';
+  const contenders: Array<[string, string, (port: number) => string[]]> = [
+    ['bare node:http script', process.execPath, (port) => [bare, String(port)]],
+    ['node bin/run.js replay', process.execPath, (port) => [join(root, 'bin', 'run.js'), 'replay', '--port', String(port), '--quiet']],
+    ['node bin/ec2-metadata-mock.js', process.execPath, (port) => [join(root, 'bin', 'ec2-metadata-mock.js'), '-n', '127.0.0.1', '-p', String(port)]],
+  ];
+  const seaAemm = join(root, 'dist-sea', 'aemm');
+  const seaDropIn = join(root, 'dist-sea', 'ec2-metadata-mock');
+  if (existsSync(seaAemm)) contenders.push(['dist-sea/aemm replay (single executable)', seaAemm, (port) => ['replay', '--port', String(port), '--quiet']]);
+  if (existsSync(seaDropIn)) contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, (port) => ['-n', '127.0.0.1', '-p', String(port)]]);
+  if (contenders.length < 5) console.log('(no single executables: run npm run build:binary to include them)');
+  const times = contenders.map((): number[] => []);
+  try {
+    for (const [, command, args] of contenders) await timeToFirst200(command, args, ID); // warm the page cache
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [index, [, command, args]] of contenders.entries()) times[index]!.push(await timeToFirst200(command, args, ID));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = median(times[0]!);
+  console.log(`process start to first 200 (GET ${ID}), median of ${ROUNDS}, rounds alternated, Node ${process.version}`);
+  for (const [index, [name]] of contenders.entries()) {
+    const value = median(times[index]!);
+    console.log(`  ${name.padEnd(48)} ${value.toFixed(0).padStart(5)} ms  ${(value / base).toFixed(2)}× bare  (target ≤ 1.25×)`);
+  }
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BIN, runCli, startCliServer, type CliServer } from '../helpers/run-cli.js';
+import { startUntil } from '../package/spawn-node.js';
+
+const HELP = /Serve a cassette as a local EC2 instance metadata service\.\n\nUSAGE\n {2}\$ aemm replay \[CASSETTE\]/;
+const VERSION = /^ec2-imds-replay\/\d+\.\d+\.\d+ linux-x64 node-v\d+/;
+
+describe('oclif conventions', { concurrency: true }, () => {
+  let home: string;
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'aemm-conventions-'));
+  });
+  after(() => rm(home, { recursive: true, force: true }));
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ['help replay', ['help', 'replay'], HELP],
+    ['replay -h', ['replay', '-h'], HELP],
+    ['replay --help', ['replay', '--help'], HELP],
+    ['-v', ['-v'], VERSION],
+    ['--version', ['--version'], VERSION],
+    ['--help lists every command', ['--help'], /autocomplete[\s\S]*control[\s\S]*diff[\s\S]*help[\s\S]*inspect[\s\S]*record[\s\S]*recordings[\s\S]*replay/],
+  ];
+  for (const [name, args, expected] of cases) {
+    test(`aemm ${name}`, async () => {
+      // The completion cache goes to AEMM_CACHE_DIR, so the test never writes to the real home.
+      const result = await runCli(args, { AEMM_CACHE_DIR: home });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, expected);
+    });
+  }
+
+  test('bash completes command names and flags after aemm autocomplete bash', async () => {
+    // The completion cache goes to AEMM_CACHE_DIR, so the test never writes to the real home.
+    const setup = await runCli(['autocomplete', 'bash'], { AEMM_CACHE_DIR: home });
+    assert.equal(setup.code, 0, setup.stderr);
+    assert.match(setup.stdout, /printf "\$\(aemm autocomplete script bash\)" >> ~\/\.bashrc/);
+    const complete = (line: string): string => {
+      const words = line.split(' ');
+      const script = `source "$1"; COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; COMP_LINE='${line}'; _aemm_autocomplete; echo "\${COMPREPLY[@]}"`;
+      return spawnSync('bash', ['-c', script, 'bash', join(home, 'autocomplete', 'functions', 'bash', 'aemm.bash')], { encoding: 'utf8' }).stdout.trim();
+    };
+    assert.equal(complete('aemm rep'), 'replay');
+    assert.equal(complete('aemm replay --spot-d'), '--spot-delay');
+    assert.equal(complete('aemm recor'), 'record recordings');
+  });
+
+  test('a mistyped command on a terminal asks "Did you mean replay?"', (context) => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (script.error) {
+      if (process.env.CI) assert.fail('script(1) (util-linux) is needed to give the CLI a terminal');
+      context.skip('script(1) is not installed');
+      return;
+    }
+    // script(1) gives the CLI a pseudo-terminal (the plugin only asks on a TTY); the typed "n" declines.
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} repaly`, '/dev/null'], { input: 'n\n', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+    assert.match(run.stdout, /repaly is not a aemm command/);
+    assert.match(run.stdout, /Did you mean replay\?/);
+    assert.equal(run.status, 127);
+  });
+
+  test('a mistyped command without a terminal says so and exits 127', async () => {
+    const result = await runCli(['repaly']);
+    assert.equal(result.code, 127);
+    assert.match(result.stderr, /repaly is not a aemm command[\s\S]*Run aemm help for a list of available commands/);
+  });
+});
+
+describe('--json on every command that prints data', { concurrency: true }, () => {
+  let replay: CliServer;
+  before(async () => {
+    replay = await startCliServer(['replay', '--port', '0', '--quiet']);
+  });
+  after(() => replay.stop());
+
+  const cases: Array<[string, () => string[], (value: unknown) => void, number?]> = [
+    ['recordings', () => ['recordings', '--json'], (value) => assert.ok(Array.isArray(value) && value.some((item: { name: string }) => item.name === 'm7i-large'))],
+    ['inspect', () => ['inspect', 'default', '--json'], (value) => assert.equal((value as { format: string }).format, 'aemm-inspect/1')],
+    ['diff', () => ['diff', 'm7i-large', 'm7g-large', '--json'], (value) => assert.equal((value as { format: string }).format, 'aemm-diff/1'), 1],
+    ['control', () => ['control', 'status', '--json', '--url', replay.url], (value) => assert.equal((value as { imdsv2: string }).imdsv2, 'optional')],
+    ['record --crawl', () => ['record', '--crawl', '-o', join(tmpdir(), `aemm-json-${process.pid}.json`), '--upstream', replay.url, '--json'], (value) => assert.equal((value as { how: string }).how, 'crawl')],
+  ];
+  for (const [name, args, check, code = 0] of cases) {
+    test(`aemm ${name} --json prints one JSON document and nothing else`, async () => {
+      const result = await runCli(args());
+      assert.equal(result.code, code, result.stderr);
+      check(JSON.parse(result.stdout));
+    });
+  }
+
+  const errors: Array<[string, string[], string, RegExp]> = [
+    ['a missing cassette', ['inspect', 'nope.json', '--json'], 'CASSETTE_INVALID', /^Failed to load cassette "nope\.json": the file does not exist/],
+    ['a bad port', ['replay', '--port', 'x', '--json'], 'USAGE', /^--port "x" is not a TCP port/],
+    ['diff with one cassette', ['diff', 'default', '--json'], 'USAGE', /needs two cassettes/],
+    ['an unknown flag', ['recordings', '--nope', '--json'], 'USAGE', /Nonexistent flag: --nope/],
+    ['a flag of another verb', ['control', 'spot', '--by', '2m', '--json'], 'USAGE', /--by does not apply to "aemm control spot"/],
+  ];
+  for (const [name, args, code, message] of errors) {
+    test(`with --json, ${name} is a JSON error on stdout and exit 2`, async () => {
+      const result = await runCli(args);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, '');
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
+    });
+  }
+});
+
+describe('servers print one JSON line once listening', () => {
+  test('aemm replay --port 0 --json: url, port, cassette, layers; then the stop line', async () => {
+    const server = await startUntil(process.execPath, [BIN, 'replay', 'm7i-large', '--port', '0', '--json', '--spot', 'stop'], process.cwd(), /^(\{.*\})\n/);
+    const ready = JSON.parse(server.ready[1]!) as Record<string, unknown>;
+    assert.equal(ready.event, 'listening');
+    assert.match(ready.url as string, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(ready.url, `http://127.0.0.1:${ready.port as number}`);
+    assert.match(ready.cassette as string, /recordings\/m7i-large\.json$/);
+    assert.equal(ready.name, 'm7i-large');
+    assert.deepEqual(ready.layers, ['fresh-credentials', 'spot']);
+    assert.equal(await (await fetch(`${ready.url as string}/latest/meta-data/instance-type`)).text(), 'm7i.large');
+    const stopped = await server.stop();
+    assert.equal(stopped.code, 0);
+    const lines = stopped.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.length, 2, 'no banner and no request log, only JSON lines');
+    assert.deepEqual(lines[1], { event: 'stopped', url: ready.url, requests: 1 });
+  });
+
+  test('aemm record --proxy --port 0 --json: url, port, cassette, layers; then the summary', async () => {
+    const upstream = await startCliServer(['replay', '--port', '0', '--quiet']);
+    const dir = await mkdtemp(join(tmpdir(), 'aemm-proxy-json-'));
+    try {
+      const output = join(dir, 'app.json');
+      const proxy = await startUntil(process.execPath, [BIN, 'record', '--proxy', '-o', output, '--upstream', upstream.url, '--port', '0', '--json'], process.cwd(), /^(\{.*\})\n/);
+      const ready = JSON.parse(proxy.ready[1]!) as Record<string, unknown>;
+      assert.deepEqual({ ...ready, url: undefined, port: undefined }, { event: 'listening', url: undefined, port: undefined, upstream: upstream.url, cassette: output, mode: 'new', layers: [] });
+      assert.equal(ready.url, `http://127.0.0.1:${ready.port as number}`);
+      assert.equal(await (await fetch(`${ready.url as string}/latest/meta-data/instance-id`)).text(), 'i-1234567890abcdef0');
+      const stopped = await proxy.stop();
+      assert.equal(stopped.code, 0, stopped.stderr);
+      const lines = stopped.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      assert.equal(lines.length, 2);
+      assert.equal(lines[1]!.how, 'proxy');
+      assert.equal(lines[1]!.written, true);
+    } finally {
+      await upstream.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { describeInstalledOnNode } from './installed-on-node.js';
+
+describeInstalledOnNode('22');

@@ -1,0 +1,3 @@
+import { describeRecordOnNode } from './record-proxy-on-node.js';
+
+describeRecordOnNode('24');
