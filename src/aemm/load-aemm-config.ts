@@ -69,6 +69,9 @@ const PLACEHOLDERS: ReadonlyArray<[string, readonly string[]]> = [
   ['elastic-inference-associations', ['elastic-inference-accelerator']],
 ];
 
+/** Variables the drop-in reads besides the config keys' own. */
+const AEMM_OWN_VARIABLES = ['AEMM_CONFIG_FILE', 'AEMM_IDENTITY_NODE_NAME', 'AEMM_IDENTITY_PRIVATE_IP'];
+
 /** AEMM's environment variable for a config key: `spot.action` → `AEMM_SPOT_ACTION` (viper, prefix aemm, `-` and `.` → `_`). */
 export function toAemmEnvName(key: string): string {
   return `AEMM_${key.toUpperCase().replace(/[-.]/g, '_')}`;
@@ -250,9 +253,17 @@ export async function loadAemmConfig(sources: AemmConfigSources): Promise<AemmCo
   if (path !== undefined) {
     messages.push({ stream: 'out', text: `Using configuration from file:  ${path}` });
   }
+  const known = new Set(AEMM_OWN_VARIABLES);
   for (const key of new Set([...listAemmLeafKeys(tree), ...flagKeys()])) {
-    const value = sources.env[toAemmEnvName(key)];
+    const name = toAemmEnvName(key);
+    known.add(name);
+    const value = sources.env[name];
     if (value !== undefined) setAemmValue(tree, key, value);
+  }
+  // A misspelt variable would leave a pod serving defaults silently; AEMM ignores it, the drop-in refuses it.
+  const unknown = Object.keys(sources.env).filter((name) => name.startsWith('AEMM_') && !known.has(name)).sort();
+  if (unknown.length > 0) {
+    throw new UsageError(`Unknown environment variable ${unknown[0]}: no AEMM config key is called that. Fix its name (keys map to AEMM_<KEY>, e.g. spot.action is AEMM_SPOT_ACTION) or unset it.`);
   }
   for (const given of sources.flags) if (given.flag.key) setAemmValue(tree, given.flag.key, given.value);
   substitutePlaceholders(tree, defaults, messages);

@@ -60,9 +60,13 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
   ]);
   const cassettePath = extraFlag(flags, 'cassette');
   const withSpot = command === 'root' || command === 'spot';
-  const cassette = typeof cassettePath === 'string'
+  const { applyAemmIdentity } = await import('./apply-aemm-identity.js');
+  const built = typeof cassettePath === 'string'
     ? await loadCassette(cassettePath)
     : buildAemmCassette(tree, withSpot ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime } : undefined);
+  // In the chart's daemonset mode each pod serves its own node's identity (downward API).
+  const identity = { nodeName: io.env.AEMM_IDENTITY_NODE_NAME || undefined, privateIp: io.env.AEMM_IDENTITY_PRIVATE_IP || undefined };
+  const cassette = applyAemmIdentity(built, identity);
   // Request lines are written once per event-loop turn: a write per request costs more than the answer.
   let pending = '';
   // The log prefix has one-second resolution: it is formatted once per second, not per request.

@@ -14,8 +14,11 @@ export interface GoTool {
 /** AEMM v1.12.0; its main package is the module's `cmd` folder, so the binary is named `cmd`. */
 export const AEMM_ORACLE: GoTool = { binary: 'cmd', module: 'github.com/aws/amazon-ec2-metadata-mock/cmd@v1.12.0' };
 
-/** Where the tools live: `$AEMM_TOOLS_BIN`, else `~/.cache/aemm-tools/bin` (shared by every clone, so each is built once). */
-export const GO_TOOLS_BIN = process.env.AEMM_TOOLS_BIN ?? join(homedir(), '.cache', 'aemm-tools', 'bin');
+/** Helm v3, built from its module like AEMM. */
+export const HELM: GoTool = { binary: 'helm', module: 'helm.sh/helm/v3/cmd/helm@v3.17.3' };
+
+/** Where the tools live: `$GO_TOOLS_BIN`, else `~/.cache/aemm-tools/bin` (shared by every clone, so each is built once). */
+export const GO_TOOLS_BIN = process.env.GO_TOOLS_BIN ?? join(homedir(), '.cache', 'aemm-tools', 'bin');
 
 /** Why a tool cannot be had, or its path: builds it with `go install` the first time. */
 export function findGoTool(tool: GoTool): { path: string } | { missing: string } {

@@ -69,9 +69,9 @@ export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): 
     ...stale.map((name) => `  STALE: accepted difference "${name}" explains nothing any more: remove it here and in README`),
   ].join('\n');
   console.log(report);
-  if (process.env.AEMM_DIFF_DUMP) {
+  if (process.env.DIFFERENTIAL_DUMP) {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(process.env.AEMM_DIFF_DUMP, JSON.stringify(unexpected, null, 2));
+    await writeFile(process.env.DIFFERENTIAL_DUMP, JSON.stringify(unexpected, null, 2));
   }
   assert.ok(comparisons.length >= minimum, `only ${comparisons.length} comparisons; this half of the table must cover at least ${minimum}`);
   assert.equal(unexpected.length + stale.length, 0, report);
