@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BIN, runCli, startCliServer, type CliServer } from '../helpers/run-cli.js';
+import { BIN, runBin, startCliServer, type CliServer } from '../helpers/run-cli.js';
 import { startUntil } from '../package/spawn-node.js';
 
 const HELP = /Serve a cassette as a local EC2 instance metadata service\.\n\nUSAGE\n {2}\$ aemm replay \[CASSETTE\]/;
@@ -28,7 +28,7 @@ describe('oclif conventions', { concurrency: true }, () => {
   for (const [name, args, expected] of cases) {
     test(`aemm ${name}`, async () => {
       // The completion cache goes to AEMM_CACHE_DIR, so the test never writes to the real home.
-      const result = await runCli(args, { AEMM_CACHE_DIR: home });
+      const result = await runBin(args, { AEMM_CACHE_DIR: home });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, expected);
     });
@@ -36,7 +36,7 @@ describe('oclif conventions', { concurrency: true }, () => {
 
   test('bash completes command names and flags after aemm autocomplete bash', async () => {
     // The completion cache goes to AEMM_CACHE_DIR, so the test never writes to the real home.
-    const setup = await runCli(['autocomplete', 'bash'], { AEMM_CACHE_DIR: home });
+    const setup = await runBin(['autocomplete', 'bash'], { AEMM_CACHE_DIR: home });
     assert.equal(setup.code, 0, setup.stderr);
     assert.match(setup.stdout, /printf "\$\(aemm autocomplete script bash\)" >> ~\/\.bashrc/);
     const complete = (line: string): string => {
@@ -64,7 +64,7 @@ describe('oclif conventions', { concurrency: true }, () => {
   });
 
   test('a mistyped command without a terminal says so and exits 127', async () => {
-    const result = await runCli(['repaly']);
+    const result = await runBin(['repaly']);
     assert.equal(result.code, 127);
     assert.match(result.stderr, /repaly is not a aemm command[\s\S]*Run aemm help for a list of available commands/);
   });
@@ -86,7 +86,7 @@ describe('--json on every command that prints data', { concurrency: true }, () =
   ];
   for (const [name, args, check, code = 0] of cases) {
     test(`aemm ${name} --json prints one JSON document and nothing else`, async () => {
-      const result = await runCli(args());
+      const result = await runBin(args());
       assert.equal(result.code, code, result.stderr);
       check(JSON.parse(result.stdout));
     });
@@ -101,7 +101,7 @@ describe('--json on every command that prints data', { concurrency: true }, () =
   ];
   for (const [name, args, code, message] of errors) {
     test(`with --json, ${name} is a JSON error on stdout and exit 2`, async () => {
-      const result = await runCli(args);
+      const result = await runBin(args);
       assert.equal(result.code, 2);
       assert.equal(result.stderr, '');
       const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
