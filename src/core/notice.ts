@@ -21,8 +21,9 @@ export interface MaintenanceEvent {
   state: EventState;
   eventId: string;
   notBefore: number;
-  notAfter: number;
-  notBeforeDeadline: number;
+  /** Absent when the event has none (some instance-stop events). */
+  notAfter?: number;
+  notBeforeDeadline?: number;
   description: string;
 }
 

@@ -23,8 +23,8 @@ function toMaintenanceEvent(event: EventConfig, index: number): MaintenanceEvent
     state: event.state,
     eventId: eventId(event, index),
     notBefore,
-    notAfter: event.notAfter ?? notBefore + 7 * DAY,
-    notBeforeDeadline: event.notBeforeDeadline ?? notBefore + 9 * DAY,
+    notAfter: event.notAfter === null ? undefined : event.notAfter ?? notBefore + 7 * DAY,
+    notBeforeDeadline: event.notBeforeDeadline === null ? undefined : event.notBeforeDeadline ?? notBefore + 9 * DAY,
     description: event.description ?? `The instance is scheduled for ${event.code}`,
   };
 }

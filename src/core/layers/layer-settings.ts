@@ -36,8 +36,10 @@ export interface EventSettings extends TriggerSettings {
   /** Default `active`. */
   state?: EventState;
   notBefore?: Instant;
-  notAfter?: Instant;
-  notBeforeDeadline?: Instant;
+  /** null: the event shows no NotAfter, as some instance-stop events do. */
+  notAfter?: Instant | null;
+  /** null: no NotBeforeDeadline. */
+  notBeforeDeadline?: Instant | null;
   description?: string;
   /** `instance-event-` and hex digits. */
   eventId?: string;
@@ -117,8 +119,10 @@ export interface EventConfig extends Trigger {
   code: EventCode;
   state: EventState;
   notBefore?: number;
-  notAfter?: number;
-  notBeforeDeadline?: number;
+  /** null: the event has no NotAfter, as IMDS shows some instance-stop events (NTH issues #315, #361). */
+  notAfter?: number | null;
+  /** null: no NotBeforeDeadline. */
+  notBeforeDeadline?: number | null;
   description?: string;
   eventId?: string;
 }
@@ -245,8 +249,8 @@ function parseEvent(input: unknown, base: number, index: number): EventConfig {
     code: input.code === undefined ? 'system-reboot' : oneOf(input.code, EVENT_CODES, 'Event code'),
     state: input.state === undefined ? 'active' : oneOf(input.state, EVENT_STATES, 'Event state'),
     notBefore: optionalInstant(input.notBefore, `${what}.notBefore`),
-    notAfter: optionalInstant(input.notAfter, `${what}.notAfter`),
-    notBeforeDeadline: optionalInstant(input.notBeforeDeadline, `${what}.notBeforeDeadline`),
+    notAfter: input.notAfter === null ? null : optionalInstant(input.notAfter, `${what}.notAfter`),
+    notBeforeDeadline: input.notBeforeDeadline === null ? null : optionalInstant(input.notBeforeDeadline, `${what}.notBeforeDeadline`),
     description: input.description as string | undefined,
     eventId: input.eventId as string | undefined,
     ...parseTrigger(input, base, what),

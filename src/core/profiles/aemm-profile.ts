@@ -131,8 +131,8 @@ function toAemmEvent(event: MaintenanceEvent): GoJsonValue {
     State: event.state,
     EventId: event.eventId,
     NotBefore: formatEventDate(event.notBefore),
-    NotAfter: formatEventDate(event.notAfter),
-    NotBeforeDeadline: formatEventDate(event.notBeforeDeadline),
+    ...(event.notAfter === undefined ? {} : { NotAfter: formatEventDate(event.notAfter) }),
+    ...(event.notBeforeDeadline === undefined ? {} : { NotBeforeDeadline: formatEventDate(event.notBeforeDeadline) }),
   };
 }
 

@@ -52,8 +52,8 @@ function toImdsEvent(event: MaintenanceEvent): Record<string, string> {
     Code: event.code,
     Description: describeEvent(event),
     EventId: event.eventId,
-    NotAfter: formatEventDate(event.notAfter),
-    NotBeforeDeadline: formatEventDate(event.notBeforeDeadline),
+    ...(event.notAfter === undefined ? {} : { NotAfter: formatEventDate(event.notAfter) }),
+    ...(event.notBeforeDeadline === undefined ? {} : { NotBeforeDeadline: formatEventDate(event.notBeforeDeadline) }),
     State: event.state,
   };
 }
