@@ -47,3 +47,6 @@ export const CONTROL_VERBS = {
 export type ControlVerb = keyof typeof CONTROL_VERBS;
 /** The control verbs in table order. */
 export const CONTROL_VERB_NAMES = Object.keys(CONTROL_VERBS) as ControlVerb[];
+
+/** Control verbs of a replay session (scenario and journal) beyond the engine's: `signal` fires a waiting step, `journal` reads requests (GET). */
+export const SESSION_VERBS = ['signal', 'journal'] as const;
