@@ -26,6 +26,7 @@ export interface ControlFlags {
   by?: string;
   kind?: string;
   file?: string;
+  name?: string;
 }
 
 const definedOnly = (value: Record<string, unknown>): Record<string, unknown> =>
@@ -63,6 +64,8 @@ export async function buildControlBody(verb: string, flags: ControlFlags): Promi
       return { by: need(flags.by, 'aemm control advance needs --by, e.g. --by 2m.') };
     case 'time':
       return { at: need(flags.at, 'aemm control time needs --at, e.g. --at 2026-01-07T01:03:47Z.') };
+    case 'signal':
+      return { name: need(flags.name, 'aemm control signal needs --name, the trigger a scenario step waits for, e.g. --name cancel.') };
     case 'clear':
       return definedOnly({ kind: flags.kind });
     case 'apply': {

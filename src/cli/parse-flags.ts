@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { checkSpeed } from '../core/scenarios/create-speed-clock.js';
 
 /** A TCP port from a flag value, or a UsageError that says what is allowed. */
 export function parsePort(input: string): number {
@@ -7,4 +8,10 @@ export function parsePort(input: string): number {
     throw new UsageError(`--port "${input}" is not a TCP port. Use a whole number from 0 to 65535 (0 picks a free one).`);
   }
   return port;
+}
+
+/** A `--speed` from a flag value: a number above 0 (fractions slow the clock down), or a UsageError. */
+export function parseSpeed(input: string): number {
+  const speed = /^\s*\d+(\.\d+)?\s*$/.test(input) ? Number(input) : Number.NaN;
+  return checkSpeed(Number.isNaN(speed) ? input : speed, '--speed');
 }

@@ -1,18 +1,23 @@
 import type { Cassette } from '../core/cassette.js';
-import type { ReplayStatus } from '../core/replay-engine.js';
+import type { SessionStatus } from '../core/scenarios/create-replay-session.js';
 import type { RequestLog } from '../server/start-server.js';
 import { colors } from './colors.js';
 
 /** The start-up banner of `aemm replay`: where it listens, what it serves, and a command to try. */
-export function renderReplayBanner(info: { url: string; cassetteName: string; cassette: Cassette; status: ReplayStatus; controlApi: boolean; eventsTo?: string }): string {
+export function renderReplayBanner(info: { url: string; cassetteName: string; cassette: Cassette; status: SessionStatus; controlApi: boolean; eventsTo?: string; journal?: string }): string {
   const { meta } = info.cassette;
   const about = [meta.instanceType, meta.region, meta.synthetic ? 'synthetic' : `recorded ${meta.recordedAt}`].filter(Boolean).join(', ');
   const entries = Object.keys(info.cassette.entries).length;
   const row = (label: string, value: string): string => `  ${colors.dim(label.padEnd(9))}${value}`;
   const mocks = info.status.mocks.map((mock) => `${mock.kind} ${mock.detail}${mock.at && !mock.active ? ` at ${mock.at}` : ''}`);
+  const { scenario } = info.status;
+  const steps = (scenario?.steps ?? []).map((step) => `${step.name}${step.firedAt ? ` fired ${step.firedAt}` : step.dueAt ? ` at ${step.dueAt}` : step.waitingFor ? ` on ${step.waitingFor}` : ' after the previous step'}`);
   return [
     `${colors.bold.cyan('aemm replay')} serving ${colors.bold(info.cassetteName)} ${colors.dim(`(${about}; ${entries} entries)`)}`,
     row('url', colors.underline(info.url)),
+    row('clock', `${info.status.now} replay time${info.status.speed === 1 ? '' : colors.yellow(`, ${info.status.speed}× the wall clock`)}`),
+    ...(scenario ? [row('scenario', colors.bold(scenario.name)), ...steps.map((step) => row('', colors.yellow(step)))] : []),
+    ...(info.journal ? [row('journal', info.journal)] : []),
     row('tokens', info.status.imdsv2 === 'required' ? 'required (IMDSv2 only)' : 'optional (IMDSv1 and IMDSv2)'),
     row('layers', info.status.layers.length > 0 ? info.status.layers.join(', ') : 'none'),
     ...mocks.map((mock) => row('', colors.yellow(mock))),

@@ -1,11 +1,12 @@
 import type { ReplayStatus } from '../core/replay-engine.js';
+import type { SessionStatus } from '../core/scenarios/create-replay-session.js';
 import { colors } from './colors.js';
 
 /** The state of a replay in a few lines: clock, token mode, and each mock with when it shows. */
-export function renderStatus(status: ReplayStatus): string {
+export function renderStatus(status: ReplayStatus & Partial<SessionStatus>): string {
   const offset = status.offsetMs === 0 ? '' : colors.dim(` (moved ${status.offsetMs > 0 ? '+' : ''}${Math.round(status.offsetMs / 1000)}s)`);
   const lines = [
-    `${colors.dim('clock '.padEnd(10))}${status.now}${offset}`,
+    `${colors.dim('clock '.padEnd(10))}${status.now}${offset}${status.speed !== undefined && status.speed !== 1 ? colors.yellow(` at ${status.speed}× speed`) : ''}`,
     `${colors.dim('tokens '.padEnd(10))}${status.imdsv2}`,
   ];
   if (status.mocks.length === 0) lines.push(`${colors.dim('mocks '.padEnd(10))}none`);
@@ -19,6 +20,13 @@ export function renderStatus(status: ReplayStatus): string {
   if (bridge) {
     const trouble = bridge.lastError ? colors.yellow(`, retrying: ${bridge.lastError}`) : '';
     lines.push(`${colors.dim('events '.padEnd(10))}${bridge.sent} sent, ${bridge.pending} pending to ${bridge.queueUrl}${trouble}`);
+  }
+  if (status.scenario) {
+    lines.push(`${colors.dim('scenario '.padEnd(10))}${status.scenario.name}, instance ${status.scenario.instance}`);
+    for (const step of status.scenario.steps) {
+      const when = step.firedAt ? colors.green(`fired ${step.firedAt}`) : step.dueAt ? colors.yellow(`due ${step.dueAt}`) : colors.yellow(step.waitingFor ? `waits for ${step.waitingFor}` : 'after the previous step');
+      lines.push(`${colors.dim('  step '.padEnd(10))}${step.name} ${when}`);
+    }
   }
   return lines.join('\n');
 }

@@ -29,6 +29,13 @@ export interface ReplayRequest {
   mocks: LayerSettings;
   /** SQS settings from the `--sqs-*` flags; they win over the layer files' `sqs` sections. */
   sqs?: SqsSettingsInput;
+  /** A built-in scenario's name or a scenario file. */
+  scenario?: string;
+  speed?: number;
+  /** NDJSON journal file. */
+  journal?: string;
+  journalSize?: number;
+  readyFile?: string;
 }
 
 /** The EventBridge options of a replay, checked now so that a mistake is one line before anything listens. */
@@ -67,6 +74,11 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     ...(eventBridge ? { eventBridge } : {}),
     control: request.control,
     allowHosts: request.allowHosts,
+    scenario: request.scenario,
+    speed: request.speed,
+    journal: request.journal,
+    journalSize: request.journalSize,
+    readyFile: request.readyFile,
     onRequest: request.quiet ? undefined : (log) => process.stdout.write(`${renderRequestLine(log, new Date())}\n`),
   });
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
@@ -76,7 +88,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<{ url: s
     process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
     if (server.controlApi) process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
   }
-  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl })}\n`);
+  process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName, cassette, status: server.control.status(), controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl, journal: request.journal })}\n`);
   await stopped;
   await server.close();
   const { requests } = server;

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import type { ReplayStatus } from '../core/replay-engine.js';
-import { ASG_STATES, CONTROL_VERB_NAMES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES } from '../core/vocabulary.js';
+import { ASG_STATES, CONTROL_VERB_NAMES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SESSION_VERBS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES } from '../core/vocabulary.js';
+import type { JournalPage } from '../cli/read-journal.js';
 
 const list = (values: readonly string[]): string => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 
@@ -24,10 +25,12 @@ export default class Control extends BaseCommand {
     '<%= config.bin %> <%= command.id %> advance --by 2m',
     '<%= config.bin %> <%= command.id %> clear --kind spot',
     '<%= config.bin %> trigger rebalance',
+    '<%= config.bin %> <%= command.id %> signal --name cancel',
+    "<%= config.bin %> <%= command.id %> journal --path 'spot/instance-action' --since 2026-01-07T01:03:47Z",
   ];
 
   static override args = {
-    verb: Args.string({ description: 'What to do.', required: true, options: [...CONTROL_VERB_NAMES] }),
+    verb: Args.string({ description: 'What to do.', required: true, options: [...CONTROL_VERB_NAMES, ...SESSION_VERBS] }),
   };
 
   static override flags = {
@@ -43,7 +46,7 @@ export default class Control extends BaseCommand {
     'not-before-deadline': Flags.string({ description: 'event: NotBeforeDeadline (RFC 3339).' }),
     tag: Flags.string({ description: 'tags: KEY=VALUE; repeatable.', multiple: true }),
     mode: Flags.string({ description: `tags: ${list(TAGS_MODES)}. imdsv2: ${list(TOKEN_MODES)}.` }),
-    path: Flags.string({ description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**).' }),
+    path: Flags.string({ description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**). journal: only paths matching this glob.' }),
     status: Flags.integer({ description: 'fault: answer this HTTP status. throttle: answer this status instead of dropping.' }),
     latency: Flags.string({ description: 'fault: add this latency (200ms, 2s).' }),
     drop: Flags.boolean({ description: 'fault: close the connection without an answer.' }),
@@ -54,11 +57,22 @@ export default class Control extends BaseCommand {
     by: Flags.string({ description: 'advance: how far to move the replay clock (90s, 2m, 1h).' }),
     kind: Flags.string({ description: `clear: ${list(LAYER_KINDS)} (default: all).` }),
     file: Flags.string({ description: 'apply: a layer file (JSON) to stack on the current settings.' }),
+    name: Flags.string({ description: 'signal: the control trigger a scenario step waits for ({"on": {"control": NAME}}).' }),
+    since: Flags.string({ description: 'journal: entries after this sequence number, or from this RFC 3339 replay time on.' }),
+    method: Flags.string({ description: 'journal: only this HTTP method.' }),
+    token: Flags.string({ description: 'journal: only requests whose token was absent, presented, valid, invalid (or present: any).', options: ['absent', 'presented', 'valid', 'invalid', 'present'] }),
+    limit: Flags.integer({ description: 'journal: at most this many entries (oldest first).', min: 1, max: 10_000 }),
   };
 
-  /** Sends the request and prints the new state. */
-  async run(): Promise<ReplayStatus> {
+  /** Sends the request and prints the new state (or, for `journal`, the matching requests). */
+  async run(): Promise<ReplayStatus | JournalPage> {
     const { args, flags } = await this.parse(Control);
+    if (args.verb === 'journal') {
+      const { readJournal, renderJournal } = await import('../cli/read-journal.js');
+      const page = await readJournal(flags.url, { path: flags.path, since: flags.since, method: flags.method, token: flags.token, limit: flags.limit });
+      if (!this.jsonEnabled()) this.log(renderJournal(page));
+      return page;
+    }
     const { buildControlBody } = await import('../cli/build-control-body.js');
     const { sendControl } = await import('../cli/send-control.js');
     const { renderStatus } = await import('../cli/render-status.js');

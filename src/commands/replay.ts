@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { parsePort } from '../cli/parse-flags.js';
+import { parsePort, parseSpeed } from '../cli/parse-flags.js';
 import { ASG_STATES, EVENT_CODES, EVENT_STATES, SPOT_ACTIONS } from '../core/vocabulary.js';
 import { sqsFlags, toSqsInput } from '../cli/sqs-flags.js';
 
 const mocks = 'MOCK LAYERS';
+const scenarios = 'SCENARIOS, TIME AND JOURNAL';
 
 /** Serve a cassette as a local IMDS. */
 export default class Replay extends BaseCommand {
@@ -22,6 +23,8 @@ export default class Replay extends BaseCommand {
     "<%= config.bin %> <%= command.id %> --events system-reboot --events-state active --asg-terminate-after 30s",
     "<%= config.bin %> <%= command.id %> --tags Name=web --tags Team=sre --fault 'api/token=hang' --throttle 50",
     '<%= config.bin %> <%= command.id %> --layers interruption.json --layers faults.json',
+    '<%= config.bin %> <%= command.id %> --scenario spot-interruption --speed 60 --journal requests.ndjson',
+    '<%= config.bin %> <%= command.id %> --scenario my-timeline.json --ready-file /tmp/aemm.ready',
   ];
 
   static override args = {
@@ -60,6 +63,11 @@ export default class Replay extends BaseCommand {
     throttle: Flags.integer({ description: 'Throttle to this many requests per second.', min: 1, helpGroup: mocks }),
     'throttle-burst': Flags.integer({ description: 'Requests allowed in a burst (default: the rate).', min: 1, helpGroup: mocks }),
     'throttle-status': Flags.integer({ description: 'Answer throttled requests with this status instead of dropping them.', min: 400, max: 599, helpGroup: mocks }),
+    scenario: Flags.string({ char: 's', description: 'Play a scenario: a built-in name (spot-interruption, scheduled-reboot, …) or a scenario file.', helpGroup: scenarios }),
+    speed: Flags.custom<number>({ description: 'Run the replay clock this many times faster than the wall clock (60: a minute per second).', parse: async (input) => parseSpeed(input), helpGroup: scenarios })(),
+    journal: Flags.string({ char: 'j', description: 'Append every request to this NDJSON file as it is answered.', helpGroup: scenarios }),
+    'journal-size': Flags.integer({ description: 'Requests the in-memory journal keeps for /__aemm/journal (0: off unless --journal).', min: 0, max: 10_000_000, default: 1000, helpGroup: scenarios }),
+    'ready-file': Flags.string({ description: 'Write this file once the server answers; removed on exit.', helpGroup: scenarios }),
     'mock-ip-count': Flags.integer({ description: 'Only the first N client addresses see spot, rebalance, events and ASG notices.', min: 0, helpGroup: mocks }),
     ...sqsFlags,
   };
@@ -80,6 +88,11 @@ export default class Replay extends BaseCommand {
       layerFiles: flags.layers ?? [],
       mocks: toMockInput(flags),
       sqs: toSqsInput(flags),
+      scenario: flags.scenario,
+      speed: flags.speed,
+      journal: flags.journal,
+      journalSize: flags['journal-size'],
+      readyFile: flags['ready-file'],
     });
   }
 }

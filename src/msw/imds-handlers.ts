@@ -1,6 +1,12 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { UsageError } from '../core/errors.js';
+import { createJournal, type Journal, type JournalEntry, type WaitForOptions } from '../core/journal/create-journal.js';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from '../core/replay-engine.js';
+import { createReplaySession, type SessionControl } from '../core/scenarios/create-replay-session.js';
+import type { FiredStep } from '../core/scenarios/create-scenario-runner.js';
+import { createSpeedClock } from '../core/scenarios/create-speed-clock.js';
+import type { Scenario } from '../core/scenarios/scenario.js';
+import { toScenario } from '../core/scenarios/to-scenario.js';
 import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
 import { validateCassette } from '../core/validate-cassette.js';
 import type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js';
@@ -33,14 +39,29 @@ export interface ImdsHandlersOptions extends Omit<ReplayEngineOptions, 'secret' 
   onEvent?: (event: EventBridgeEvent) => void;
   /** The Auto Scaling group and hook that a scale-in's lifecycle event names. */
   lifecycleHook?: Partial<LifecycleHook>;
+  /** A scenario to play on the handlers' clock: a built-in's name, a scenario file's JSON, or a parsed scenario. */
+  scenario?: string | Scenario | Record<string, unknown>;
+  /** Run the replay clock this many times faster than `clock` (default 1). */
+  speed?: number;
+  /** Requests the journal keeps (default 1000). */
+  journalSize?: number;
+}
+
+/** The journal as tests get it: `waitFor` gives up after `timeoutMs` of wall time (default 5000) unless given a `signal`. */
+export interface TestJournal extends Journal {
+  waitFor(options: WaitForOptions & { timeoutMs?: number }): Promise<JournalEntry[]>;
 }
 
 /** Handlers for `setupServer(...handlers)` / `setupWorker(...handlers)` and the control over the instance they serve. */
 export interface ImdsHandlers {
   handlers: HttpHandler[];
-  /** The engine's own control object: time travel, token mode, and whatever mock layers the engine offers. */
-  control: ReplayEngine['control'];
+  /** Time travel, token mode, the mock layers, and `signal` for scenario steps waiting on a control call. */
+  control: SessionControl;
   engine: ReplayEngine;
+  /** Every request these handlers answered, with waits and assertions for tests (`waitFor`, `expectPolled`). */
+  journal: TestJournal;
+  /** Calls `listener` for every scenario step that fires, with its replay-clock instant; returns the unsubscribe function. */
+  onStep(listener: (fired: FiredStep) => void): () => void;
   /**
    * The EventBridge events the notices cause, as an async iterable (each `for await` starts from
    * the first); `events.emitted` lists them. Watching starts the first time this is read.
@@ -86,11 +107,15 @@ function checkOptions(options: ImdsHandlersOptions): void {
  */
 export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   checkOptions(options);
-  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, onEvent, lifecycleHook, ...engineOptions } = options;
+  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, onEvent, lifecycleHook, scenario, speed = 1, journalSize, ...engineOptions } = options;
+  // Scenario files carry a `format`; a parsed Scenario (from loadScenario) does not.
+  const parsedScenario = scenario === undefined ? undefined
+    : typeof scenario === 'string' || 'format' in scenario ? toScenario(scenario as string | Record<string, unknown>, 'imdsHandlers({ scenario })') : (scenario as Scenario);
+  const wall = clock ?? (() => Date.now());
   const engine = createReplayEngine({
     ...engineOptions,
     cassette: validateCassette(cassette, 'imdsHandlers({ cassette })'),
-    clock: clock ?? (() => Date.now()),
+    clock: createSpeedClock(wall, speed),
     secret: secret ?? createSecret(),
   });
   const match = createImdsMatcher(baseUrls);
@@ -112,6 +137,9 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   const control = Object.fromEntries(
     Object.entries(engine.control).map(([verb, run]) => [verb, (...args: unknown[]) => (twin ? (twin.control as unknown as Record<string, (...a: unknown[]) => unknown>)[verb]!(...args) : (run as (...a: unknown[]) => unknown)(...args))]),
   ) as unknown as ReplayEngine['control'];
+  // Scenario steps change layers through the same control, so they cause their events too.
+  const journal = createJournal({ size: journalSize });
+  const session = createReplaySession({ engine, control, scenario: parsedScenario, journal, wallClock: wall, speed });
 
   // Deciding in the predicate, not the resolver, matters: msw performs a matched request for real
   // when no handler answers it, while an unmatched one goes to its onUnhandledRequest policy.
@@ -143,15 +171,27 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     const url = `${request.url.startsWith('https:') ? 'https' : 'http'}://${imdsRequest.headers.host}${imdsRequest.path}`;
     // A notice a client can see has had its event already, even between the watcher's looks.
     twin?.check();
-    const response: ImdsResponse = engine.resolve(imdsRequest, imdsRequest.method === 'PUT' ? randomBytes(8) : undefined);
+    const response: ImdsResponse = session.resolve(imdsRequest, imdsRequest.method === 'PUT' ? randomBytes(8) : undefined);
     if (response.delayMs || response.abort) return respondLater(imdsRequest, url, response);
     return respond(imdsRequest, url, response);
   });
+  const testJournal: TestJournal = {
+    ...journal,
+    get size() {
+      return journal.size;
+    },
+    get total() {
+      return journal.total;
+    },
+    waitFor: ({ timeoutMs = 5000, signal, ...wait }) => journal.waitFor({ ...wait, signal: signal ?? AbortSignal.timeout(timeoutMs) }),
+  };
   return {
     handlers: [handler],
-    control,
+    control: session.control,
     // The engine as the handlers use it: its control is the one that also emits events.
     engine: { ...engine, control },
+    journal: testJournal,
+    onStep: (listener) => session.onStep(listener),
     get events() {
       watch();
       return stream!.stream;

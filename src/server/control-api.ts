@@ -5,6 +5,7 @@ import type { ReplayControl, ReplayStatus } from '../core/replay-engine.js';
 import type { TokenMode } from '../core/tokens.js';
 import type { ControlVerb, LayerKind } from '../core/vocabulary.js';
 import { isAllowedHost } from '../core/is-allowed-host.js';
+import type { Journal, JournalFilter } from '../core/journal/create-journal.js';
 
 /** Path prefix of the control API; real IMDS paths start with a version, never with this. */
 export const CONTROL_PREFIX = '/__aemm/';
@@ -19,6 +20,8 @@ const MAX_BODY = 16 * 1024;
 const MAX_RULES = 100;
 
 type Body = Record<string, unknown>;
+/** The control a server hands in: the engine's, plus `signal` when a scenario can wait for one. */
+type Control = ReplayControl & { signal?(name: string): ReplayStatus };
 
 /** A client that went away before its body arrived: nobody to answer, nothing to report. */
 class Aborted extends Error {}
@@ -30,7 +33,7 @@ class TooLarge extends AemmError {
   }
 }
 
-type Handler = (control: ReplayControl, body: Body) => ReplayStatus;
+type Handler = (control: Control, body: Body) => ReplayStatus;
 
 // Bodies are JSON of any shape: the engine checks each setting as it applies it (a one-line
 // UsageError, answered 400), so the casts below only hand them on. Every verb of the vocabulary
@@ -51,10 +54,15 @@ const VERBS = {
   imdsv2: (c, b) => c.setTokenMode(b.mode as TokenMode),
   clear: (c, b) => c.clear(b.kind as LayerKind | undefined),
   reset: (c) => c.reset(),
+  signal: (c, b) => {
+    if (!c.signal) throw new AemmError('CONTROL_BODY', 'This server runs no scenario, so nothing waits for a signal. Start it with --scenario.');
+    return c.signal(b.name as string);
+  },
 } satisfies Record<Exclude<ControlVerb, 'status'>, Handler> & Record<string, Handler>;
 
 /** Every control route, for the 404 message and the README. */
-export const CONTROL_ROUTES = ['GET status', ...Object.keys(VERBS).map((verb) => `POST ${verb}`)];
+export const CONTROL_ROUTES = ['GET status', 'GET journal', 'GET ready', ...Object.keys(VERBS).map((verb) => `POST ${verb}`)];
+const JOURNAL_LIMIT = 10_000;
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   const body = `${JSON.stringify(value, null, 2)}\n`;
@@ -130,6 +138,8 @@ function refuse(req: IncomingMessage, options: ControlOptions): { status: number
 export interface ControlOptions {
   /** Host names or addresses allowed in Host and Origin besides loopback and the bound address (`--allow-host`). */
   allowHosts?: readonly string[];
+  /** The journal `GET /__aemm/journal` reads. */
+  journal?: Journal;
 }
 
 /**
@@ -139,7 +149,7 @@ export interface ControlOptions {
  * `x-aemm-control`, 413 for a body over 16 KiB, 415 for a body that is not declared JSON. Resolves
  * 0 when the client left before its body arrived.
  */
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, control: ReplayControl, options: ControlOptions = {}): Promise<number> {
+export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, control: Control, options: ControlOptions = {}): Promise<number> {
   const refusal = refuse(req, options);
   if (refusal) {
     res.shouldKeepAlive = false;
@@ -149,6 +159,12 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
   if (verb === 'status') {
     if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET for /__aemm/status.' });
     return reply(res, 200, control.status());
+  }
+  if (verb === 'journal') {
+    if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET for /__aemm/journal.' });
+    const { journal } = options;
+    if (!journal) return reply(res, 404, { error: 'The journal is off. Start aemm replay with --journal FILE or --journal-size N.' });
+    return answerJournal(req, res, journal);
   }
   // Own properties only: "constructor" or "toString" are not verbs.
   const action: Handler | undefined = Object.hasOwn(VERBS, verb) ? (VERBS as Record<string, Handler>)[verb] : undefined;
@@ -170,6 +186,34 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
       res.shouldKeepAlive = false;
       return reply(res, 413, { error: error.message });
     }
+    if (error instanceof AemmError) return reply(res, 400, { error: error.message });
+    throw error;
+  }
+}
+
+/** `GET /__aemm/journal?path=…&since=…&method=…&token=…&limit=…`: the matching entries still in memory, oldest first. */
+function answerJournal(req: IncomingMessage, res: ServerResponse, journal: Journal): number {
+  const query = new URL(req.url ?? '/', 'http://aemm').searchParams;
+  const filter: JournalFilter = {};
+  const path = query.get('path');
+  const since = query.get('since');
+  const method = query.get('method');
+  const token = query.get('token');
+  if (path) filter.path = path;
+  if (since) filter.since = since;
+  if (method) filter.method = method;
+  if (token) {
+    if (!['absent', 'presented', 'valid', 'invalid', 'present'].includes(token)) return reply(res, 400, { error: `token "${token}" is unknown. Use absent, presented, valid, invalid or present.` });
+    filter.token = token as JournalFilter['token'];
+  }
+  const limitText = query.get('limit');
+  const limit = limitText === null ? JOURNAL_LIMIT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > JOURNAL_LIMIT) return reply(res, 400, { error: `limit "${limitText}" is not a count. Use 1 to ${JOURNAL_LIMIT}.` });
+  try {
+    const entries = journal.entries(filter);
+    // The oldest `limit` entries: a reader pages on with since=<the last seq it got>.
+    return reply(res, 200, { total: journal.total, size: journal.size, entries: entries.slice(0, limit) });
+  } catch (error) {
     if (error instanceof AemmError) return reply(res, 400, { error: error.message });
     throw error;
   }

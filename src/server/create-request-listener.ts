@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Journal } from '../core/journal/create-journal.js';
 import type { ReplayEngine } from '../core/replay-engine.js';
 import type { ImdsRequest, ImdsResponse } from '../core/resolve-request.js';
 import { escapeControlChars } from '../core/escape-control-chars.js';
+import type { SessionControl } from '../core/scenarios/create-replay-session.js';
+import { answerReady, READY_PATH } from './answer-ready.js';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { toImdsRequest, writeImdsResponse } from './node-adapter.js';
 
@@ -28,6 +31,16 @@ export interface RequestListenerOptions {
   allowHosts?: readonly string[];
   /** Called after each response is written. */
   onRequest?: (log: RequestLog) => void;
+  /** The journal `GET /__aemm/journal` reads. */
+  journal?: Journal;
+  /** What `GET /__aemm/ready` reports once the server is ready; undefined before (503). */
+  ready?: () => Record<string, unknown> | undefined;
+}
+
+/** What the listener serves through: an engine, or a replay session around one (scenario, journal). */
+export interface ServedEngine {
+  resolve: ReplayEngine['resolve'];
+  control: ReplayEngine['control'] | SessionControl;
 }
 
 /** A node:http request listener over a replay engine, with what its server's lifecycle needs. */
@@ -46,8 +59,8 @@ const INTERNAL_ERROR: ImdsResponse = { status: 500, headers: { 'content-type': '
  * `getRequestListener`: convert the node request, resolve it on the engine, write the response
  * (after a latency fault's delay; a dropped one closes the socket, a hanging one never answers).
  */
-export function createRequestListener(engine: ReplayEngine, options: RequestListenerOptions): ImdsRequestListener {
-  const { controlApi, onRequest } = options;
+export function createRequestListener(engine: ServedEngine, options: RequestListenerOptions): ImdsRequestListener {
+  const { controlApi, onRequest, journal, ready } = options;
   let requests = 0;
   // Latency faults wait on timers; cancelDelayed() clears those still waiting, and so does a client leaving.
   const delayed = new Set<NodeJS.Timeout>();
@@ -82,8 +95,13 @@ export function createRequestListener(engine: ReplayEngine, options: RequestList
     // Timing costs two clock reads per request; skip them when nobody reads the log.
     const started = onRequest ? performance.now() : 0;
     const request = toImdsRequest(req);
+    // Readiness is served with or without the control API: probes come from beyond loopback too.
+    if (request.path === READY_PATH || request.path.startsWith(`${READY_PATH}?`)) {
+      answerReady(req, res, ready?.());
+      return log(request, { status: res.statusCode }, started, true);
+    }
     if (controlApi && request.path.startsWith(CONTROL_PREFIX)) {
-      void handleControlRequest(req, res, engine.control, { allowHosts: options.allowHosts }).then(
+      void handleControlRequest(req, res, engine.control, { allowHosts: options.allowHosts, journal }).then(
         (status) => log(request, { status }, started, true),
         (error: unknown) => {
           process.emitWarning(`aemm: control request ${request.method} ${request.path} failed: ${String(error)}`);

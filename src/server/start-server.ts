@@ -6,7 +6,13 @@ import { describeListenError } from '../core/describe-listen-error.js';
 import { UsageError } from '../core/errors.js';
 import type { Layer } from '../core/layer.js';
 import type { LayerSettings } from '../core/layers/layer-settings.js';
-import { createReplayEngine, type ReplayControl, type ReplayEngine } from '../core/replay-engine.js';
+import { createReplayEngine, type ReplayEngine } from '../core/replay-engine.js';
+import type { Journal } from '../core/journal/create-journal.js';
+import { createReplaySession, type SessionControl } from '../core/scenarios/create-replay-session.js';
+import type { FiredStep } from '../core/scenarios/create-scenario-runner.js';
+import { createSpeedClock } from '../core/scenarios/create-speed-clock.js';
+import { prepareSession, superviseInstance, type SessionServerOptions } from './create-server-session.js';
+import { removeReadyFile, writeReadyFile } from './write-ready-file.js';
 import type { ProfileName, TokenMode } from '../core/resolve-request.js';
 import { loadCassette } from '../cassette/load-cassette.js';
 import { validateCassette } from '../core/validate-cassette.js';
@@ -22,7 +28,7 @@ export type { RequestLog } from './create-request-listener.js';
 export type ServerLayerSettings = LayerSettings & { sqs?: SqsSettingsInput };
 
 /** Options of `startServer`; everything is optional. */
-export interface ServerOptions {
+export interface ServerOptions extends SessionServerOptions {
   /** A cassette object or a path to one; the embedded default recording when absent. */
   cassette?: Cassette | string;
   /** TCP port, default 1338; 0 picks a free one. */
@@ -68,8 +74,12 @@ export interface ImdsServer {
   port: number;
   hostname: string;
   cassette: Cassette;
-  /** Run-time control: time travel, token mode, and the mock layers. */
-  control: ReplayControl;
+  /** Run-time control: time travel, token mode, the mock layers, and `signal` for scenario steps. */
+  control: SessionControl;
+  /** The request journal (the latest requests in memory), unless turned off. */
+  journal?: Journal;
+  /** Calls `listener` for every scenario step that fires, with its replay-clock instant; returns the unsubscribe function. */
+  onStep(listener: (fired: FiredStep) => void): () => void;
   /** The engine behind the server: `engine.notices()` reads the notices that show now. */
   engine: ReplayEngine;
   /** Whether the HTTP control API under /__aemm/ is served. */
@@ -115,6 +125,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   const cassette = typeof options.cassette === 'object' ? validateCassette(options.cassette, 'startServer({ cassette })') : await loadCassette(options.cassette);
   const inputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as ServerLayerSettings];
   const { mocks, sqs } = takeSqsSections(inputs);
+  const prepared = await prepareSession(options);
   const engine = createReplayEngine({
     cassette,
     layers: options.layers,
@@ -122,17 +133,25 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     profile: options.profile,
     mocks,
     imdsv2: options.imdsv2 === undefined ? undefined : options.imdsv2 === true || options.imdsv2 === 'required' ? 'required' : 'optional',
-    clock: options.clock ?? Date.now,
+    clock: createSpeedClock(options.clock ?? Date.now, prepared.speed),
     secret: options.secret ?? randomBytes(32).toString('hex'),
   });
+  let readiness: Record<string, unknown> | undefined;
   const controlApi = options.control ?? isLoopback(hostname);
   const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...options.eventBridge } : undefined;
   // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
   const eventBridge = bridgeOptions
     ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
     : undefined;
-  const control = eventBridge?.control ?? engine.control;
-  const listener = createRequestListener(eventBridge ? { ...engine, control } : engine, { controlApi, allowHosts: options.allowHosts, onRequest: options.onRequest });
+  // Scenario steps change layers through the EventBridge side's control, so they cause their events too.
+  const session = createReplaySession({ engine, control: eventBridge?.control, scenario: prepared.scenario, journal: prepared.journal, wallClock: Date.now, speed: prepared.speed });
+  const listener = createRequestListener(session, {
+    controlApi,
+    allowHosts: options.allowHosts,
+    onRequest: options.onRequest,
+    journal: session.journal,
+    ready: () => readiness && { ...readiness, now: new Date(engine.now()).toISOString() },
+  });
   // Node checks the two timeouts below only every connectionsCheckingInterval (30 s by default).
   const server = createServer({ maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 }, listener);
   // Slow or broken clients get a 4xx and lose their socket; everyone else keeps being served.
@@ -154,19 +173,38 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     await listen(server, port, hostname);
   } catch (error) {
     await eventBridge?.close(0);
+    await prepared.journalFile?.close();
     throw error;
   }
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname)}:${address.port}`;
+  // Ready once the instance first takes connections (a scenario may start with it refusing them).
+  const becomeReady = (): void => {
+    if (readiness || session.instance() === 'refused') return;
+    readiness = { url, port: address.port, pid: process.pid, scenario: prepared.scenario?.name };
+    if (prepared.readyFile) writeReadyFile(prepared.readyFile, `${JSON.stringify(readiness)}\n`);
+  };
+  // A scenario that brings the instance back listens again on the same port.
+  server.on('error', (error) => process.emitWarning(`aemm: cannot listen on ${hostname}:${address.port} again: ${error.message}`));
+  const supervisor = superviseInstance(server, session, prepared.speed, () => server.listen(address.port, hostname, becomeReady));
+  becomeReady();
+  const removeOnExit = (): void => {
+    if (prepared.readyFile && readiness) removeReadyFile(prepared.readyFile);
+  };
+  process.once('exit', removeOnExit);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
+      supervisor.stop();
       listener.cancelDelayed();
       server.close(() => resolve());
       server.closeAllConnections();
     }).then(async () => {
       // Pending events get a last chance; what still fails is reported (onReport 'unsent'), not dropped silently.
       await eventBridge?.close();
+      await prepared.journalFile?.close();
+      removeOnExit();
+      process.off('exit', removeOnExit);
     });
     return closing;
   };
@@ -175,8 +213,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     port: address.port,
     hostname,
     cassette,
-    control,
+    control: session.control,
     engine,
+    journal: session.journal,
+    onStep: (listener) => session.onStep(listener),
     controlApi,
     ...(eventBridge ? { eventBridge } : {}),
     get requests() {

@@ -175,8 +175,11 @@ describe('imdsHandlers over fetch and node:http', () => {
     assert.notEqual(a, b);
   });
 
-  test('control is the engine\'s own control object', () => {
-    assert.equal(imds.control, imds.engine.control);
+  test('control drives the engine\'s own control, and adds signal for scenarios', () => {
+    imds.control.advance('1m');
+    assert.equal(imds.engine.control.status().offsetMs, 60_000);
+    assert.deepEqual({ ...imds.control.reset(), now: undefined }, { ...imds.engine.control.status(), now: undefined, speed: 1 });
+    assert.throws(() => imds.control.signal('go'), /No scenario is loaded, so nothing waits for "go"/);
   });
 
   test('control.setTokenMode("required") makes tokenless requests 401 until reset', async () => {

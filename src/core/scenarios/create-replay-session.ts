@@ -32,6 +32,8 @@ export type SessionControl = {
 /** What a replay session is built from; adapters hand in the clocks. */
 export interface ReplaySessionOptions {
   engine: ReplayEngine;
+  /** The control steps and control calls go through (default the engine's; e.g. one that also emits EventBridge events). */
+  control?: ReplayControl;
   scenario?: Scenario;
   journal?: Journal;
   /** Wall clock in epoch ms, for the journal's `wallAt`. */
@@ -120,14 +122,15 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
   const changed = (): void => {
     for (const listener of changeListeners) listener();
   };
-  const runner = options.scenario ? createScenarioRunner(options.scenario, engine.control, engine.now()) : undefined;
+  const c = options.control ?? engine.control;
+  const runner = options.scenario ? createScenarioRunner(options.scenario, c, engine.now()) : undefined;
   runner?.onStep(changed);
   runner?.advanceTo(engine.now());
 
   const status = (): SessionStatus => {
     // A status read is a look at the replay clock like any request: what is due has fired.
     runner?.advanceTo(engine.now());
-    return { ...engine.control.status(), speed, ...(runner ? { scenario: toTimeline(runner) } : {}) };
+    return { ...c.status(), speed, ...(runner ? { scenario: toTimeline(runner) } : {}) };
   };
   const wrap = <A extends unknown[]>(call: (...args: A) => unknown) => (...args: A): SessionStatus => {
     call(...args);
@@ -135,7 +138,6 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     changed();
     return status();
   };
-  const c = engine.control;
   const control: SessionControl = {
     advance: wrap(c.advance),
     setTime: wrap(c.setTime),
