@@ -61,12 +61,12 @@ describe('replay server with a scenario', () => {
     const server = await startServer({ cassette: createTinyCassette(), port: 0, clock: () => T, scenario: parseScenario(scenario, 'drop.json') });
     try {
       assert.equal((await send(server.url, '/latest/meta-data/ami-id')).text, 'ami-0123');
-      const signalled = await send(server.url, '/__aemm/signal', { method: 'POST', body: '{"name": "pull-the-plug"}' });
+      const signalled = await send(server.url, '/__aemm/signal', { method: 'POST', headers: { 'x-aemm-control': '1', 'content-type': 'application/json' }, body: '{"name": "pull-the-plug"}' });
       assert.equal(signalled.status, 200);
       assert.equal((JSON.parse(signalled.text) as { scenario: { instance: string } }).scenario.instance, 'dropped');
       assert.equal(await failure(server.url, '/latest/meta-data/ami-id'), 'ECONNRESET');
       assert.equal((await send(server.url, '/__aemm/ready')).status, 200);
-      const wrong = await send(server.url, '/__aemm/signal', { method: 'POST', body: '{"name": "pull-the-plug"}' });
+      const wrong = await send(server.url, '/__aemm/signal', { method: 'POST', headers: { 'x-aemm-control': '1', 'content-type': 'application/json' }, body: '{"name": "pull-the-plug"}' });
       assert.equal(wrong.status, 400);
       assert.match(wrong.text, /not waiting for \\"pull-the-plug\\": its next step \\"back\\" waits for control call \\"plug-in\\"/);
       const page = JSON.parse((await send(server.url, '/__aemm/journal?path=ami-id&since=1')).text) as { total: number; entries: { seq: number; abort?: string; step?: string }[] };
