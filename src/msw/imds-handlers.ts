@@ -2,7 +2,7 @@ import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { UsageError } from '../core/errors.js';
 import { createJournal, type Journal, type JournalEntry, type WaitForOptions } from '../core/journal/create-journal.js';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from '../core/replay-engine.js';
-import { createReplaySession, type SessionControl } from '../core/scenarios/create-replay-session.js';
+import { createReplaySession, type ReplaySession, type SessionControl } from '../core/scenarios/create-replay-session.js';
 import type { FiredStep } from '../core/scenarios/create-scenario-runner.js';
 import { createSpeedClock } from '../core/scenarios/create-speed-clock.js';
 import type { Scenario } from '../core/scenarios/scenario.js';
@@ -123,13 +123,18 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   // The EventBridge side starts only when asked for (onEvent, or reading `events`): it needs an identity document.
   let twin: EventTwin | undefined;
   let stream: ReturnType<typeof createEventStream> | undefined;
+  // The session the twin follows (a scenario taking the instance away sends its state changes).
+  const followed: { session?: ReplaySession } = {};
   const watch = (): EventTwin => {
     stream ??= createEventStream();
     const events = stream;
-    twin ??= createEventTwin({ engine, hook: lifecycleHook, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
-      events.push(event);
-      onEvent?.(event);
-    } });
+    if (!twin) {
+      twin = createEventTwin({ engine, hook: lifecycleHook, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
+        events.push(event);
+        onEvent?.(event);
+      } });
+      if (followed.session) twin.follow(followed.session);
+    }
     return twin;
   };
   if (onEvent) watch();
@@ -140,6 +145,8 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   // Scenario steps change layers through the same control, so they cause their events too.
   const journal = createJournal({ size: journalSize });
   const session = createReplaySession({ engine, control, scenario: parsedScenario, journal, wallClock: wall, speed });
+  followed.session = session;
+  twin?.follow(session);
 
   // Deciding in the predicate, not the resolver, matters: msw performs a matched request for real
   // when no handler answers it, while an unmatched one goes to its onUnhandledRequest policy.

@@ -138,13 +138,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   });
   let readiness: Record<string, unknown> | undefined;
   const controlApi = options.control ?? isLoopback(hostname);
-  const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...options.eventBridge } : undefined;
+  // SendMessage attempts go in the request journal too, unless the caller names a journal of its own.
+  const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...(prepared.journal ? { journal: prepared.journal } : {}), ...options.eventBridge } : undefined;
   // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
   const eventBridge = bridgeOptions
     ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
     : undefined;
   // Scenario steps change layers through the EventBridge side's control, so they cause their events too.
   const session = createReplaySession({ engine, control: eventBridge?.control, scenario: prepared.scenario, journal: prepared.journal, wallClock: Date.now, speed: prepared.speed });
+  // A scenario taking the instance away sends its state changes.
+  eventBridge?.follow(session);
   const listener = createRequestListener(session, {
     controlApi,
     allowHosts: options.allowHosts,
