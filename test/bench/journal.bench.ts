@@ -1,11 +1,10 @@
 // `aemm replay` with the journal off, in memory only (the ring) and in memory plus an NDJSON file,
 // same load generator, same machine, alternating rounds: requests/s and the ratio to "off".
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
@@ -27,10 +26,15 @@ function startReplay(args: string[]): Promise<Child> {
   });
 }
 
-async function load(url: string): Promise<number> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  if (result.errors + result.non2xx > 0) throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-  return result.requests.average;
+/** Requests per second wrk (in a process of its own) gets from `url` in `seconds`. */
+async function load(url: string, seconds = DURATION_S): Promise<number> {
+  if (spawnSync('wrk', ['--version']).error !== undefined) throw new Error('The journal bench needs wrk as its load generator: apt-get install wrk.');
+  const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  if (/Non-2xx|Socket errors/.test(out)) throw new Error(`${url}: ${out}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
 }
 
 /** Runs the journal benchmark and prints its table. */
@@ -46,14 +50,14 @@ export default async function benchJournal(): Promise<void> {
   const totals = new Map<string, number>(targets.map(([name]) => [name, 0]));
   try {
     // One second of warm-up each, then alternating rounds so drift on a shared machine hits all alike.
-    for (const [, child] of targets) await autocannon({ url: `${child.url}${path}`, connections: CONNECTIONS, duration: 1 });
+    for (const [, child] of targets) await load(`${child.url}${path}`, 1);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, child] of targets) totals.set(name, totals.get(name)! + (await load(`${child.url}${path}`)));
     }
   } finally {
     for (const [, child] of targets) child.process.kill();
   }
-  console.log(`autocannon, ${CONNECTIONS} connections, keep-alive, GET ${path}, ${ROUNDS} alternating rounds of ${DURATION_S}s (target: journal on ≥ 0.9× off)`);
+  console.log(`wrk -t1, ${CONNECTIONS} connections, keep-alive, GET ${path}, ${ROUNDS} alternating rounds of ${DURATION_S}s (target: journal on ≥ 0.9× off)`);
   const off = totals.get('off')! / ROUNDS;
   for (const [name] of targets) {
     const rps = totals.get(name)! / ROUNDS;
