@@ -190,7 +190,14 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     get total() {
       return journal.total;
     },
-    waitFor: ({ timeoutMs = 5000, signal, ...wait }) => journal.waitFor({ ...wait, signal: signal ?? AbortSignal.timeout(timeoutMs) }),
+    waitFor({ timeoutMs = 5000, signal, ...wait }) {
+      if (signal) return journal.waitFor({ ...wait, signal });
+      // A timer of our own: AbortSignal.timeout's does not keep the process alive, so a test awaiting
+      // a request that never comes could end with its promise pending instead of failing.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      return journal.waitFor({ ...wait, signal: controller.signal }).finally(() => clearTimeout(timer));
+    },
   };
   return {
     handlers: [handler],
