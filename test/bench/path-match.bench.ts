@@ -1,10 +1,8 @@
 // Path globs: one 8 KB path against 20 globs (the matcher alone), and `aemm replay` with 20 fault
 // globs set against the same replay without them, same load generator, alternating rounds.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { measureWithWrk, startReplayChild } from './replay-child.js';
 import { createPathMatcher } from '../../src/core/create-path-matcher.js';
 
-const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 // Twenty globs of the kinds people set: any depth, anchored, one segment, several stars; none of them matches the served path.
@@ -35,38 +33,10 @@ function benchMatcher(): void {
   console.log(`matcher: ${(path.length / 1024).toFixed(1)} KB path x ${GLOBS.length} globs: ${longMs.toFixed(3)} ms per match (target < 1 ms), ${(longMs / loopMs).toFixed(1)}x a plain loop over its characters ${GLOBS.length} times (${loopMs.toFixed(3)} ms${sum < 0 ? '' : ''}); a real path: ${shortUs.toFixed(2)} µs`);
 }
 
-interface Child { process: ChildProcess; url: string }
-
-function startReplay(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, 'replay', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (match) resolve({ process: child, url: match[0] });
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
-
-/** Requests per second wrk counts against `url` in `seconds` (it runs in a process of its own). */
-async function wrk(url: string, seconds: number): Promise<number> {
-  const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', () => reject(new Error('The path-match bench needs wrk as its load generator: apt-get install wrk.')));
-    child.on('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`wrk exited ${String(code)}: ${out}`);
-  if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`${url}: some answers were not 200: ${out}`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
-}
 
 async function requestsPerSecond(url: string): Promise<number> {
-  await wrk(url, 1);
-  return wrk(url, DURATION_S);
+  await measureWithWrk(url, 1, CONNECTIONS);
+  return measureWithWrk(url, DURATION_S, CONNECTIONS);
 }
 
 /** Runs the bench: the matcher alone, then replay req/s with and without 20 fault globs. */
@@ -74,8 +44,8 @@ export default async function run(): Promise<void> {
   benchMatcher();
   // Each glob answers 503 on a path nobody asks for, so every request is matched against all 20 and served normally.
   const faults = GLOBS.flatMap((glob) => ['--fault', `${glob}=503`]);
-  const plain = await startReplay([]);
-  const withGlobs = await startReplay(faults);
+  const plain = await startReplayChild([]);
+  const withGlobs = await startReplayChild(faults);
   try {
     const path = '/latest/meta-data/instance-id';
     const rounds: Array<[number, number]> = [];
