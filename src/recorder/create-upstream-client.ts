@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRateLimiter } from './create-rate-limiter.js';
+import { sendUpstreamRequest, UpstreamRequestError } from './send-upstream-request.js';
 
 /** One complete answer from the upstream. */
 export interface UpstreamResponse {
@@ -137,40 +138,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const limiter = createRateLimiter(options.ratePerSecond ?? 100);
   const slots = createSemaphore(concurrency);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const host = options.upstream.hostname.replace(/^\[|\]$/g, '');
-  const port = options.upstream.port === '' ? 80 : Number(options.upstream.port);
   let attempts = 0;
 
-  function sendOnce(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host, port, method, path, headers, agent, signal });
-      const timer = setTimeout(() => req.destroy(new AttemptError(`timed out after ${timeoutMs} ms`, true)), timeoutMs);
-      const fail = (error: Error): void => {
-        clearTimeout(timer);
-        if (signal?.aborted) reject(signal.reason);
-        else reject(error instanceof AttemptError || error instanceof UpstreamFailure ? error : new AttemptError(describeNetworkError(error)));
-      };
-      req.on('error', fail);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          // Asking again would fetch the same oversized answer: fail now.
-          if (size <= maxBodyBytes) chunks.push(chunk);
-          else {
-            fail(new UpstreamFailure(`answer larger than ${formatBytes(maxBodyBytes)}; not recorded`, res.statusCode));
-            req.destroy();
-          }
-        });
-        res.on('error', fail);
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-        });
-      });
-      req.end();
-    });
+  async function sendOnce(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {
+    try {
+      return await sendUpstreamRequest({ upstream: options.upstream, method, path, headers, agent, timeoutMs, maxBodyBytes, signal });
+    } catch (error) {
+      if (!(error instanceof UpstreamRequestError)) throw error;
+      switch (error.kind) {
+        case 'timeout':
+          throw new AttemptError(error.message, true);
+        // Asking again would fetch the same oversized answer: fail now.
+        case 'too-large':
+          throw new UpstreamFailure(`answer larger than ${formatBytes(maxBodyBytes)}; not recorded`, error.status);
+        case 'network':
+          throw new AttemptError(describeNetworkError(error.cause as NodeJS.ErrnoException));
+      }
+    }
   }
 
   async function attempt(method: string, path: string, headers: Record<string, string>): Promise<UpstreamResponse> {

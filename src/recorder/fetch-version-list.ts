@@ -1,5 +1,6 @@
-import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import type { UpstreamResponse } from './create-upstream-client.js';
+import { sendUpstreamRequest } from './send-upstream-request.js';
 
 /** One request for the upstream's version list (`GET /`). */
 export interface VersionListRequest {
@@ -22,35 +23,5 @@ const MAX_BYTES = 64 * 1024;
 export function fetchVersionList(request: VersionListRequest): Promise<UpstreamResponse | undefined> {
   const headers: IncomingHttpHeaders = { ...request.headers };
   for (const name of DROPPED) delete headers[name];
-  return new Promise((resolve) => {
-    const req = httpRequest({
-      host: request.upstream.hostname.replace(/^\[|\]$/g, ''),
-      port: request.upstream.port === '' ? 80 : Number(request.upstream.port),
-      method: 'GET',
-      path: '/',
-      headers,
-      agent: request.agent,
-    });
-    const timer = setTimeout(() => req.destroy(), request.timeoutMs);
-    const fail = (): void => {
-      clearTimeout(timer);
-      resolve(undefined);
-    };
-    req.on('error', fail);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BYTES) req.destroy();
-        else chunks.push(chunk);
-      });
-      res.on('error', fail);
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-    });
-    req.end();
-  });
+  return sendUpstreamRequest({ upstream: request.upstream, method: 'GET', path: '/', headers, agent: request.agent, timeoutMs: request.timeoutMs, maxBodyBytes: MAX_BYTES }).catch(() => undefined);
 }
