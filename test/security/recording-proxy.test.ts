@@ -218,7 +218,7 @@ describe('cassette writes never follow a planted link (issue 11 item 4)', () => 
 });
 
 describe('the proxy store is indexed (issue 11 item 8)', () => {
-  test('a lookup costs the same in a store four times as large', () => {
+  test('a lookup costs the same in a store sixteen times as large', () => {
     const time = (size: number): number => {
       const entries: Record<string, { status: number; headers: Record<string, string>; body: string }> = {};
       for (let index = 0; index < size; index++) entries[`/latest/meta-data/tags/instance/key-${index}`] = { status: 200, headers: {}, body: 'v' };
@@ -234,9 +234,10 @@ describe('the proxy store is indexed (issue 11 item 8)', () => {
       }
       return best;
     };
-    const small = time(5_000);
-    const large = time(20_000);
-    // A scan per request gives about 4; an index about 1.
-    assert.ok(large < small * 2.5 + 2, `${small.toFixed(2)} ms with 5k entries, ${large.toFixed(2)} ms with 20k`);
+    const small = time(2_000);
+    const large = time(32_000);
+    // A scan per request gives about 16; an index about 1. The wide gap between them leaves room
+    // for a busy machine's noise.
+    assert.ok(large < small * 5 + 2, `${small.toFixed(2)} ms with 2k entries, ${large.toFixed(2)} ms with 32k`);
   });
 });
