@@ -46,6 +46,12 @@ export interface Layer {
    * object for as long as the answer does not change: views are cached by patch identity.
    */
   patch?(context: LayerContext): Patch | undefined;
+  /**
+   * With `patch`: the first instant after `now` before which `patch` returns the same answer for
+   * every request. An engine remembers answers for that long; a layer without it has its patch
+   * asked on every request.
+   */
+  stableUntil?(now: number): number;
 }
 
 /** Turns an ordered list of patches into one: later keys win, and a hidden directory drops earlier entries under it. */

@@ -66,3 +66,11 @@ export function isNoticeDue(notice: Notice, now: number): boolean {
   if (notice.kind === 'events') return notice.events.some((event) => now >= event.at);
   return now >= notice.at;
 }
+
+/** The first instant after `now` at which a notice shows more of itself (its trigger, a later event's), or Infinity. */
+export function nextNoticeChange(notice: Notice, now: number): number {
+  if (notice.kind !== 'events') return notice.at > now ? notice.at : Infinity;
+  let next = Infinity;
+  for (const event of notice.events) if (event.at > now && event.at < next) next = event.at;
+  return next;
+}

@@ -36,6 +36,8 @@ export interface RenderContext extends PipelineRequest {
   readonly versions: ReadonlySet<string>;
   readonly view: CassetteView;
   readonly notices: readonly NoticeState[];
+  /** Says that the answer being rendered changes at `instant` (replay clock): a remembered copy must not outlive it. */
+  expireAt(instant: number): void;
 }
 
 /**

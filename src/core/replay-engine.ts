@@ -16,6 +16,7 @@ import { parseDuration } from './parse-duration.js';
 import type { ProfileName } from './profile.js';
 import { createProfile } from './profiles/create-profile.js';
 import { resolveRequest, type ImdsRequest, type ImdsResponse } from './resolve-request.js';
+import { createResponseMemo } from './response-memo.js';
 import { createTokenSigner, type TokenMode } from './tokens.js';
 
 /** What a replay engine is built from; time and the token secret come from the adapter. */
@@ -144,6 +145,8 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   const profile = createProfile(options.profile ?? 'imds');
   const views = createViewCache();
   const tokens = createTokenSigner(secret);
+  // Answers hold until a layer's next change; every control verb below may change them, so each clears it.
+  const memo = createResponseMemo();
 
   const status = (): ReplayStatus => ({
     now: iso(now()),
@@ -158,6 +161,7 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     const built = createLayers(next, state);
     config = next;
     layers = [...fixedLayers, ...built];
+    memo.clear();
     return status();
   };
   const apply = (input: LayerSettings): ReplayStatus => {
@@ -171,15 +175,18 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
       const next = offset + parseDuration(duration, 'advance');
       parseInstant(clock() + next, 'The replay clock after advance');
       offset = next;
+      memo.clear();
       return status();
     },
     setTime(instant) {
       offset = parseInstant(instant, 'time') - clock();
+      memo.clear();
       return status();
     },
     setTokenMode(next) {
       if (!TOKEN_MODES.includes(next)) throw new UsageError(`Token mode "${String(next)}" is unknown. Use "optional" or "required".`);
       mode = next;
+      memo.clear();
       return status();
     },
     apply,
@@ -209,8 +216,9 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     now,
     control,
     resolve(request, nonce) {
-      const admit = state.gate(config.mockIpCount);
-      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile, views, tokens, admit: (address) => admit.allows(address) });
+      // Without a mock-ip-count every client is admitted: answers need not be told apart by client.
+      const gate = state.gate(config.mockIpCount);
+      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile, views, tokens, memo, admit: config.mockIpCount === undefined ? undefined : (address) => gate.allows(address) });
     },
     notices() {
       const at = now();

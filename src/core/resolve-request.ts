@@ -1,10 +1,11 @@
 import type { Cassette } from './cassette.js';
 import { createViewCache, type CassetteView, type ViewCache } from './cassette-view.js';
 import { collectPatches, type Intercept, type Layer, type LayerContext, type Patch } from './layer.js';
-import { isNoticeDue, type Notice, type NoticeState } from './notice.js';
+import { isNoticeDue, nextNoticeChange, type Notice, type NoticeState } from './notice.js';
 import { parseTarget, type RequestTarget } from './parse-target.js';
 import type { Profile, ProfileName, RenderContext } from './profile.js';
 import { createProfile } from './profiles/create-profile.js';
+import type { ResponseMemo } from './response-memo.js';
 import { routeTarget } from './route-target.js';
 import { createTokenSigner, type TokenMode, type TokenSigner } from './tokens.js';
 
@@ -54,12 +55,20 @@ export interface ResolveOptions {
   tokens?: TokenSigner;
   /** The engine's view cache; a fresh one when absent. */
   views?: ViewCache;
+  /**
+   * The engine's answers so far: a request shaped like an earlier one (method, target, token
+   * verdict, Host, and the client when `admit` is given) gets the earlier answer while nothing it
+   * was made from has changed. The engine clears it whenever its state changes.
+   */
+  memo?: ResponseMemo;
 }
 
 const EMPTY = new Uint8Array(0);
 const NO_LAYERS: readonly Layer[] = [];
 const NO_NOTICES: readonly NoticeState[] = [];
 const admitEveryone = (): boolean => true;
+// Real IMDS paths are short; longer targets (and Host values) are answered afresh, never remembered.
+const MAX_MEMO_KEY = 1024;
 
 /** Every layer's say over the request: delays add up, the first status or abort wins. */
 function collectIntercepts(layers: readonly Layer[], method: string, target: RequestTarget, context: LayerContext): Intercept | undefined {
@@ -84,11 +93,13 @@ function collectIntercepts(layers: readonly Layer[], method: string, target: Req
  * The notices as this request sees them. Admission (mock-ip-count) is decided here, once, and
  * only when some notice is due: a client takes a place only once there is something to show.
  */
-function collectNotices(layers: readonly Layer[], now: number, admit: (clientAddress: string | undefined) => boolean, clientAddress: string | undefined): readonly NoticeState[] {
+function collectNotices(layers: readonly Layer[], context: RequestContext, admit: (clientAddress: string | undefined) => boolean, clientAddress: string | undefined): readonly NoticeState[] {
+  const { now } = context;
   let states: NoticeState[] | undefined;
   let allowed: boolean | undefined;
   for (const layer of layers) {
     if (!layer.notice) continue;
+    context.expireAt(nextNoticeChange(layer.notice, now));
     const due = isNoticeDue(layer.notice, now);
     if (due) allowed ??= admit(clientAddress);
     (states ??= []).push({ notice: layer.notice, shown: due && allowed === true, now });
@@ -105,9 +116,14 @@ class RequestContext implements RenderContext {
   readonly nonce: Uint8Array | undefined;
   readonly cassette: Cassette;
   readonly versions: ReadonlySet<string>;
+  /** Whether mock-ip-count may tell clients apart, so that a remembered answer is one client's. */
+  readonly keyedByClient: boolean;
   private readonly views: ViewCache;
   private cachedNotices: readonly NoticeState[] | undefined;
   private cachedView: CassetteView | undefined;
+  private tokenAccepted: boolean | undefined;
+  /** Until when (replay clock) the answer being worked out holds; what it is made from lowers it. */
+  validUntil = Infinity;
 
   constructor(
     readonly request: ImdsRequest,
@@ -125,11 +141,16 @@ class RequestContext implements RenderContext {
     this.cassette = options.cassette;
     this.views = options.views ?? createViewCache();
     this.versions = this.views.versions(options.cassette);
+    this.keyedByClient = options.admit !== undefined;
   }
 
   get notices(): readonly NoticeState[] {
     if (this.cachedNotices) return this.cachedNotices;
-    return (this.cachedNotices = collectNotices(this.layers, this.now, this.options.admit ?? admitEveryone, this.request.clientAddress));
+    return (this.cachedNotices = collectNotices(this.layers, this, this.options.admit ?? admitEveryone, this.request.clientAddress));
+  }
+
+  expireAt(instant: number): void {
+    if (instant < this.validUntil) this.validUntil = instant;
   }
 
   get view(): CassetteView {
@@ -145,16 +166,18 @@ class RequestContext implements RenderContext {
     const source = version !== undefined && profile.datedVersions && version !== 'latest' && this.versions.has(version) ? this.views.overlay(cassette, version) : cassette;
     const context = source === cassette ? this.layerContext : { ...this.layerContext, cassette: source };
     const patches = collectPatches(this.layers, context, renderNotice);
+    for (const layer of this.layers) if (layer.patch) this.expireAt(layer.stableUntil ? layer.stableUntil(this.now) : this.now);
     return (this.cachedView = this.views.view(source, patches));
   }
 
   /** Whether the request's token passes the profile's rules under the token mode. */
   acceptsToken(): boolean {
+    if (this.tokenAccepted !== undefined) return this.tokenAccepted;
     const token = this.request.headers['x-aws-ec2-metadata-token'];
     const mode = this.options.imdsv2;
-    if (token === undefined) return mode !== 'required';
-    if (mode !== 'required' && !this.profile.checkTokenWhenOptional) return true;
-    return this.tokens.check(token, this.now) === undefined;
+    if (token === undefined) return (this.tokenAccepted = mode !== 'required');
+    if (mode !== 'required' && !this.profile.checkTokenWhenOptional) return (this.tokenAccepted = true);
+    return (this.tokenAccepted = this.tokens.check(token, this.now) === undefined);
   }
 }
 
@@ -172,12 +195,31 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
   const layerContext: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
   const context = new RequestContext(request, target, options, profile, layers, layerContext);
   const intercept = collectIntercepts(layers, context.method, target, layerContext);
-  if (!intercept) return answer(context, profile);
+  if (!intercept) return answerOnce(context, profile, options.memo);
   let response: ImdsResponse;
   if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
   else if (intercept.status !== undefined) response = profile.renderError(intercept.status, context.head);
-  else response = answer(context, profile);
+  // A copy: the answer may be remembered, the delay is this request's alone.
+  else response = { ...answerOnce(context, profile, options.memo) };
   if (intercept.delayMs) response.delayMs = intercept.delayMs;
+  return response;
+}
+
+/**
+ * The answer past faults and throttles, from the memo when a request of the same shape was
+ * answered while everything it depends on still holds. Token PUTs are never remembered (each
+ * issues a fresh token); the token itself counts only by its verdict, checked on every request.
+ */
+function answerOnce(context: RequestContext, profile: Profile, memo: ResponseMemo | undefined): ImdsResponse {
+  if (!memo || context.method === 'PUT') return answer(context, profile);
+  const { request } = context;
+  const client = context.keyedByClient ? `${request.clientAddress ?? ''}` : '';
+  const key = `${context.acceptsToken() ? 1 : 0}${context.method} ${request.headers.host ?? ''} ${client} ${request.path}`;
+  if (key.length > MAX_MEMO_KEY) return answer(context, profile);
+  const held = memo.get(key, context.now);
+  if (held) return held;
+  const response = answer(context, profile);
+  memo.set(key, response, context.now, context.validUntil);
   return response;
 }
 

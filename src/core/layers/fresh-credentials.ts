@@ -52,5 +52,6 @@ export function createFreshCredentialsLayer(): Layer {
       patches.set(cassette, { window, patch });
       return patch;
     },
+    stableUntil: (now) => Math.floor(now / HOUR) * HOUR + HOUR,
   };
 }

@@ -19,5 +19,5 @@ export function createTagsLayer(tags: TagsConfig): Layer {
     for (const [key, value] of Object.entries(tags.values)) patch.set(`${INSTANCE}${key}`, createTextEntry(value));
   }
   const fixed: Patch = patch;
-  return { name: 'tags', patch: () => fixed };
+  return { name: 'tags', patch: () => fixed, stableUntil: () => Infinity };
 }

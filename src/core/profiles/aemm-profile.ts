@@ -206,11 +206,17 @@ export function createAemmProfile(): Profile {
     const { cassette, head } = context;
     if (notice.kind === 'asg') return text(shown ? notice.state : 'InService', head);
     if (!shown) return renderError(404, head);
+    // Times made from the request's own instant change with every second of it.
+    const nextSecond = Math.floor(now / 1000) * 1000 + 1000;
     if (notice.kind === 'spot') {
+      if (notice.time === undefined) context.expireAt(nextSecond);
       const time = spotTime(notice, cassette, now);
       return key === SPOT_ACTION ? json({ action: notice.action, time }, head) : text(time, head);
     }
-    if (notice.kind === 'rebalance') return json({ noticeTime: recordedField(cassette, REBALANCE, 'noticeTime') ?? formatIsoSeconds(now) }, head);
+    if (notice.kind === 'rebalance') {
+      context.expireAt(nextSecond);
+      return json({ noticeTime: recordedField(cassette, REBALANCE, 'noticeTime') ?? formatIsoSeconds(now) }, head);
+    }
     const due = notice.events.filter((event) => now >= event.at);
     return json(due.map(toAemmEvent), head);
   };
