@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,17 +14,52 @@ export function findGo(): string | undefined {
   return probe.error || probe.status !== 0 ? 'the Go toolchain is not installed (go on PATH)' : undefined;
 }
 
-/** Builds one of test/eventbridge/*-check (each its own Go module) and returns the binary's path. */
+/** Where built checks are kept between runs, one folder per hash of what goes into the build. */
+const CHECKS_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'aemm-tools', 'checks');
+
+/** A hash of everything a check's binary is made from: its own files (go.mod, go.sum, *.go) and the Go version. */
+function hashCheck(source: string): string {
+  const hash = createHash('sha256').update(execFileSync('go', ['env', 'GOVERSION', 'GOOS', 'GOARCH', 'GOFLAGS'], { encoding: 'utf8' }));
+  for (const name of readdirSync(source, { withFileTypes: true }).filter((item) => item.isFile()).map((item) => item.name).sort()) hash.update(name).update('\0').update(readFileSync(join(source, name))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Builds one of test/eventbridge/*-check (each its own Go module) and returns the binary's path.
+ * Linking NTH's binary costs seconds of CPU even when Go's build cache has every package, so the
+ * binary is kept under a hash of its inputs: an edit to the check, its go.sum or Go builds anew.
+ */
 export function buildGoCheck(name: GoCheck): Promise<string> {
   const source = fileURLToPath(new URL(`../eventbridge/${name}/`, import.meta.url));
-  const output = join(mkdtempSync(join(tmpdir(), 'aemm-go-')), name);
+  const folder = join(CHECKS_CACHE, `${name}-${hashCheck(source)}`);
+  const output = join(folder, name);
+  if (existsSync(output)) return Promise.resolve(output);
+  mkdirSync(CHECKS_CACHE, { recursive: true });
+  const building = mkdtempSync(join(CHECKS_CACHE, `.${name}-`));
   return new Promise((resolve, reject) => {
     // Modules come from the Go module proxy and are checked against the committed go.sum.
-    const child = spawn('go', ['build', '-o', output, '.'], { cwd: source, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GOFLAGS: '-mod=readonly' } });
+    const child = spawn('go', ['build', '-o', join(building, name), '.'], { cwd: source, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GOFLAGS: '-mod=readonly' } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`go build of ${name} failed (${code}):\n${stderr.slice(-3000)}`))));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        rmSync(building, { recursive: true, force: true });
+        reject(new Error(`go build of ${name} failed (${code}):\n${stderr.slice(-3000)}`));
+        return;
+      }
+      // A rename makes the binary appear whole or not at all; a concurrent build that won is as good.
+      try {
+        renameSync(building, folder);
+      } catch (error) {
+        rmSync(building, { recursive: true, force: true });
+        if (!existsSync(output)) {
+          reject(error as Error);
+          return;
+        }
+      }
+      resolve(output);
+    });
   });
 }
 
