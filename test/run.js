@@ -4,9 +4,9 @@
 // stale dist/. A full run also type-checks src (with and without Node's types for src/core) and
 // test, and lints (ESLint with the folder rules, knip for unused exports) beside the tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,9 +56,13 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests(join(root, 'test')).sort();
 const full = only.length === 0;
 
-// The build is also the type check of src; the CLI tests run the built bin.
-const checks = [['The build', bin('tsc'), ['-p', 'tsconfig.json']]];
-if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p', 'tsconfig.core.json']], ['The test type check', bin('tsc'), ['-p', 'test/tsconfig.json']]);
+// The build is also the type check of src; the CLI tests run the built bin. Build mode (-b) does
+// only what changed since the last build and rebuilds when an output is missing or older than its
+// source, so dist/ is never stale; the two checks that emit nothing keep incremental state in
+// node_modules/.cache.
+const incremental = (name) => ['--incremental', '--tsBuildInfoFile', join('node_modules', '.cache', 'tsc', `${name}.tsbuildinfo`)];
+const checks = [['The build', bin('tsc'), ['-b', 'tsconfig.json']]];
+if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p', 'tsconfig.core.json', ...incremental('core')]], ['The test type check', bin('tsc'), ['-p', 'test/tsconfig.json', ...incremental('test')]]);
 if (!(await runQuietly(checks))) process.exit(1);
 
 // Starting node with tsx costs more CPU than most test files use, so in a full run the files that
@@ -88,12 +92,41 @@ if (bundleDir) {
   ];
 }
 
+// Each test file's process reports its wall and CPU time (test/record-durations.js); the slowest
+// files of the last run start first, so the workers finish together. Files with no time yet (new
+// ones) go first of all. A shared bundle is known by its name.
+const TIMES = join(root, 'node_modules', '.cache', 'aemm-tests', 'times.json');
+const keyOf = (file) => (relative(root, file).startsWith('..') ? basename(file) : relative(root, file));
+let times = {};
+try {
+  times = JSON.parse(readFileSync(TIMES, 'utf8'));
+} catch {
+  // The first run here: the order stays as found.
+}
+const wallOf = (file) => times[keyOf(resolve(root, file))]?.ms ?? Infinity;
+targets = targets.map((file, index) => ({ file, index })).sort((a, b) => wallOf(b.file) - wallOf(a.file) || a.index - b.index).map(({ file }) => file);
+const timesLog = join(tmpdir(), `aemm-test-times-${process.pid}.jsonl`);
+process.env.TEST_FILE_TIMES = timesLog;
+
 const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']], ['knip (unused exports)', bin('knip'), []]]) : Promise.resolve(true);
 // Most test files wait on sockets, timers and child processes rather than the CPU.
 const concurrency = Number(process.env.AEMM_TEST_CONCURRENCY ?? availableParallelism());
 const tests = await run(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter', 'spec', `--test-timeout=${TEST_TIMEOUT_MS}`, `--test-concurrency=${concurrency}`, ...targets,
+  '--import', 'tsx', '--import', pathToFileURL(join(root, 'test', 'record-durations.js')).href, '--test', '--test-reporter', 'spec', `--test-timeout=${TEST_TIMEOUT_MS}`, `--test-concurrency=${concurrency}`, ...targets,
 ]);
 if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+let measured = [];
+try {
+  measured = readFileSync(timesLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+} catch {
+  // No file reported (none ran).
+}
+rmSync(timesLog, { force: true });
+for (const { file, ms, cpu } of measured) times[keyOf(file)] = { ms, cpu };
+mkdirSync(dirname(TIMES), { recursive: true });
+writeFileSync(`${TIMES}.${process.pid}`, `${JSON.stringify(times, null, 1)}\n`);
+renameSync(`${TIMES}.${process.pid}`, TIMES);
+const slowest = measured.sort((a, b) => b.cpu - a.cpu).slice(0, 8).map(({ file, ms, cpu }) => `${keyOf(file)} ${(ms / 1000).toFixed(1)}/${cpu.toFixed(1)}`);
+if (full) console.log(`ℹ slowest files by CPU (wall s/CPU s, children included): ${slowest.join(', ')}`);
 const linted = await lint;
 process.exit(tests.code !== 0 || !linted ? 1 : 0);
