@@ -4,7 +4,7 @@
 // stale dist/. A full run also type-checks src (with and without Node's types for src/core) and
 // test, and lints (ESLint with the folder rules, knip for unused exports) beside the tests.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,12 +66,24 @@ if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p',
 if (!(await runQuietly(checks))) process.exit(1);
 
 // Starting node with tsx costs more CPU than most test files use, so in a full run the files that
-// only compute (no process.*, child processes, msw, the in-process CLI, top-level hooks, servers)
+// only compute (no process.*, child processes, msw, the in-process CLI, top-level hooks, servers,
+// in the file or in a test helper it imports)
 // share a few processes. Every other file keeps its own, so its waits on sockets and timers
 // overlap with the rest.
 const OWN_PROCESS = /\bprocess\.|child_process|\bmsw\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
 const SHARED_PROCESSES = 2;
-const shared = full ? files.filter((file) => !OWN_PROCESS.test(readFileSync(join(root, file), 'utf8'))) : [];
+/** Whether a test file, or a test helper it imports (relative imports under test/, followed through), needs a process of its own. */
+function needsOwnProcess(path, seen = new Set()) {
+  if (seen.has(path)) return false;
+  seen.add(path);
+  const text = readFileSync(path, 'utf8');
+  if (OWN_PROCESS.test(text)) return true;
+  return [...text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)].some(([, specifier]) => {
+    const helper = resolve(dirname(path), `${specifier}.ts`);
+    return !relative(join(root, 'test'), helper).startsWith('..') && existsSync(helper) && needsOwnProcess(helper, seen);
+  });
+}
+const shared = full ? files.filter((file) => !needsOwnProcess(join(root, file))) : [];
 const bundleDir = shared.length > SHARED_PROCESSES ? mkdtempSync(join(tmpdir(), 'aemm-tests-')) : undefined;
 let targets = files;
 if (bundleDir) {
