@@ -18,6 +18,8 @@ interface CompiledGlob {
   star: Int32Array;
   /** Positions whose token is `**` (stays on any character). */
   globstar: Int32Array;
+  /** The glob's longest run of literal characters: a path without it cannot match. */
+  needle: string;
 }
 
 type Token = { kind: 'char'; code: number } | { kind: 'any' } | { kind: 'star' } | { kind: 'globstar' };
@@ -65,7 +67,19 @@ function compileGlob(glob: string): CompiledGlob {
   const initial = new Int32Array(words);
   setBit(initial, 0);
   if (tokens[0]?.kind === 'star' || tokens[0]?.kind === 'globstar') setBit(initial, 1);
-  return { anchored: glob.startsWith('/'), words, acceptBit: tokens.length & 31, initial, literals, anyOne, star, globstar };
+  return { anchored: glob.startsWith('/'), words, acceptBit: tokens.length & 31, initial, literals, anyOne, star, globstar, needle: longestLiteral(tokens) };
+}
+
+function longestLiteral(tokens: readonly Token[]): string {
+  let longest = '';
+  let run = '';
+  for (const token of tokens) {
+    if (token.kind === 'char') {
+      run += String.fromCharCode(token.code);
+      if (run.length > longest.length) longest = run;
+    } else run = '';
+  }
+  return longest;
 }
 
 /** Whether a match ending at `end` is the whole path or a directory above it (with or without its slash), which covers everything under it. */
@@ -172,7 +186,10 @@ export function createPathMatcher(globs: readonly string[], what = '--ignore'): 
     return { automaton, ascii: toAsciiTable(automaton) };
   });
   return (path) => {
-    for (const { automaton, ascii } of compiled) if (matchesGlob(automaton, ascii, path)) return true;
+    // Every literal token consumes its own character, so a match holds the glob's literal runs as
+    // they are: a native substring search (linear for a needle of fixed length) rules most globs
+    // out before the automaton reads the path character by character.
+    for (const { automaton, ascii } of compiled) if (path.includes(automaton.needle) && matchesGlob(automaton, ascii, path)) return true;
     return false;
   };
 }
