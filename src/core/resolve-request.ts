@@ -5,7 +5,7 @@ import { isNoticeDue, nextNoticeChange, type Notice, type NoticeState } from './
 import { parseTarget, type RequestTarget } from './parse-target.js';
 import type { Profile, ProfileName, RenderContext } from './profile.js';
 import { createProfile } from './profiles/create-profile.js';
-import type { ResponseMemo } from './response-memo.js';
+import type { RequestShape, ResponseMemo } from './response-memo.js';
 import { routeTarget } from './route-target.js';
 import { createTokenSigner, type TokenMode, type TokenSigner } from './tokens.js';
 
@@ -67,8 +67,24 @@ const EMPTY = new Uint8Array(0);
 const NO_LAYERS: readonly Layer[] = [];
 const NO_NOTICES: readonly NoticeState[] = [];
 const admitEveryone = (): boolean => true;
-// Real IMDS paths are short; longer targets (and Host values) are answered afresh, never remembered.
-const MAX_MEMO_KEY = 1024;
+// Real IMDS paths and Host values are short; longer ones are answered afresh, never remembered.
+const MAX_MEMO_PATH = 1024;
+const MAX_MEMO_HOST = 256;
+const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
+
+/** Whether a request's token passes the profile's rules under the token mode (an absent one passes unless tokens are required). */
+function isTokenAccepted(request: ImdsRequest, options: ResolveOptions, profile: Profile, tokens: () => TokenSigner): boolean {
+  const token = request.headers[TOKEN_HEADER];
+  const mode = options.imdsv2;
+  if (token === undefined) return mode !== 'required';
+  if (mode !== 'required' && !profile.checkTokenWhenOptional) return true;
+  return tokens().check(token, options.now) === undefined;
+}
+
+function hasIntercepts(layers: readonly Layer[]): boolean {
+  for (const layer of layers) if (layer.intercept) return true;
+  return false;
+}
 
 /** Every layer's say over the request: delays add up, the first status or abort wins. */
 function collectIntercepts(layers: readonly Layer[], method: string, target: RequestTarget, context: LayerContext): Intercept | undefined {
@@ -112,16 +128,14 @@ class RequestContext implements RenderContext {
   readonly method: string;
   readonly head: boolean;
   readonly now: number;
-  readonly tokens: TokenSigner;
   readonly nonce: Uint8Array | undefined;
   readonly cassette: Cassette;
   readonly versions: ReadonlySet<string>;
-  /** Whether mock-ip-count may tell clients apart, so that a remembered answer is one client's. */
-  readonly keyedByClient: boolean;
   private readonly views: ViewCache;
   private cachedNotices: readonly NoticeState[] | undefined;
   private cachedView: CassetteView | undefined;
   private tokenAccepted: boolean | undefined;
+  private signer: TokenSigner | undefined;
   /** Until when (replay clock) the answer being worked out holds; what it is made from lowers it. */
   validUntil = Infinity;
 
@@ -132,16 +146,21 @@ class RequestContext implements RenderContext {
     private readonly profile: Profile,
     private readonly layers: readonly Layer[],
     private readonly layerContext: LayerContext,
+    method: string,
+    accepted: boolean | undefined,
   ) {
-    this.method = request.method.toUpperCase();
-    this.head = this.method === 'HEAD';
+    this.method = method;
+    this.head = method === 'HEAD';
     this.now = options.now;
-    this.tokens = options.tokens ?? createTokenSigner(options.secret);
+    this.tokenAccepted = accepted;
     this.nonce = options.nonce;
     this.cassette = options.cassette;
     this.views = options.views ?? createViewCache();
     this.versions = this.views.versions(options.cassette);
-    this.keyedByClient = options.admit !== undefined;
+  }
+
+  get tokens(): TokenSigner {
+    return (this.signer ??= this.options.tokens ?? createTokenSigner(this.options.secret));
   }
 
   get notices(): readonly NoticeState[] {
@@ -172,12 +191,7 @@ class RequestContext implements RenderContext {
 
   /** Whether the request's token passes the profile's rules under the token mode. */
   acceptsToken(): boolean {
-    if (this.tokenAccepted !== undefined) return this.tokenAccepted;
-    const token = this.request.headers['x-aws-ec2-metadata-token'];
-    const mode = this.options.imdsv2;
-    if (token === undefined) return (this.tokenAccepted = mode !== 'required');
-    if (mode !== 'required' && !this.profile.checkTokenWhenOptional) return (this.tokenAccepted = true);
-    return (this.tokenAccepted = this.tokens.check(token, this.now) === undefined);
+    return (this.tokenAccepted ??= isTokenAccepted(this.request, this.options, this.profile, () => this.tokens));
   }
 }
 
@@ -189,37 +203,44 @@ class RequestContext implements RenderContext {
  */
 export function resolveRequest(request: ImdsRequest, options: ResolveOptions): ImdsResponse {
   const profile = typeof options.profile === 'object' ? options.profile : createProfile(options.profile ?? 'imds');
-  const target = parseTarget(request.path);
-  if (!target) return profile.renderMalformed(request.method.toUpperCase() === 'HEAD');
   const layers = options.layers ?? NO_LAYERS;
+  const method = request.method.toUpperCase();
+  const { memo } = options;
+  // The memo's view of the request. Token PUTs are never remembered (each issues a fresh token);
+  // the token itself counts only by its verdict, checked on every request.
+  let shape: RequestShape | undefined;
+  let accepted: boolean | undefined;
+  let looked = false;
+  const host = request.headers.host;
+  if (memo && method !== 'PUT' && request.path.length <= MAX_MEMO_PATH && (host === undefined || host.length <= MAX_MEMO_HOST)) {
+    accepted = isTokenAccepted(request, options, profile, () => options.tokens ?? createTokenSigner(options.secret));
+    shape = { path: request.path, method, host, client: options.admit ? request.clientAddress : undefined, accepted };
+    // With nothing to intercept, a remembered answer is the answer: the target need not even be parsed.
+    if (!hasIntercepts(layers)) {
+      const held = memo.get(shape, options.now);
+      if (held) return held;
+      looked = true;
+    }
+  }
+  const target = parseTarget(request.path);
+  if (!target) return profile.renderMalformed(method === 'HEAD');
   const layerContext: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
-  const context = new RequestContext(request, target, options, profile, layers, layerContext);
-  const intercept = collectIntercepts(layers, context.method, target, layerContext);
-  if (!intercept) return answerOnce(context, profile, options.memo);
+  const context = new RequestContext(request, target, options, profile, layers, layerContext, method, accepted);
+  const intercept = collectIntercepts(layers, method, target, layerContext);
+  const answered = (): ImdsResponse => {
+    const remembered = shape && !looked ? memo!.get(shape, options.now) : undefined;
+    if (remembered) return remembered;
+    const response = answer(context, profile);
+    if (shape) memo!.set(shape, response, options.now, context.validUntil);
+    return response;
+  };
+  if (!intercept) return answered();
   let response: ImdsResponse;
   if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
   else if (intercept.status !== undefined) response = profile.renderError(intercept.status, context.head);
   // A copy: the answer may be remembered, the delay is this request's alone.
-  else response = { ...answerOnce(context, profile, options.memo) };
+  else response = { ...answered() };
   if (intercept.delayMs) response.delayMs = intercept.delayMs;
-  return response;
-}
-
-/**
- * The answer past faults and throttles, from the memo when a request of the same shape was
- * answered while everything it depends on still holds. Token PUTs are never remembered (each
- * issues a fresh token); the token itself counts only by its verdict, checked on every request.
- */
-function answerOnce(context: RequestContext, profile: Profile, memo: ResponseMemo | undefined): ImdsResponse {
-  if (!memo || context.method === 'PUT') return answer(context, profile);
-  const { request } = context;
-  const client = context.keyedByClient ? `${request.clientAddress ?? ''}` : '';
-  const key = `${context.acceptsToken() ? 1 : 0}${context.method} ${request.headers.host ?? ''} ${client} ${request.path}`;
-  if (key.length > MAX_MEMO_KEY) return answer(context, profile);
-  const held = memo.get(key, context.now);
-  if (held) return held;
-  const response = answer(context, profile);
-  memo.set(key, response, context.now, context.validUntil);
   return response;
 }
 

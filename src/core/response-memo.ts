@@ -1,11 +1,24 @@
 import type { ImdsResponse } from './resolve-request.js';
 
+/**
+ * What an answer depends on besides the engine's state and the clock: the request target as
+ * sent, the method (upper case), the Host header (301 Locations), the client address (only when
+ * mock-ip-count tells clients apart, else undefined) and whether the token passed.
+ */
+export interface RequestShape {
+  path: string;
+  method: string;
+  host: string | undefined;
+  client: string | undefined;
+  accepted: boolean;
+}
+
 /** Answers an engine has already worked out, each for the replay-clock span in which it holds. */
 export interface ResponseMemo {
-  /** The answer remembered for `key` if it still holds at `now`. */
-  get(key: string, now: number): ImdsResponse | undefined;
-  /** Remembers `response` for `key` from `from` until just before `until` (replay clock). */
-  set(key: string, response: ImdsResponse, from: number, until: number): void;
+  /** The answer remembered for a request of this shape if it still holds at `now`. */
+  get(shape: RequestShape, now: number): ImdsResponse | undefined;
+  /** Remembers `response` for the shape from `from` until just before `until` (replay clock). */
+  set(shape: RequestShape, response: ImdsResponse, from: number, until: number): void;
   /** Forgets every answer (the engine's state changed). */
   clear(): void;
 }
@@ -13,29 +26,59 @@ export interface ResponseMemo {
 // Enough for every path a client polls; past it the memo starts over, so memory stays bounded
 // whatever paths or headers clients make up.
 const MAX_ANSWERS = 2048;
+// Shapes kept per target: a client sending ever new Host values replaces the oldest, so a lookup
+// never scans more than this.
+const MAX_SHAPES = 8;
 
 interface Held {
+  method: string;
+  host: string | undefined;
+  client: string | undefined;
+  accepted: boolean;
   response: ImdsResponse;
   from: number;
   until: number;
 }
 
+const sameShape = (held: Held, shape: RequestShape): boolean =>
+  held.accepted === shape.accepted && held.method === shape.method && held.host === shape.host && held.client === shape.client;
+
 /** An empty memo of at most a couple of thousand answers. */
 export function createResponseMemo(): ResponseMemo {
-  const held = new Map<string, Held>();
+  // By target first: one hash of the path, then a short scan over the shapes seen for it.
+  const byPath = new Map<string, Held[]>();
+  let count = 0;
   return {
-    get(key, now) {
-      const found = held.get(key);
-      // `from` too: a wall clock that steps back must not see an answer of its future.
-      return found !== undefined && now >= found.from && now < found.until ? found.response : undefined;
+    get(shape, now) {
+      const shapes = byPath.get(shape.path);
+      if (shapes === undefined) return undefined;
+      for (const held of shapes) {
+        // `from` too: a wall clock that steps back must not see an answer of its future.
+        if (sameShape(held, shape)) return now >= held.from && now < held.until ? held.response : undefined;
+      }
+      return undefined;
     },
-    set(key, response, from, until) {
+    set(shape, response, from, until) {
       if (until <= from) return;
-      if (held.size >= MAX_ANSWERS) held.clear();
-      held.set(key, { response, from, until });
+      if (count >= MAX_ANSWERS) {
+        byPath.clear();
+        count = 0;
+      }
+      let shapes = byPath.get(shape.path);
+      if (!shapes) byPath.set(shape.path, (shapes = []));
+      const { method, host, client, accepted } = shape;
+      const held: Held = { method, host, client, accepted, response, from, until };
+      const at = shapes.findIndex((candidate) => sameShape(candidate, shape));
+      if (at !== -1) shapes[at] = held;
+      else {
+        if (shapes.length >= MAX_SHAPES) shapes.shift();
+        else count++;
+        shapes.push(held);
+      }
     },
     clear() {
-      held.clear();
+      byPath.clear();
+      count = 0;
     },
   };
 }
