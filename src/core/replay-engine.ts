@@ -94,8 +94,11 @@ export interface ReplayControl {
 /** One replayed instance: the cassette, its layers, a movable clock, and the control over them. */
 export interface ReplayEngine {
   readonly cassette: Cassette;
-  /** Answers one request; `nonce` is eight random bytes for token PUTs. */
-  resolve(request: ImdsRequest, nonce?: Uint8Array): ImdsResponse;
+  /**
+   * Answers one request; `nonce` is eight random bytes for token PUTs. `at` is the replay instant
+   * to answer at, for a caller that has just read `now()` (default: `now()`).
+   */
+  resolve(request: ImdsRequest, nonce?: Uint8Array, at?: number): ImdsResponse;
   /** The replay clock, epoch ms. */
   now(): number;
   /**
@@ -215,10 +218,10 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     cassette,
     now,
     control,
-    resolve(request, nonce) {
+    resolve(request, nonce, at = now()) {
       // Without a mock-ip-count every client is admitted: answers need not be told apart by client.
       const gate = state.gate(config.mockIpCount);
-      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: now(), secret, nonce, profile, views, tokens, memo, admit: config.mockIpCount === undefined ? undefined : (address) => gate.allows(address) });
+      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: at, secret, nonce, profile, views, tokens, memo, admit: config.mockIpCount === undefined ? undefined : (address) => gate.allows(address) });
     },
     notices() {
       const at = now();
