@@ -19,6 +19,7 @@ export interface RequestLog {
   version: 'v1' | 'v2' | 'control';
   /** `drop` or `hang` when a fault kept the request from being answered. */
   abort?: 'drop' | 'hang';
+  /** How long the answer took, in ms (0 when the server does not time requests). */
   ms: number;
   clientAddress?: string;
 }
@@ -31,6 +32,8 @@ export interface RequestListenerOptions {
   allowHosts?: readonly string[];
   /** Called after each response is written. */
   onRequest?: (log: RequestLog) => void;
+  /** Time each request for the log's `ms` (default true; false leaves it at 0). */
+  timeRequests?: boolean;
   /** The journal `GET /__aemm/journal` reads. */
   journal?: Journal;
   /** What `GET /__aemm/ready` reports once the server is ready; undefined before (503). */
@@ -61,6 +64,7 @@ const INTERNAL_ERROR: ImdsResponse = { status: 500, headers: { 'content-type': '
  */
 export function createRequestListener(engine: ServedEngine, options: RequestListenerOptions): ImdsRequestListener {
   const { controlApi, onRequest, journal, ready } = options;
+  const timed = onRequest !== undefined && options.timeRequests !== false;
   let requests = 0;
   // Latency faults wait on timers; cancelDelayed() clears those still waiting, and so does a client leaving.
   const delayed = new Set<NodeJS.Timeout>();
@@ -69,7 +73,7 @@ export function createRequestListener(engine: ServedEngine, options: RequestList
     if (!onRequest) return;
     const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
     // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
-    const entry: RequestLog = { method: request.method, path: escapeControlChars(request.path), status: response.status, version, ms: performance.now() - started, clientAddress: request.clientAddress };
+    const entry: RequestLog = { method: request.method, path: escapeControlChars(request.path), status: response.status, version, ms: timed ? performance.now() - started : 0, clientAddress: request.clientAddress };
     if (response.abort) entry.abort = response.abort;
     onRequest(entry);
   };
@@ -92,8 +96,8 @@ export function createRequestListener(engine: ServedEngine, options: RequestList
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     requests++;
-    // Timing costs two clock reads per request; skip them when nobody reads the log.
-    const started = onRequest ? performance.now() : 0;
+    // Timing costs two clock reads per request; skip them when nobody reads the durations.
+    const started = timed ? performance.now() : 0;
     const request = toImdsRequest(req);
     // Readiness is served with or without the control API: probes come from beyond loopback too.
     if (request.path === READY_PATH || request.path.startsWith(`${READY_PATH}?`)) {

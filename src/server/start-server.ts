@@ -55,6 +55,8 @@ export interface ServerOptions extends SessionServerOptions {
   secret?: string;
   /** Called after each response is written. */
   onRequest?: (log: RequestLog) => void;
+  /** Time each request for `onRequest`'s `ms` (default true); false leaves `ms` at 0 and saves two clock reads per request. */
+  timeRequests?: boolean;
   /**
    * A client still sending its headers after `headersMs` (default 10 s), or its whole request
    * after `requestMs` (default 30 s), gets 408 and loses its connection (checked every second).
@@ -152,6 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     controlApi,
     allowHosts: options.allowHosts,
     onRequest: options.onRequest,
+    timeRequests: options.timeRequests,
     journal: session.journal,
     ready: () => readiness && { ...readiness, now: new Date(engine.now()).toISOString() },
   });

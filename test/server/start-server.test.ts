@@ -62,6 +62,19 @@ describe('replay server over real HTTP', () => {
       ['GET', '/nope', 404, 'v1'],
     ]);
     assert.ok(logs.every((log) => log.ms >= 0 && log.clientAddress === '127.0.0.1'));
+    assert.ok(logs.some((log) => log.ms > 0), 'requests are timed by default');
+  });
+
+  test('with timeRequests off the log still comes, without durations', async () => {
+    const seen: RequestLog[] = [];
+    const untimed = await startServer({ cassette: createTinyCassette(), port: 0, timeRequests: false, onRequest: (log) => seen.push(log) });
+    try {
+      await send(untimed.url, '/latest/meta-data/ami-id');
+      await send(untimed.url, '/nope');
+      assert.deepEqual(seen.map(({ path, status, ms }) => [path, status, ms]), [['/latest/meta-data/ami-id', 200, 0], ['/nope', 404, 0]]);
+    } finally {
+      await untimed.close();
+    }
   });
 
   test('a malformed request line gets 400 and the server keeps serving', async () => {
