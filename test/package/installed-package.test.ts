@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -50,7 +50,12 @@ describe('the packed package, installed from its tarball into a new project', SL
     // A summary changed in the manifest (of a copy: the install is shared) only shows if oclif reads it.
     const copy = mkdtempSync(join(tmpdir(), 'ec2-imds-replay-manifest-'));
     try {
-      cpSync(installed.project, copy, { recursive: true, verbatimSymlinks: true });
+      // The package is copied; every other installed package is linked, which resolves the same and copies no files.
+      mkdirSync(join(copy, 'node_modules'));
+      for (const name of readdirSync(join(installed.project, 'node_modules'))) {
+        if (name !== 'ec2-imds-replay') symlinkSync(join(installed.project, 'node_modules', name), join(copy, 'node_modules', name));
+      }
+      cpSync(installed.packageDir, join(copy, 'node_modules', 'ec2-imds-replay'), { recursive: true, verbatimSymlinks: true });
       const path = join(copy, 'node_modules', 'ec2-imds-replay', 'oclif.manifest.json');
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as { commands: Record<string, { summary: string }> };
       manifest.commands.inspect!.summary = 'summary read from the manifest';
