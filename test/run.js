@@ -66,11 +66,10 @@ if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p',
 if (!(await runQuietly(checks))) process.exit(1);
 
 // Starting node with tsx costs more CPU than most test files use, so in a full run the files that
-// only compute (no process.*, child processes, msw, the in-process CLI, top-level hooks, servers,
-// in the file or in a test helper it imports)
-// share a few processes. Every other file keeps its own, so its waits on sockets and timers
-// overlap with the rest.
-const OWN_PROCESS = /\bprocess\.|child_process|\bmsw\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
+// only compute (no process.*, child processes, msw's interception, the in-process CLI, top-level
+// hooks, servers, in the file or in a test helper it imports) share a few processes. Every other
+// file keeps its own, so its waits on sockets and timers overlap with the rest.
+const OWN_PROCESS = /\bprocess\.|child_process|from 'msw|\bsetup(?:Server|Worker)\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
 const SHARED_PROCESSES = 2;
 /** Whether a test file, or a test helper it imports (relative imports under test/, followed through), needs a process of its own. */
 function needsOwnProcess(path, seen = new Set()) {
@@ -121,8 +120,9 @@ const timesLog = join(tmpdir(), `aemm-test-times-${process.pid}.jsonl`);
 process.env.TEST_FILE_TIMES = timesLog;
 
 const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']], ['knip (unused exports)', bin('knip'), []]]) : Promise.resolve(true);
-// Most test files wait on sockets, timers and child processes rather than the CPU.
-const concurrency = Number(process.env.AEMM_TEST_CONCURRENCY ?? availableParallelism());
+// Many test files spend stretches waiting on sockets, timers and child processes: one file more
+// than there are cores keeps the cores busy meanwhile.
+const concurrency = Number(process.env.AEMM_TEST_CONCURRENCY ?? availableParallelism() + 1);
 const tests = await run(process.execPath, [
   '--import', 'tsx', '--import', pathToFileURL(join(root, 'test', 'record-durations.js')).href, '--test', '--test-reporter', 'spec', `--test-timeout=${TEST_TIMEOUT_MS}`, `--test-concurrency=${concurrency}`, ...targets,
 ]);
