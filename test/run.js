@@ -68,8 +68,9 @@ if (!(await runQuietly(checks))) process.exit(1);
 // Starting node with tsx costs more CPU than most test files use, so in a full run the files that
 // only compute (no process.*, child processes, msw's interception, the in-process CLI, top-level
 // hooks, servers, in the file or in a test helper it imports) share a few processes. Every other
-// file keeps its own, so its waits on sockets and timers overlap with the rest.
-const OWN_PROCESS = /\bprocess\.|child_process|from 'msw|\bsetup(?:Server|Worker)\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
+// file keeps its own, so its waits on sockets and timers overlap with the rest; a file that times
+// its code keeps its own too, so another file's heap cannot slow one side of its comparison.
+const OWN_PROCESS = /\bprocess\.|performance\.now|child_process|from 'msw|\bsetup(?:Server|Worker)\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
 const SHARED_PROCESSES = 2;
 /** Whether a test file, or a test helper it imports (relative imports under test/, followed through), needs a process of its own. */
 function needsOwnProcess(path, seen = new Set()) {
