@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, test } from 'node:test';
 import { buildEventBridgeEvent, type InstanceOccurrence } from '../../src/eventbridge/build-eventbridge-event.js';
 import { createSqsDelivery } from '../../src/eventbridge/sqs/create-sqs-delivery.js';
 import { readInstanceIdentity } from '../../src/eventbridge/instance-identity.js';
 import { defaultCassette } from '../../src/msw/default-cassette.js';
-import { FAKE_CREDENTIALS, findMoto, startMoto, type Moto } from '../helpers/moto.js';
+import { FAKE_CREDENTIALS } from '../helpers/moto.js';
 import { buildGoCheck, findGo, runKarpenterCheck, runNthCheck } from '../helpers/go-checks.js';
+import { describeWithMoto } from './describe-with-moto.js';
 
 const identity = readInstanceIdentity(defaultCassette);
 const at = Date.UTC(2026, 11, 1, 10, 0, 0);
@@ -18,31 +19,22 @@ const occurrences: InstanceOccurrence[] = [
 ];
 const KINDS = ['REBALANCE_RECOMMENDATION', 'SPOT_ITN', 'SCHEDULED_EVENT', 'STATE_CHANGE', 'ASG_LIFECYCLE'];
 
-const missing = findMoto() ?? findGo();
-
-describe("the consumers' own parsers read what we send (NTH's queue processor, Karpenter's interruption messages)", () => {
-  if (missing && !process.env.CI) {
-    test(`skipped: ${missing}`, { skip: true }, () => {});
-    return;
-  }
-  let moto: Moto;
+describeWithMoto("the consumers' own parsers read what we send (NTH's queue processor, Karpenter's interruption messages)", (suite) => {
   let nth: string;
   let karpenter: string;
   before(async () => {
-    assert.equal(missing, undefined, `${missing}; CI must install it (.ci/run does).`);
     // The first build downloads NTH's dependency tree (Kubernetes client libraries) once; later ones hit Go's cache.
-    [moto, nth, karpenter] = await Promise.all([startMoto(), buildGoCheck('nth-check'), buildGoCheck('karpenter-check')]);
+    [nth, karpenter] = await Promise.all([buildGoCheck('nth-check'), buildGoCheck('karpenter-check')]);
   }, { timeout: 20 * 60_000 });
-  after(async () => moto?.stop());
 
   test('NTH: every event kind becomes the matching interruption event for our instance, at our times', { timeout: 120_000 }, async () => {
-    const queueUrl = await moto.createQueue('nth');
-    const delivery = createSqsDelivery({ queueUrl, endpoint: moto.endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
+    const queueUrl = await suite.moto.createQueue('nth');
+    const delivery = createSqsDelivery({ queueUrl, endpoint: suite.moto.endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
     const events = occurrences.map((occurrence) => buildEventBridgeEvent(occurrence, identity));
     for (const event of events) delivery.send(event);
     assert.equal(await delivery.flush(10_000), true);
     await delivery.close();
-    const { events: parsed, stderr, code } = await runNthCheck(nth, { endpoint: moto.endpoint, queueUrl, count: events.length, zone: identity.availabilityZone });
+    const { events: parsed, stderr, code } = await runNthCheck(nth, { endpoint: suite.moto.endpoint, queueUrl, count: events.length, zone: identity.availabilityZone });
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(stderr, /error|unable to parse|not supported/i);
     assert.deepEqual(parsed.map((event) => event.kind).sort(), [...KINDS].sort());
@@ -56,13 +48,13 @@ describe("the consumers' own parsers read what we send (NTH's queue processor, K
   });
 
   test('Karpenter: each EC2 and Health event parses to its interruption kind for our instance; ASG events are not its business', async () => {
-    const queueUrl = await moto.createQueue('karpenter');
-    const delivery = createSqsDelivery({ queueUrl, endpoint: moto.endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
+    const queueUrl = await suite.moto.createQueue('karpenter');
+    const delivery = createSqsDelivery({ queueUrl, endpoint: suite.moto.endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
     const events = occurrences.map((occurrence) => buildEventBridgeEvent(occurrence, identity));
     for (const event of events) delivery.send(event);
     assert.equal(await delivery.flush(10_000), true);
     await delivery.close();
-    const bodies = (await moto.receiveCount(queueUrl, events.length)).map((message) => message.Body!);
+    const bodies = (await suite.moto.receiveCount(queueUrl, events.length)).map((message) => message.Body!);
     const byId = new Map(bodies.map((body) => [(JSON.parse(body) as { id: string }).id, body]));
     const parsed = await runKarpenterCheck(karpenter, events.map((event) => byId.get(event.id)!));
     assert.deepEqual(parsed.slice(0, 4), [
@@ -73,4 +65,4 @@ describe("the consumers' own parsers read what we send (NTH's queue processor, K
     ]);
     assert.match(parsed[4]!.error ?? '', /no parser for 0 aws.autoscaling EC2 Instance-terminate Lifecycle Action/);
   });
-});
+}, { alsoNeeds: findGo() });

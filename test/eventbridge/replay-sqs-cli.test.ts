@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
 import { send } from '../helpers/http.js';
-import { findMoto, freePort, startMoto, type Moto } from '../helpers/moto.js';
+import { freePort } from '../helpers/moto.js';
 import { runCli, startCliServer } from '../helpers/run-cli.js';
+import { describeWithMoto } from './describe-with-moto.js';
 
 describe('aemm replay --sqs-*: bad input is one line and exit 2, before serving', () => {
   let dir: string;
@@ -43,29 +44,17 @@ describe('aemm replay --sqs-*: bad input is one line and exit 2, before serving'
   });
 });
 
-const missing = findMoto();
-
-describe('aemm replay --sqs-queue-url against moto', () => {
-  if (missing && !process.env.CI) {
-    test(`skipped: ${missing}`, { skip: true }, () => {});
-    return;
-  }
-  let moto: Moto;
+describeWithMoto('aemm replay --sqs-queue-url against moto', (suite) => {
   let dir: string;
   before(async () => {
-    assert.equal(missing, undefined, `${missing}; CI must install it (.ci/run does).`);
-    moto = await startMoto();
     dir = await mkdtemp(join(tmpdir(), 'aemm-sqs-cli-'));
   });
-  after(async () => {
-    await moto?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => rm(dir, { recursive: true, force: true }));
 
   test('a spot notice from --spot reaches the queue; the banner, log and control status say so', { timeout: 60_000 }, async () => {
-    const queueUrl = await moto.createQueue('cli');
-    const server = await startCliServer(['replay', '--port', '0', '--spot', 'terminate', '--sqs-queue-url', queueUrl, '--sqs-endpoint', moto.endpoint]);
-    const [message] = await moto.receiveCount(queueUrl, 1);
+    const queueUrl = await suite.moto.createQueue('cli');
+    const server = await startCliServer(['replay', '--port', '0', '--spot', 'terminate', '--sqs-queue-url', queueUrl, '--sqs-endpoint', suite.moto.endpoint]);
+    const [message] = await suite.moto.receiveCount(queueUrl, 1);
     const event = JSON.parse(message!.Body!) as EventBridgeEvent;
     const action = JSON.parse((await send(server.url, '/latest/meta-data/spot/instance-action')).text) as { action: string };
     assert.equal(event['detail-type'], 'EC2 Spot Instance Interruption Warning');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import type { EventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
 import type { EventBridgeReport } from '../../src/eventbridge/sqs/start-event-bridge.js';
 import { startServer, type ImdsServer } from '../../src/server/start-server.js';
-import { FAKE_CREDENTIALS, findMoto, freePort, startMoto, type Moto } from '../helpers/moto.js';
+import { FAKE_CREDENTIALS, freePort } from '../helpers/moto.js';
+import { describeWithMoto } from './describe-with-moto.js';
 import { createOutage } from '../helpers/sqs-gates.js';
 
 const WALL = Date.UTC(2026, 11, 1, 10, 0, 0);
@@ -16,22 +17,9 @@ async function imds(server: ImdsServer, path: string): Promise<{ status: number;
   return { status: response.status, body: await response.text(), ms: performance.now() - started };
 }
 
-const missing = findMoto();
-
-describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS at the same replay step', () => {
-  if (missing && !process.env.CI) {
-    test(`skipped: ${missing}`, { skip: true }, () => {});
-    return;
-  }
-  let moto: Moto;
-  before(async () => {
-    assert.equal(missing, undefined, `${missing}; CI must install it (.ci/run does).`);
-    moto = await startMoto();
-  });
-  after(async () => moto?.stop());
-
+describeWithMoto('startServer({ eventBridge }): every notice IMDS shows arrives on SQS at the same replay step', (suite) => {
   test('rebalance, spot, maintenance, the instance going away and ASG scale-in, step by step on the control clock', { timeout: 60_000 }, async () => {
-    const queueUrl = await moto.createQueue('timeline');
+    const queueUrl = await suite.moto.createQueue('timeline');
     const server = await startServer({
       port: 0,
       // A wall clock that stands still: only control.advance moves the replay, so each step is exact.
@@ -43,7 +31,7 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
           events: [{ code: 'instance-stop', delay: '3m', notBefore: '2026-12-05T00:00:00Z', notAfter: '2026-12-05T02:00:00Z' }],
           asg: { state: 'Terminated', delay: '5m' },
         },
-        { sqs: { queueUrl, endpoint: moto.endpoint, autoScalingGroupName: 'web-asg', lifecycleHookName: 'drain-hook' } },
+        { sqs: { queueUrl, endpoint: suite.moto.endpoint, autoScalingGroupName: 'web-asg', lifecycleHookName: 'drain-hook' } },
       ],
       eventBridge: { credentials: FAKE_CREDENTIALS },
     });
@@ -51,13 +39,13 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
     const step = async (by: string): Promise<EventBridgeEvent[]> => {
       server.control.advance(by);
       assert.equal(await bridge.flush(10_000), true, 'delivered');
-      return (await moto.receive(queueUrl, 10, 0)).map((message) => JSON.parse(message.Body!) as EventBridgeEvent).sort((a, b) => a.time.localeCompare(b.time));
+      return (await suite.moto.receive(queueUrl, 10, 0)).map((message) => JSON.parse(message.Body!) as EventBridgeEvent).sort((a, b) => a.time.localeCompare(b.time));
     };
     try {
       const instanceId = (await imds(server, `${META}instance-id`)).body;
       const document = JSON.parse((await imds(server, '/latest/dynamic/instance-identity/document')).body) as { accountId: string; region: string };
       const envelope = { version: '0', account: document.accountId, region: document.region };
-      assert.deepEqual(await moto.receive(queueUrl), [], 'nothing shows before the first trigger');
+      assert.deepEqual(await suite.moto.receive(queueUrl), [], 'nothing shows before the first trigger');
 
       const [rebalance, ...extra1] = await step('1m');
       assert.deepEqual(extra1, []);
@@ -107,16 +95,16 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
   });
 
   test('the HTTP control API emits too: a spot trigger over /__aemm/ is on the queue when the call returns', { timeout: 30_000 }, async () => {
-    const queueUrl = await moto.createQueue('http-control');
+    const queueUrl = await suite.moto.createQueue('http-control');
     const journal: { method: string; path: string; status: number; step?: string }[] = [];
-    const server = await startServer({ port: 0, clock: () => WALL, eventBridge: { queueUrl, endpoint: moto.endpoint, credentials: FAKE_CREDENTIALS, journal: { record: (entry) => journal.push(entry) } } });
+    const server = await startServer({ port: 0, clock: () => WALL, eventBridge: { queueUrl, endpoint: suite.moto.endpoint, credentials: FAKE_CREDENTIALS, journal: { record: (entry) => journal.push(entry) } } });
     try {
       const answer = await fetch(`${server.url}/__aemm/spot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify({ action: 'stop' }) });
       const status = (await answer.json()) as { eventBridge: { sent: number; pending: number; queueUrl: string } };
       assert.equal(status.eventBridge.sent + status.eventBridge.pending, 1, 'queued before the control call answered');
       assert.equal(status.eventBridge.queueUrl, queueUrl);
       await server.eventBridge!.flush(10_000);
-      const [message] = await moto.receive(queueUrl);
+      const [message] = await suite.moto.receive(queueUrl);
       assert.equal((JSON.parse(message!.Body!) as EventBridgeEvent).detail['instance-action'], 'stop');
       assert.deepEqual(journal.map(({ method, path, status, step }) => ({ method, path, status, step })), [
         { method: 'SendMessage', path: new URL(queueUrl).pathname, status: 200, step: 'EC2 Spot Instance Interruption Warning' },
@@ -127,8 +115,8 @@ describe('startServer({ eventBridge }): every notice IMDS shows arrives on SQS a
   });
 
   test('SQS away: IMDS keeps answering, status and the log say why, and close() reports every unsent event', { timeout: 30_000 }, async () => {
-    const outage = createOutage(await freePort(), moto.port);
-    const queueUrl = await moto.createQueue('away');
+    const outage = createOutage(await freePort(), suite.moto.port);
+    const queueUrl = await suite.moto.createQueue('away');
     const reports: EventBridgeReport[] = [];
     const journal: { method: string; status: number }[] = [];
     const server = await startServer({
