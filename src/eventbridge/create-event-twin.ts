@@ -1,6 +1,6 @@
 import type { Cassette } from '../core/cassette.js';
 import type { ReplayControl, ReplayEngine } from '../core/replay-engine.js';
-import type { EventBridgeEvent } from './build-eventbridge-event.js';
+import type { EventBridgeEvent, InstanceOccurrence } from './build-eventbridge-event.js';
 import { createEventWatcher } from './create-event-watcher.js';
 import { readInstanceIdentity, type InstanceIdentity } from './instance-identity.js';
 import { listOccurrences, type LifecycleHook } from './list-occurrences.js';
@@ -43,6 +43,9 @@ export interface InstanceFeed {
   onChange?(listener: () => void): () => void;
 }
 
+/** Maintenance events whose state the twin remembers after they stop showing. */
+const MAX_REMEMBERED_EVENTS = 1000;
+
 const GROUP_TAG = '/latest/meta-data/tags/instance/aws:autoscaling:groupName';
 
 function resolveHook(cassette: Cassette, hook: Partial<LifecycleHook> = {}): LifecycleHook {
@@ -67,6 +70,27 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
   let unsubscribe: (() => void) | undefined;
   // When the instance was seen going away, on the replay clock; cleared when it answers again.
   let goneSince: number | undefined;
+  // Each maintenance event's state when first seen, and since when: a changed state is news of its own.
+  let eventStates = new Map<string, { state: string; since: number }>();
+  // IMDS keeps an event's first moment when its state changes (it moves to history), but AWS Health
+  // publishes the change when it happens: the event for a new state is dated when it was seen.
+  const dateChanges = (occurrences: InstanceOccurrence[], now: number): InstanceOccurrence[] => {
+    const dated = occurrences.map((occurrence) => {
+      if (occurrence.kind !== 'scheduled-change') return occurrence;
+      const known = eventStates.get(occurrence.eventId);
+      const seen = known === undefined ? { state: occurrence.state, since: occurrence.at } : known.state === occurrence.state ? known : { state: occurrence.state, since: now };
+      // Kept while the event is away too: a scenario replaces the events layer (clear, then apply) to change one.
+      eventStates.delete(occurrence.eventId);
+      eventStates.set(occurrence.eventId, seen);
+      return seen.since > occurrence.at ? { ...occurrence, at: seen.since } : occurrence;
+    });
+    // The oldest go first past a bound, so memory stays small however many events come and go.
+    for (const id of eventStates.keys()) {
+      if (eventStates.size <= MAX_REMEMBERED_EVENTS) break;
+      eventStates.delete(id);
+    }
+    return dated.sort((a, b) => a.at - b.at);
+  };
   const watcher = createEventWatcher({
     identity,
     now: engine.now,
@@ -74,7 +98,7 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
       const up = (feed?.instance() ?? 'up') === 'up';
       if (up) goneSince = undefined;
       else goneSince ??= now;
-      return listOccurrences(engine.notices(), now, hook, goneSince);
+      return dateChanges(listOccurrences(engine.notices(), now, hook, goneSince), now);
     },
     onEvent: options.onEvent,
     pollMs: options.pollMs,
@@ -86,7 +110,10 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
       (...args: unknown[]) => {
         const result: unknown = (run as (...a: unknown[]) => unknown)(...args);
         // A reset replay starts over: its notices are announced again when they show again.
-        if (verb === 'reset') watcher.forget();
+        if (verb === 'reset') {
+          watcher.forget();
+          eventStates = new Map();
+        }
         if (verb !== 'status') watcher.check();
         return result;
       },

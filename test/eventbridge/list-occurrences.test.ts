@@ -50,4 +50,20 @@ describe('what the notices mean for the instance', () => {
     twin.close();
     assert.equal(listeners.size, 0, 'close() unsubscribes');
   });
+
+  test('a maintenance event that changes state is announced again, dated when it changed (IMDS keeps its first moment)', () => {
+    let wall = T;
+    const id = 'instance-event-0a1b2c3d4e5f60718';
+    const engine = createReplayEngine({ cassette: defaultCassette, clock: () => wall, secret: 's', mocks: { events: [{ code: 'system-reboot', eventId: id, notBefore: '2026-12-01T11:00:00Z' }] } });
+    const events: EventBridgeEvent[] = [];
+    const twin = createEventTwin({ engine, pollMs: 0, onEvent: (event) => events.push(event) });
+    wall += 5 * MIN;
+    // As a scenario step changes one event: the events layer is cleared, then applied again with the new state.
+    twin.control.clear('events');
+    twin.control.apply({ events: [{ code: 'system-reboot', eventId: id, state: 'canceled', notBefore: '2026-12-01T11:00:00Z', at: T }] });
+    wall += 5 * MIN;
+    twin.check();
+    assert.deepEqual(events.map((event) => [event.detail.statusCode, event.time]), [['upcoming', '2026-12-01T10:00:00Z'], ['closed', '2026-12-01T10:05:00Z']]);
+    twin.close();
+  });
 });
