@@ -63,19 +63,25 @@ export function buildGoCheck(name: GoCheck): Promise<string> {
   });
 }
 
-/** One interruption event as NTH's queue processor made it. */
+/** One interruption event as NTH made it: in queue-processor mode (`sqs`) or IMDS mode (`imds`). */
 export interface NthEvent {
+  channel: 'sqs' | 'imds';
   kind: string;
   eventId: string;
   instanceId: string;
   startTime: string;
   description: string;
+  /** Set instead of the event fields when an IMDS monitor failed (then `kind` names the monitor). */
+  error?: string;
 }
 
-/** Runs the built check against a queue until `count` interruption events came out of NTH. */
-export function runNthCheck(binary: string, options: { endpoint: string; queueUrl: string; count: number; zone: string }): Promise<{ events: NthEvent[]; stderr: string; code: number | null }> {
+/**
+ * Runs the built check: with `imds`, NTH's IMDS-mode monitors once against that server; then NTH's
+ * queue processor on the queue until `count` interruption events came out of it (0: not at all).
+ */
+export function runNthCheck(binary: string, options: { endpoint: string; queueUrl: string; count: number; zone: string; imds?: string }): Promise<{ events: NthEvent[]; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const args = ['-endpoint', options.endpoint, '-queue-url', options.queueUrl, '-count', String(options.count), '-zone', options.zone, '-timeout', '30s'];
+    const args = ['-endpoint', options.endpoint, '-queue-url', options.queueUrl, '-count', String(options.count), '-zone', options.zone, '-timeout', '30s', ...(options.imds ? ['-imds', options.imds] : [])];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
