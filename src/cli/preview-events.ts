@@ -8,6 +8,7 @@ import type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js
 import { createEventTwin } from '../eventbridge/create-event-twin.js';
 import type { LifecycleHook } from '../eventbridge/list-occurrences.js';
 import { takeSqsSections } from '../eventbridge/take-sqs-sections.js';
+import { toLifecycleHook } from '../eventbridge/to-lifecycle-hook.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { chooseCassette } from './shipped-recordings.js';
 
@@ -48,12 +49,8 @@ export async function previewEvents(request: PreviewRequest): Promise<PreviewRes
   // Not a served replay: no token is ever issued, so the signing key does not matter.
   const engine = createReplayEngine({ cassette, mocks: [...mocks, request.mocks], clock: () => start, secret: 'aemm-events-preview' });
   const events: EventBridgeEvent[] = [];
-  const hook = {
-    ...(typeof sqs?.autoScalingGroupName === 'string' ? { groupName: sqs.autoScalingGroupName } : {}),
-    ...(typeof sqs?.lifecycleHookName === 'string' ? { hookName: sqs.lifecycleHookName } : {}),
-    ...(typeof sqs?.notificationMetadata === 'string' ? { notificationMetadata: sqs.notificationMetadata } : {}),
-    ...request.hook,
-  };
+  // Hook names stack as a replay's SQS settings do: layer files, then the scenario, then flags.
+  const hook = { ...toLifecycleHook(sqs), ...toLifecycleHook(scenario?.sqs), ...request.hook };
   const twin = createEventTwin({ engine, hook, pollMs: 0, source: `cassette "${choice.label}"`, onEvent: (event) => events.push(event) });
   // The same wiring as a served replay: steps change layers through the twin, which follows the instance state.
   const session = createReplaySession({ engine, control: twin.control, scenario, wallClock: () => start });

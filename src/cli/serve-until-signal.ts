@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { DEFAULT_CASSETTE_PATH, loadCassette } from '../cassette/load-cassette.js';
+import { loadScenario } from '../cassette/load-scenario.js';
 import type { LayerSettings } from '../core/layers/layer-settings.js';
 import type { ReplayStatus } from '../core/replay-engine.js';
 import { isLoopback } from '../core/is-loopback.js';
@@ -31,7 +32,7 @@ export interface ReplayRequest {
   layerFiles: readonly string[];
   /** Mock settings from flags; stacked after the layer files, so flags win. */
   mocks: LayerSettings;
-  /** SQS settings from the `--sqs-*` flags; they win over the layer files' `sqs` sections. */
+  /** SQS settings from the `--sqs-*` flags; they win over the scenario's and the layer files' `sqs` sections. */
   sqs?: SqsSettingsInput;
   /** A built-in scenario's name or a scenario file. */
   scenario?: string;
@@ -42,12 +43,28 @@ export interface ReplayRequest {
   readyFile?: string;
 }
 
+/** Where each SQS setting of a replay may come from, in the order they stack (later wins). */
+interface SqsSources {
+  layerFiles?: SqsSettingsInput;
+  /** The scenario's `sqs` section, and the scenario's name for messages. */
+  scenario?: { name: string; sqs?: SqsSettingsInput };
+  flags?: SqsSettingsInput;
+}
+
 /** The EventBridge options of a replay, checked now so that a mistake is one line before anything listens. */
-async function toEventBridgeOptions(fileSqs: SqsSettingsInput | undefined, flagSqs: SqsSettingsInput | undefined, quiet: boolean): Promise<EventBridgeOptions | undefined> {
-  if (!fileSqs && !flagSqs) return undefined;
-  const merged: SqsSettingsInput = { ...fileSqs, ...flagSqs };
-  const fromFile = (key: string): boolean => fileSqs !== undefined && key in fileSqs && !(flagSqs && key in flagSqs);
-  const label = (key: string): string => (fromFile(key) || !SQS_FLAG_NAMES[key] ? `sqs.${key} (layer file)` : SQS_FLAG_NAMES[key]!);
+async function toEventBridgeOptions(sources: SqsSources, quiet: boolean): Promise<EventBridgeOptions | undefined> {
+  const { layerFiles, flags } = sources;
+  const scenario = sources.scenario?.sqs;
+  if (!layerFiles && !scenario && !flags) return undefined;
+  const merged: SqsSettingsInput = { ...layerFiles, ...scenario, ...flags };
+  // A mistake is named where its value came from: the flag, the scenario or a layer file.
+  const label = (key: string): string => {
+    if (flags && key in flags && SQS_FLAG_NAMES[key]) return SQS_FLAG_NAMES[key]!;
+    if (scenario && key in scenario) return `sqs.${key} (scenario "${sources.scenario!.name}")`;
+    if ((layerFiles && key in layerFiles) || !SQS_FLAG_NAMES[key]) return `sqs.${key} (layer file)`;
+    // Given nowhere (a queue URL missing, say): the flag is the way to give it.
+    return SQS_FLAG_NAMES[key]!;
+  };
   // The SDK warns on Node 20 about its own releases after January 2027; the version we depend on runs on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { checkEventBridgeOptions } = await import('../eventbridge/sqs/start-event-bridge.js');
@@ -99,7 +116,9 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayRe
     : await chooseCassette(request.cassettePath);
   const cassette = await loadCassette(choice.path);
   const { mocks: fileMocks, sqs: fileSqs } = takeSqsSections(await loadLayerFiles(request.layerFiles));
-  const eventBridge = await toEventBridgeOptions(fileSqs, request.sqs, request.quiet || request.json);
+  // Loaded here rather than by the server, so that its sqs section is checked with the flags.
+  const scenario = request.scenario === undefined ? undefined : await loadScenario(request.scenario);
+  const eventBridge = await toEventBridgeOptions({ layerFiles: fileSqs, scenario, flags: request.sqs }, request.quiet || request.json);
   const logRequests = !request.quiet && !request.json;
   const server = await startServer({
     cassette,
@@ -110,7 +129,7 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayRe
     ...(eventBridge ? { eventBridge } : {}),
     control: request.control,
     allowHosts: request.allowHosts,
-    scenario: request.scenario,
+    scenario,
     speed: request.speed,
     journal: request.journal,
     journalSize: request.journalSize,

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { isLoopback } from '../core/is-loopback.js';
+import { SQS_SETTING_KEYS } from '../core/scenarios/scenario.js';
 import type { LifecycleHook } from './list-occurrences.js';
 
 /** Where and how to deliver events: the `sqs` section of a layer file, the `--sqs-*` flags, or `startServer({ eventBridge })`. */
@@ -25,7 +26,7 @@ export interface SqsSettings {
   hook: Partial<LifecycleHook>;
 }
 
-const KEYS = ['queueUrl', 'endpoint', 'region', 'allowRemote', 'autoScalingGroupName', 'lifecycleHookName', 'notificationMetadata'];
+const KEYS: readonly string[] = SQS_SETTING_KEYS;
 
 function parseHttpUrl(value: unknown, what: string, example: string): URL {
   if (typeof value !== 'string' || value === '') throw new UsageError(`${what} is missing. Give one like ${example}.`);

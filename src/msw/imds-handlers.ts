@@ -13,6 +13,7 @@ import type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js
 import { createEventStream, type EventStream } from '../eventbridge/create-event-stream.js';
 import { createEventTwin, type EventTwin } from '../eventbridge/create-event-twin.js';
 import type { LifecycleHook } from '../eventbridge/list-occurrences.js';
+import { toLifecycleHook } from '../eventbridge/to-lifecycle-hook.js';
 import { createImdsMatcher } from './match-imds-request.js';
 import { toHttpResponse, toImdsRequest } from './msw-adapter.js';
 
@@ -129,7 +130,7 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     stream ??= createEventStream();
     const events = stream;
     if (!twin) {
-      twin = createEventTwin({ engine, hook: lifecycleHook, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
+      twin = createEventTwin({ engine, hook: { ...toLifecycleHook(parsedScenario?.sqs), ...lifecycleHook }, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
         events.push(event);
         onEvent?.(event);
       } });

@@ -64,7 +64,7 @@ export interface ServerOptions extends SessionServerOptions {
   timeouts?: { headersMs?: number; requestMs?: number };
   /**
    * Also send every notice, as the EventBridge event AWS would deliver, to this SQS queue; an
-   * `sqs` section in `mocks` does the same (these options win over it).
+   * `sqs` section in `mocks` or in the scenario does the same (these options win over both).
    */
   eventBridge?: EventBridgeOptions;
 }
@@ -140,8 +140,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   });
   let readiness: Record<string, unknown> | undefined;
   const controlApi = options.control ?? isLoopback(hostname);
-  // SendMessage attempts go in the request journal too, unless the caller names a journal of its own.
-  const bridgeOptions = sqs || options.eventBridge ? { ...sqs, ...(prepared.journal ? { journal: prepared.journal } : {}), ...options.eventBridge } : undefined;
+  // SQS settings stack: layer files' sections, the scenario's, then eventBridge. SendMessage
+  // attempts go in the request journal too, unless the caller names a journal of its own.
+  const scenarioSqs = prepared.scenario?.sqs;
+  const bridgeOptions = sqs || scenarioSqs || options.eventBridge ? { ...sqs, ...scenarioSqs, ...(prepared.journal ? { journal: prepared.journal } : {}), ...options.eventBridge } : undefined;
   // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
   const eventBridge = bridgeOptions
     ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)

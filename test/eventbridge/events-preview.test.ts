@@ -150,6 +150,22 @@ describe('aemm events preview --scenario: the events a scenario sends, at its ow
       assert.equal(result.stderr, 'Note: step "rebalance" waits for control call "go", which a preview never sees; the events above are those before it.\n');
     });
 
+    test('the hook names of a scenario file\'s sqs section go into its lifecycle events; the flags win over them', async () => {
+      const path = await write('scale-in.json', {
+        format: 'aemm-scenario/1',
+        name: 'scale-in',
+        steps: [{ name: 'scale-in', at: '1m', apply: { asg: { state: 'Terminated' } } }],
+        sqs: { autoScalingGroupName: 'from-scenario', lifecycleHookName: 'scenario-hook', notificationMetadata: 'drain-me' },
+      });
+      const hook = async (...flags: string[]): Promise<unknown[]> => {
+        const result = await runCli(['events', 'preview', '--scenario', path, '--start', START, ...flags]);
+        assert.equal(result.code, 0, result.stderr);
+        return lines(result.stdout).map((event) => [event.detail.AutoScalingGroupName, event.detail.LifecycleHookName, event.detail.NotificationMetadata]);
+      };
+      assert.deepEqual(await hook(), [['from-scenario', 'scenario-hook', 'drain-me']]);
+      assert.deepEqual(await hook('--sqs-asg-name', 'from-flag'), [['from-flag', 'scenario-hook', 'drain-me']]);
+    });
+
     const mistakes: Array<[string, () => Promise<string>, RegExp, string]> = [
       ['an unknown name lists the built-in scenarios', async () => 'spot-interuption', /^Failed to load scenario "spot-interuption": the file does not exist and no built-in scenario has that name\. Use a path to a scenario file or one of: spot-interruption, spot-stop, .*hop-limit-container\.$/, 'SCENARIO_INVALID'],
       ['a file that fails the schema names the step and the field', () => write('bad-field.json', { format: 'aemm-scenario/1', name: 'x', steps: [{ name: 'notice', at: '1m', apply: { spot: { action: 'explode' } } }] }), /^Failed to load scenario ".*bad-field\.json": step "notice" \(#1\): Spot action "explode" is not allowed\. Use one of: terminate, stop, hibernate\.$/, 'SCENARIO_INVALID'],

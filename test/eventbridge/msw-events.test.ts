@@ -70,6 +70,18 @@ describe('aemm/msw: the EventBridge events, in-process, without SQS', () => {
     assert.equal(fromServer.length, 5);
   });
 
+  test('a scenario\'s sqs section names the scale-in hook in-process too (no SQS is used); lifecycleHook wins over it', () => {
+    const scenario = { format: 'aemm-scenario/1', name: 'scale-in', steps: [{ name: 'scale-in', at: '1m', apply: { asg: { state: 'Terminated' } } }], sqs: { queueUrl: 'http://127.0.0.1:9/1/q', autoScalingGroupName: 'web', lifecycleHookName: 'drain' } };
+    const names = (options: Omit<Parameters<typeof imdsHandlers>[0], 'cassette'>): unknown[] => {
+      const imds = imdsHandlers({ cassette: defaultCassette, clock: () => START, ...options });
+      void imds.events;
+      imds.control.advance('1m');
+      return imds.events.emitted.map((event) => [event.detail.AutoScalingGroupName, event.detail.LifecycleHookName]);
+    };
+    assert.deepEqual(names({ scenario }), [['web', 'drain']]);
+    assert.deepEqual(names({ scenario, lifecycleHook: { hookName: 'mine' } }), [['web', 'mine']]);
+  });
+
   test('a cassette without an identity document is refused when events are asked for, not before', () => {
     const { ['/latest/dynamic/instance-identity/document']: _gone, ...entries } = defaultCassette.entries;
     const imds = imdsHandlers({ cassette: { ...defaultCassette, entries } });

@@ -35,6 +35,35 @@ describe('aemm replay --sqs-*: bad input is one line and exit 2, before serving'
     });
   }
 
+  const withSqs = async (file: string, sqs: unknown): Promise<string> => {
+    const path = join(dir, file);
+    await writeFile(path, JSON.stringify({ format: 'aemm-scenario/1', name: 'with-sqs', steps: [{ name: 'notice', at: '1h', apply: { spot: 'terminate' } }], sqs }));
+    return path;
+  };
+  const scenarioMistakes: Array<[string, unknown, RegExp]> = [
+    ['a remote endpoint', { queueUrl: 'http://127.0.0.1:9324/1/q', endpoint: 'http://10.0.0.1:9324' }, /^Error: Refusing to send events to 10\.0\.0\.1:9324: aemm never needs real AWS\./],
+    ['a real AWS queue without an endpoint', { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q' }, /^Error: Refusing to send events to the queue URL's host sqs\.eu-west-1\.amazonaws\.com/],
+    ['a made-up region', { queueUrl: 'http://127.0.0.1:9324/1/q', region: 'us-east-9' }, /^Error: sqs\.region \(scenario "with-sqs"\) "us-east-9" is not an AWS region\. Use one like us-east-1 or eu-west-1\.\n$/],
+    ['a queue URL that is not one', { queueUrl: 'my-queue' }, /^Error: sqs\.queueUrl \(scenario "with-sqs"\) "my-queue" is not a URL\./],
+    ['a setting of the wrong type', { queueUrl: 'http://127.0.0.1:9324/1/q', allowRemote: 'yes' }, /^Error: Failed to load scenario ".*with-sqs-4\.json": sqs\.allowRemote must be true or false\.\n$/],
+  ];
+  scenarioMistakes.forEach(([what, sqs, expected], index) => {
+    test(`refuses an sqs section in a scenario file with ${what}, before serving`, async () => {
+      const result = await runCli(['replay', '--port', '0', '--scenario', await withSqs(`with-sqs-${index}.json`, sqs)], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, expected);
+      assert.equal(result.stdout, '', 'nothing served');
+    });
+  });
+
+  test('the flags win over a scenario file\'s sqs section, key by key', async () => {
+    const path = await withSqs('overridden.json', { queueUrl: 'http://127.0.0.1:9/123456789012/q', endpoint: 'http://10.0.0.1:9324', region: 'us-east-9' });
+    const server = await startCliServer(['replay', '--port', '0', '--scenario', path, '--sqs-endpoint', 'http://127.0.0.1:9', '--sqs-region', 'eu-west-1']);
+    const result = await server.stop('SIGINT');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /events +EventBridge events to http:\/\/127\.0\.0\.1:9\/123456789012\/q/);
+  });
+
   test('refuses a bad sqs section in a layer file, naming the file', async () => {
     const path = join(dir, 'bad-sqs.json');
     await writeFile(path, JSON.stringify({ spot: true, sqs: 'http://127.0.0.1:9324/1/q' }));
@@ -66,6 +95,26 @@ describeWithMoto('aemm replay --sqs-queue-url against moto', (suite) => {
     assert.equal(result.code, 0);
     assert.match(result.stdout, /events +EventBridge events to http:\/\/127\.0\.0\.1:\d+\/\d+\/cli/);
     assert.match(result.stdout, /event EC2 Spot Instance Interruption Warning \S+Z id [0-9a-f-]{36}/);
+  });
+
+  test('an sqs section in a scenario file sends the scenario\'s notices without any --sqs flag', { timeout: 60_000 }, async () => {
+    const queueUrl = await suite.moto.createQueue('from-scenario');
+    const path = join(dir, 'scenario-sqs.json');
+    await writeFile(path, JSON.stringify({
+      format: 'aemm-scenario/1',
+      name: 'notice-now',
+      steps: [{ name: 'notice', at: '0s', apply: { spot: 'stop' } }],
+      sqs: { queueUrl, endpoint: suite.moto.endpoint, region: 'us-east-1' },
+    }));
+    const server = await startCliServer(['replay', '--port', '0', '--quiet', '--scenario', path]);
+    try {
+      const [message] = await suite.moto.receiveCount(queueUrl, 1);
+      const event = JSON.parse(message!.Body!) as EventBridgeEvent;
+      assert.deepEqual([event['detail-type'], event.detail['instance-action']], ['EC2 Spot Instance Interruption Warning', 'stop']);
+      assert.equal(event.detail['instance-id'], (await send(server.url, '/latest/meta-data/instance-id')).text);
+    } finally {
+      assert.equal((await server.stop('SIGINT')).code, 0);
+    }
   });
 
   test('an sqs section in a layer file works like the flags; an unreachable queue is reported, and its events are printed at exit', { timeout: 60_000 }, async () => {

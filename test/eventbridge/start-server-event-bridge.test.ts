@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventBridgeEvent } from '../../src/eventbridge/build-eventbridge-event.js';
 import type { EventBridgeReport } from '../../src/eventbridge/sqs/start-event-bridge.js';
+import { parseScenario } from '../../src/core/scenarios/parse-scenario.js';
 import { startServer, type ImdsServer } from '../../src/server/start-server.js';
 import { FAKE_CREDENTIALS, freePort } from '../helpers/moto.js';
 import { describeWithMoto } from './describe-with-moto.js';
@@ -89,6 +90,25 @@ describeWithMoto('startServer({ eventBridge }): every notice IMDS shows arrives 
       const status = server.control.status() as ReturnType<typeof server.control.status> & { eventBridge: { sent: number; pending: number } };
       assert.equal(status.eventBridge.sent, 6);
       assert.equal(status.eventBridge.pending, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a scenario\'s sqs section starts the twin; eventBridge options win over it', { timeout: 30_000 }, async () => {
+    const queueUrl = await suite.moto.createQueue('scenario-section');
+    const scenario = parseScenario({
+      format: 'aemm-scenario/1',
+      name: 'to-queue',
+      steps: [{ name: 'scale-in', at: '1m', apply: { asg: { state: 'Terminated' } } }],
+      sqs: { queueUrl, endpoint: 'http://10.0.0.1:9324', autoScalingGroupName: 'from-scenario' },
+    }, 'test');
+    const server = await startServer({ port: 0, clock: () => WALL, scenario, eventBridge: { endpoint: suite.moto.endpoint, credentials: FAKE_CREDENTIALS } });
+    try {
+      server.control.advance('1m');
+      assert.equal(await server.eventBridge!.flush(10_000), true);
+      const [message] = await suite.moto.receiveCount(queueUrl, 1);
+      assert.equal((JSON.parse(message!.Body!) as EventBridgeEvent).detail.AutoScalingGroupName, 'from-scenario');
     } finally {
       await server.close();
     }

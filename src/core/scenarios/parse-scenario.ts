@@ -3,7 +3,7 @@ import { AemmError } from '../errors.js';
 import { normalizeLayerSettings, parseInstant } from '../layers/layer-settings.js';
 import { parseDuration } from '../parse-duration.js';
 import { LAYER_KINDS, type LayerKind } from '../vocabulary.js';
-import { SCENARIO_FORMAT, type InstanceState, type RequestMatch, type RequestRule, type Scenario, type ScenarioStep, type SettingsInput, type StepTiming } from './scenario.js';
+import { SCENARIO_FORMAT, SQS_SETTING_KEYS, type InstanceState, type RequestMatch, type RequestRule, type Scenario, type ScenarioSqs, type ScenarioStep, type SettingsInput, type StepTiming } from './scenario.js';
 
 /** A scenario that cannot be used; the message names the file, the step and the fix. */
 export class ScenarioError extends AemmError {
@@ -191,6 +191,16 @@ function parseStep(input: unknown): ScenarioStep {
   return step;
 }
 
+/** The form of an `sqs` section; what its values mean (a URL, loopback, a region) is checked when a replay uses it. */
+function parseSqsSection(input: unknown): ScenarioSqs {
+  if (!isObject(input)) fail('sqs must be an object like {"queueUrl": "http://127.0.0.1:9324/000000000000/events", "endpoint": "http://127.0.0.1:9324"}.');
+  checkKeys(input, SQS_SETTING_KEYS, 'sqs', `Known settings: ${SQS_SETTING_KEYS.join(', ')}.`);
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'allowRemote' ? typeof value !== 'boolean' : typeof value !== 'string') fail(`sqs.${key} must be ${key === 'allowRemote' ? 'true or false' : 'text'}.`);
+  }
+  return input as ScenarioSqs;
+}
+
 function stepLabel(input: unknown, index: number): string {
   const name = isObject(input) && typeof input.name === 'string' ? ` "${input.name}"` : '';
   return `step${name} (#${index + 1})`;
@@ -204,13 +214,22 @@ export function parseScenario(input: unknown, source: string): Scenario {
   if (!isObject(input)) top('it is not a JSON object. Write {"format": "aemm-scenario/1", "name": "…", "steps": […]}.');
   const file = input as Json;
   for (const key of Object.keys(file)) {
-    if (!['format', 'name', 'description', 'sources', 'steps', '$schema'].includes(key)) top(`unknown setting "${key}". Known: format, name, description, sources, steps.`);
+    if (!['format', 'name', 'description', 'sources', 'steps', 'sqs', '$schema'].includes(key)) top(`unknown setting "${key}". Known: format, name, description, sources, steps, sqs.`);
   }
   if (file.format !== SCENARIO_FORMAT) top(`format is ${JSON.stringify(file.format)}, not "${SCENARIO_FORMAT}". Set "format": "${SCENARIO_FORMAT}".`);
   if (typeof file.name !== 'string' || !NAME.test(file.name)) top('name is missing or not plain. Give a name of letters, digits, ".", "_" or "-", e.g. "spot-interruption".');
   if (file.description !== undefined && typeof file.description !== 'string') top('description must be text.');
   if (file.sources !== undefined && (!Array.isArray(file.sources) || !file.sources.every((item) => typeof item === 'string'))) top('sources must be a list of links.');
   if (!Array.isArray(file.steps) || file.steps.length === 0) top('it has no steps. Add "steps": [{"name": "notice", "at": "1m", "apply": {"spot": "terminate"}}].');
+  let sqs: ScenarioSqs | undefined;
+  if (file.sqs !== undefined) {
+    try {
+      sqs = parseSqsSection(file.sqs);
+    } catch (error) {
+      if (error instanceof StepProblem) top(error.message);
+      throw error;
+    }
+  }
   const rawSteps = file.steps as unknown[];
   if (rawSteps.length > MAX_STEPS) top(`it has ${rawSteps.length} steps, more than ${MAX_STEPS}. Split it into smaller scenarios.`);
   const names = new Set<string>();
@@ -241,5 +260,6 @@ export function parseScenario(input: unknown, source: string): Scenario {
     description: (file.description as string | undefined) ?? '',
     sources: (file.sources as string[] | undefined) ?? [],
     steps,
+    ...(sqs ? { sqs } : {}),
   };
 }

@@ -57,6 +57,23 @@ export interface ScenarioStep {
   rules?: readonly RequestRule[];
 }
 
+/** The settings an `sqs` section (of a scenario or a layer file) may hold, in the order help texts list them. */
+export const SQS_SETTING_KEYS = ['queueUrl', 'endpoint', 'region', 'allowRemote', 'autoScalingGroupName', 'lifecycleHookName', 'notificationMetadata'] as const;
+
+/**
+ * A scenario's `sqs` section: where the EventBridge twin sends its events. The loader checks its
+ * form; URLs, the loopback rule and regions are checked when a replay uses it, as for the flags.
+ */
+export interface ScenarioSqs {
+  queueUrl?: string;
+  endpoint?: string;
+  region?: string;
+  allowRemote?: boolean;
+  autoScalingGroupName?: string;
+  lifecycleHookName?: string;
+  notificationMetadata?: string;
+}
+
 /** A named timeline of steps over a replay, validated and with every duration in milliseconds. */
 export interface Scenario {
   name: string;
@@ -64,4 +81,6 @@ export interface Scenario {
   /** Where the sequence comes from (AWS documentation, issues), for readers. */
   sources: readonly string[];
   steps: readonly ScenarioStep[];
+  /** Where a replay of it sends its EventBridge events (`--sqs-*` flags win). */
+  sqs?: ScenarioSqs;
 }

@@ -96,6 +96,31 @@ describe('scenario files', () => {
     assert.equal(parseScenario(example, 'README.md').steps.length, 4);
   });
 
+  // [what, the sqs section, what the loader says (undefined: accepted)]; the schema must agree on each.
+  const sqsSections: [string, unknown, RegExp | undefined][] = [
+    ['every setting', { queueUrl: 'http://127.0.0.1:5000/123456789012/nth', endpoint: 'http://127.0.0.1:5000', region: 'us-east-1', allowRemote: false, autoScalingGroupName: 'web', lifecycleHookName: 'drain', notificationMetadata: '{"k":1}' }, undefined],
+    ['only hook names (the queue from the flags)', { autoScalingGroupName: 'web' }, undefined],
+    ['nothing at all', {}, undefined],
+    ['a URL instead of an object', 'http://127.0.0.1:5000/123456789012/nth', /^Failed to load scenario "bad\.json": sqs must be an object like \{"queueUrl": /],
+    ['a list', [{ queueUrl: 'http://127.0.0.1:5000/1/q' }], /: sqs must be an object like/],
+    ['an unknown setting', { queue: 'http://127.0.0.1:5000/1/q' }, /: sqs has unknown setting "queue"\. Known settings: queueUrl, endpoint, region, allowRemote, autoScalingGroupName, lifecycleHookName, notificationMetadata\.$/],
+    ['allowRemote as text', { queueUrl: 'http://127.0.0.1:5000/1/q', allowRemote: 'yes' }, /: sqs\.allowRemote must be true or false\.$/],
+    ['a queue URL that is a number', { queueUrl: 5000 }, /: sqs\.queueUrl must be text\.$/],
+    ['a region that is null', { queueUrl: 'http://127.0.0.1:5000/1/q', region: null }, /: sqs\.region must be text\.$/],
+  ];
+  for (const [what, sqs, message] of sqsSections) {
+    test(`an sqs section with ${what}: the loader ${message ? 'refuses it in one line' : 'keeps it'}, and the schema agrees`, () => {
+      const input = { ...file([{ name: 'notice', at: '1m', apply: { spot: 'terminate' } }]), sqs };
+      assert.equal(validate(input), message === undefined, `the schema ${message ? 'accepts' : 'rejects'} it: ${JSON.stringify(validate.errors)}`);
+      if (message) assert.match(problem(input), message);
+      else assert.deepEqual(parseScenario(input, 'ok.json').sqs, sqs);
+    });
+  }
+
+  test('a scenario without an sqs section has none', () => {
+    assert.equal('sqs' in parseScenario(file([{ name: 'a', instance: 'up' }]), 'ok.json'), false);
+  });
+
   test('a request trigger is fine once the instance is back up', () => {
     const scenario = parseScenario(file([
       { name: 'gone', at: '1m', instance: 'refused' },
