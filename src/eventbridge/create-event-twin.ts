@@ -40,6 +40,8 @@ export interface EventTwin {
 /** Where the twin reads whether the instance is still there (a replay session). */
 export interface InstanceFeed {
   instance(): string;
+  /** When the instance got its current state, on the replay clock: a step's own instant, not when anyone looked. */
+  instanceSince?(): number | undefined;
   onChange?(listener: () => void): () => void;
 }
 
@@ -97,7 +99,7 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
     occurrences: (now) => {
       const up = (feed?.instance() ?? 'up') === 'up';
       if (up) goneSince = undefined;
-      else goneSince ??= now;
+      else goneSince ??= Math.min(now, feed?.instanceSince?.() ?? now);
       return dateChanges(listOccurrences(engine.notices(), now, hook, goneSince), now);
     },
     onEvent: options.onEvent,

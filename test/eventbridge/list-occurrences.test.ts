@@ -51,6 +51,20 @@ describe('what the notices mean for the instance', () => {
     assert.equal(listeners.size, 0, 'close() unsubscribes');
   });
 
+  test('the instance going away is dated by the step that took it, not by when the twin looked', () => {
+    let wall = T;
+    const engine = createReplayEngine({ cassette: defaultCassette, clock: () => wall, secret: 's', mocks: { events: [{ code: 'instance-stop', notBefore: '2026-12-01T10:01:00Z' }] } });
+    const events: EventBridgeEvent[] = [];
+    const twin = createEventTwin({ engine, pollMs: 0, onEvent: (event) => events.push(event) });
+    let instance = 'up';
+    twin.follow({ instance: () => instance, instanceSince: () => (instance === 'up' ? undefined : T + MIN) });
+    wall += 2 * MIN + 345;
+    instance = 'refused';
+    twin.check();
+    assert.deepEqual(events.slice(1).map((event) => [event.detail.state, event.time]), [['stopping', '2026-12-01T10:01:00Z'], ['stopped', '2026-12-01T10:01:00Z']]);
+    twin.close();
+  });
+
   test('a maintenance event that changes state is announced again, dated when it changed (IMDS keeps its first moment)', () => {
     let wall = T;
     const id = 'instance-event-0a1b2c3d4e5f60718';

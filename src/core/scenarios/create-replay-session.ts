@@ -55,6 +55,8 @@ export interface ReplaySession {
   /** Replay-clock instant of the next timed step, if any. */
   nextDueAt(): number | undefined;
   instance(): InstanceState;
+  /** The replay instant the instance got its current state from a step (undefined while it never left). */
+  instanceSince(): number | undefined;
   /** Calls `listener` after steps fired or a control call changed the state; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** Calls `listener` for every step that fires, with its replay instant. */
@@ -221,6 +223,7 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     },
     nextDueAt: () => runner?.nextDueAt(),
     instance: () => runner?.instance() ?? 'up',
+    instanceSince: () => runner?.instanceSince(),
     onChange(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);

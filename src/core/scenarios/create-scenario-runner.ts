@@ -67,6 +67,8 @@ export interface ScenarioRunner {
   instance(): InstanceState;
   /** The step that last set the instance state, if any. */
   instanceStep(): string | undefined;
+  /** The replay instant that step fired at, if any. */
+  instanceSince(): number | undefined;
   /** Whether a rule needs to know if the request's token is valid before it can decide. */
   needsTokenCheck(request: ObservedRequest): boolean;
   /** The first active rule matching the request; counts it against the rule's `times`. */
@@ -168,6 +170,7 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
   let firedAt: number[] = [];
   let instance: InstanceState = 'up';
   let instanceStep: string | undefined;
+  let instanceSince: number | undefined;
   let rules: ActiveRule[] = [];
   // Events the scenario showed, in order: a later event with the same eventId changes one of them.
   let shownEvents: SettingsInput[] = [];
@@ -223,6 +226,7 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
     if (step.instance) {
       instance = step.instance;
       instanceStep = step.name;
+      instanceSince = at;
     }
     for (const rule of step.rules ?? []) rules.push({ rule, step: step.name, left: rule.times ?? Infinity, matches: compileMatch(rule.match) });
     firedAt[index] = at;
@@ -267,6 +271,7 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
     nextDueAt: () => (next < steps.length ? dueOf(next) : undefined),
     instance: () => instance,
     instanceStep: () => instanceStep,
+    instanceSince: () => instanceSince,
     needsTokenCheck(request) {
       if (request.token === 'absent') return false;
       return rules.some((active) => active.left > 0 && (active.rule.match.token === 'valid' || active.rule.match.token === 'invalid'));
@@ -315,6 +320,7 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
       firedAt = [];
       instance = 'up';
       instanceStep = undefined;
+      instanceSince = undefined;
       rules = [];
       shownEvents = [];
       advanceTo(now);
