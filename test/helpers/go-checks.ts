@@ -70,6 +70,10 @@ export interface NthEvent {
   eventId: string;
   instanceId: string;
   startTime: string;
+  /** When the interruption ends, as NTH read it (scheduled events in IMDS mode). */
+  endTime?: string;
+  /** The scheduled event's state (IMDS mode). */
+  state?: string;
   description: string;
   /** Set instead of the event fields when an IMDS monitor failed (then `kind` names the monitor). */
   error?: string;
