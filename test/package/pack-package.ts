@@ -73,24 +73,46 @@ function build(dir: string): void {
 export function packAndInstall(): InstalledPackage {
   const prefix = 'ec2-imds-replay-pack-';
   const dir = join(tmpdir(), `${prefix}${hashInputs()}`);
-  if (!existsSync(join(dir, 'tarball.json'))) {
-    // Installs of older trees are of no further use once an hour old (a younger one may be another run's).
-    for (const name of readdirSync(tmpdir())) {
-      const old = join(tmpdir(), name);
-      if (name.startsWith(prefix) && Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { recursive: true, force: true });
-    }
-    const building = `${dir}.${process.pid}`;
-    mkdirSync(building);
+  // The three files that need the install start together: one builds, the others wait for it
+  // rather than packing and installing the same tree three times over.
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(join(dir, 'tarball.json'))) break;
     try {
-      build(building);
-      renameSync(building, dir);
-    } catch (error) {
-      rmSync(building, { recursive: true, force: true });
-      // Another test file finished the same build first: use it.
-      if (!existsSync(join(dir, 'tarball.json'))) throw error;
+      mkdirSync(lock);
+    } catch {
+      // A lock left by a run that was killed mid-build is taken over after ten minutes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 600_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      continue;
+    }
+    try {
+      if (!existsSync(join(dir, 'tarball.json'))) buildOnce(dir, prefix);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
     }
   }
   const { filename, files } = JSON.parse(readFileSync(join(dir, 'tarball.json'), 'utf8')) as { filename: string; files: string[] };
   const project = join(dir, 'consumer');
   return { dir, tarball: join(dir, filename), project, packageDir: join(project, 'node_modules', 'ec2-imds-replay'), files };
+}
+
+/** Builds into a folder of its own and renames it to `dir` when whole, so `dir` is complete or absent. */
+function buildOnce(dir: string, prefix: string): void {
+  // Installs of older trees are of no further use once an hour old (a younger one may be another run's).
+  for (const name of readdirSync(tmpdir())) {
+    const old = join(tmpdir(), name);
+    if (name.startsWith(prefix) && Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { recursive: true, force: true });
+  }
+  const building = `${dir}.${process.pid}`;
+  mkdirSync(building);
+  try {
+    build(building);
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    // Another run finished the same build first: use it.
+    if (!existsSync(join(dir, 'tarball.json'))) throw error;
+  }
 }
