@@ -29,30 +29,50 @@ interface CassetteIndex {
   versions: Set<string>;
   /** `meta.incomplete` is set: listings may name children that were never recorded. */
   incomplete: boolean;
-  /** Directory key → names of the children its descendants imply, for directories without a recorded listing. */
-  implied: Map<string, Set<string>>;
+  /** Directory key → keys of the children its descendants imply, for directories without a recorded listing. */
+  implied: ImpliedChildren;
   bytes: WeakMap<Entry, Uint8Array>;
   baseView?: CassetteView;
   lastPatches?: readonly Patch[];
   lastView?: CassetteView;
 }
 
-function addImplied(implied: Map<string, Set<string>>, key: string): void {
+/**
+ * Each directory's children, by their full keys: a leaf's is the cassette's own key string, so a
+ * 100k-entry cassette costs one array slot per entry here, not a name string and a set slot.
+ */
+interface ImpliedChildren {
+  children: Map<string, string[]>;
+  /** Directory keys already listed in their parent. */
+  listed: Set<string>;
+}
+
+const createImplied = (): ImpliedChildren => ({ children: new Map(), listed: new Set() });
+
+function addImplied(implied: ImpliedChildren, key: string): void {
   let child = key;
   let parent = parentKey(child);
   while (parent !== undefined && parent !== '/') {
-    let names = implied.get(parent);
-    if (!names) implied.set(parent, (names = new Set()));
-    const name = listingName(child, parent);
-    if (names.has(name)) return;
-    names.add(name);
+    if (child.endsWith('/')) {
+      if (implied.listed.has(child)) return;
+      implied.listed.add(child);
+    }
+    let children = implied.children.get(parent);
+    if (!children) implied.children.set(parent, (children = []));
+    children.push(child);
     child = parent;
     parent = parentKey(child);
   }
 }
 
+/** The listing names a directory's implied children have (a leaf and a directory may share one at a version root). */
+function impliedNames(implied: ImpliedChildren, dir: string): string[] {
+  const children = implied.children.get(dir);
+  return children ? [...new Set(children.map((child) => listingName(child, dir)))] : [];
+}
+
 function indexCassette(cassette: Cassette): CassetteIndex {
-  const implied = new Map<string, Set<string>>();
+  const implied = createImplied();
   const versions = new Set<string>();
   for (const key of Object.keys(cassette.entries)) {
     if (key === '/') continue;
@@ -85,7 +105,7 @@ export class CassetteView {
   private readonly hidden: string[] = [];
   /** Directories whose listing the patch may change: every ancestor of a patched key. */
   private readonly touched = new Set<string>();
-  private readonly patchImplied = new Map<string, Set<string>>();
+  private readonly patchImplied = createImplied();
   private readonly listings = new Map<string, ListingResult>();
 
   constructor(cassette: Cassette, index: CassetteIndex, patches: readonly Patch[]) {
@@ -116,8 +136,8 @@ export class CassetteView {
   /** Whether a directory key exists: it has a listing entry or visible descendants. */
   hasDirectory(key: string): boolean {
     // A directory entry recorded with an error status is no listing; its children may still make one.
-    if (this.entryAt(key)?.status === 200 || this.patchImplied.has(key)) return true;
-    return this.index.implied.has(key) && !this.isHidden(key);
+    if (this.entryAt(key)?.status === 200 || this.patchImplied.children.has(key)) return true;
+    return this.index.implied.children.has(key) && !this.isHidden(key);
   }
 
   /** Keys the layers add or replace (not those they hide). */
@@ -149,7 +169,7 @@ export class CassetteView {
     if (!this.index.incomplete) return false;
     const indexed = dir.endsWith('/public-keys/') ? /^(\d+)=/.exec(name) : null;
     const keys = indexed ? [`${dir}${indexed[1]}/`] : name.endsWith('/') ? [dir + name] : [dir + name, `${dir}${name}/`];
-    return keys.every((key) => this.cassette.entries[key] === undefined && !this.patch.has(key) && !this.index.implied.has(key) && !this.isHidden(key));
+    return keys.every((key) => this.cassette.entries[key] === undefined && !this.patch.has(key) && !this.index.implied.children.has(key) && !this.isHidden(key));
   }
 
   /** The bytes of an entry's body. */
@@ -178,10 +198,10 @@ export class CassetteView {
     if (!this.hasDirectory(dir)) return undefined;
     const entry = this.entryAt(dir);
     const recorded = entry && entry.status === 200 ? splitListing(new TextDecoder().decode(this.bodyOf(entry))) : undefined;
-    const names = recorded ?? [...(this.index.implied.get(dir) ?? [])];
+    const names = recorded ?? impliedNames(this.index.implied, dir);
     const kept = names.filter((name) => this.hasChild(dir, name) || this.isUnrecorded(dir, name));
     const seen = new Set(kept.map((name) => name.replace(/\/$/, '')));
-    const added = [...(this.patchImplied.get(dir) ?? [])].filter((name) => !seen.has(name.replace(/\/$/, '')));
+    const added = impliedNames(this.patchImplied, dir).filter((name) => !seen.has(name.replace(/\/$/, '')));
     const final = added.length > 0 || !recorded ? [...kept, ...added].sort() : kept;
     const text = final.join('\n');
     if (entry && recorded && kept.length === names.length && added.length === 0) return { entry, body: this.bodyOf(entry) };
