@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cassette } from '../core/cassette.js';
+import type { Cassette, Entry } from '../core/cassette.js';
 import { CassetteError } from '../core/errors.js';
 import { validateCassette } from '../core/validate-cassette.js';
 
@@ -22,6 +22,36 @@ function describeReadError(error: NodeJS.ErrnoException, missingFix: string): [s
   }
 }
 
+// A cassette this large leaves a burst of parse garbage (the file's text and more) behind.
+const COLLECT_AFTER_CHARS = 8 * 1024 * 1024;
+
+/** Entries with the same headers share one headers object: nearly every entry has the same few. */
+function shareHeaders(entries: Record<string, Entry>): void {
+  const shared = new Map<string, Record<string, string>>();
+  for (const key in entries) {
+    const entry = entries[key]!;
+    let signature = '';
+    for (const name in entry.headers) signature += `${name}\n${entry.headers[name]!}\n`;
+    const found = shared.get(signature);
+    if (found) entry.headers = found;
+    else shared.set(signature, entry.headers);
+  }
+}
+
+/**
+ * One full collection right after a large load (see README, Design notes): V8 would otherwise keep
+ * the load's garbage (the file's text alone is as big as the file) until its next major
+ * collection, which an idle replay server may never reach.
+ */
+async function collectLoadGarbage(): Promise<void> {
+  const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import('node:v8'), import('node:vm')]);
+  // `gc` appears only in contexts made while the flag is on; it is switched off again at once.
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as unknown;
+  setFlagsFromString('--no-expose-gc');
+  if (typeof collect === 'function') (collect as () => void)();
+}
+
 /** Parses and validates cassette JSON text; `source` names it in errors. */
 export function parseCassette(text: string, source: string): Cassette {
   let value: unknown;
@@ -30,7 +60,10 @@ export function parseCassette(text: string, source: string): Cassette {
   } catch (error) {
     throw new CassetteError(source, `it is not valid JSON (${(error as Error).message})`);
   }
-  return validateCassette(value, source);
+  const cassette = validateCassette(value, source);
+  // Parsed from text, the entries are nobody else's: sharing their headers changes nothing a caller holds.
+  shareHeaders(cassette.entries);
+  return cassette;
 }
 
 /**
@@ -45,5 +78,11 @@ export async function loadCassette(path: string = DEFAULT_CASSETTE_PATH, missing
     const [problem, fix] = describeReadError(error as NodeJS.ErrnoException, missingFix);
     throw new CassetteError(path, problem, fix);
   }
-  return parseCassette(text, path);
+  const large = text.length >= COLLECT_AFTER_CHARS;
+  const cassette = parseCassette(text, path);
+  if (large) {
+    text = '';
+    await collectLoadGarbage();
+  }
+  return cassette;
 }

@@ -62,6 +62,18 @@ describe('loading cassettes', () => {
     assert.equal(cassette.meta.synthetic, true);
     assert.ok(Object.keys(cassette.entries).length > 50);
   });
+
+  test('entries with the same headers share one headers object, others keep their own', () => {
+    const cassette = parseCassette(broken((value) => {
+      value.entries['/latest/user-data'] = { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'x' };
+    }), 'shared.json');
+    const { entries } = cassette;
+    const plain = entries['/latest/meta-data/ami-id']!.headers;
+    assert.equal(entries['/latest/meta-data/instance-id']!.headers, plain);
+    assert.deepEqual(plain, { 'content-type': 'text/plain' });
+    assert.notEqual(entries['/latest/user-data']!.headers, plain);
+    assert.deepEqual(entries['/latest/user-data']!.headers, { 'content-type': 'application/octet-stream' });
+  });
 });
 
 describe('writing cassettes', () => {
