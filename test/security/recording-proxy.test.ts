@@ -224,13 +224,15 @@ describe('the proxy store is indexed (issue 11 item 8)', () => {
       for (let index = 0; index < size; index++) entries[`/latest/meta-data/tags/instance/key-${index}`] = { status: 200, headers: {}, body: 'v' };
       const store = createRecordingStore({ entries, replace: false, redact: (_key, entry) => entry });
       let best = Infinity;
+      // CPU time of this process, not wall time: other processes taking the cores cannot inflate one side.
       for (let round = 0; round < 5; round++) {
-        const started = performance.now();
+        const started = process.cpuUsage();
         for (let ask = 0; ask < 200; ask++) {
           store.kindOf(`/latest/meta-data/missing-${ask}`);
           store.put(`/latest/meta-data/new-${round}-${ask}`, { status: 200, headers: {}, body: 'x' });
         }
-        best = Math.min(best, performance.now() - started);
+        const used = process.cpuUsage(started);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       return best;
     };
