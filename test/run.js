@@ -120,7 +120,7 @@ targets = targets.map((file, index) => ({ file, index })).sort((a, b) => wallOf(
 const timesLog = join(tmpdir(), `aemm-test-times-${process.pid}.jsonl`);
 process.env.TEST_FILE_TIMES = timesLog;
 
-const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']], ['knip (unused exports)', bin('knip'), []]]) : Promise.resolve(true);
+const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']], ['knip (unused exports)', bin('knip'), ['--cache']]]) : Promise.resolve(true);
 // Many test files spend stretches waiting on sockets, timers and child processes: one file more
 // than there are cores keeps the cores busy meanwhile.
 const concurrency = Number(process.env.AEMM_TEST_CONCURRENCY ?? availableParallelism() + 1);
