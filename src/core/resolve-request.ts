@@ -86,13 +86,14 @@ function hasIntercepts(layers: readonly Layer[]): boolean {
   return false;
 }
 
+/** The path faults and throttles see: decoded segments, no trailing slash. */
+const toInterceptPath = (target: RequestTarget): string => `/${target.segments.join('/')}`;
+
 /** Every layer's say over the request: delays add up, the first status or abort wins. */
-function collectIntercepts(layers: readonly Layer[], method: string, target: RequestTarget, context: LayerContext): Intercept | undefined {
+function collectIntercepts(layers: readonly Layer[], method: string, path: string, context: LayerContext): Intercept | undefined {
   let outcome: Intercept | undefined;
-  let path: string | undefined;
   for (const layer of layers) {
     if (!layer.intercept) continue;
-    path ??= `/${target.segments.join('/')}`;
     const intercept = layer.intercept({ method, path }, context);
     if (!intercept) continue;
     outcome ??= {};
@@ -215,31 +216,42 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
   if (memo && method !== 'PUT' && request.path.length <= MAX_MEMO_PATH && (host === undefined || host.length <= MAX_MEMO_HOST)) {
     accepted = isTokenAccepted(request, options, profile, () => options.tokens ?? createTokenSigner(options.secret));
     shape = { path: request.path, method, host, client: options.admit ? request.clientAddress : undefined, accepted };
-    // With nothing to intercept, a remembered answer is the answer: the target need not even be parsed.
-    if (!hasIntercepts(layers)) {
-      const held = memo.get(shape, options.now);
-      if (held) return held;
-      looked = true;
+    const held = memo.get(shape, options.now);
+    looked = held === undefined;
+    if (held) {
+      if (!hasIntercepts(layers)) return held;
+      // Faults and throttles still see (and count) every request, on the path remembered with
+      // the answer: the target need not be parsed again.
+      const path = memo.interceptPath(request.path);
+      if (path !== undefined) {
+        const intercept = collectIntercepts(layers, method, path, { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette });
+        return intercept ? applyIntercept(intercept, profile, method === 'HEAD', () => held) : held;
+      }
     }
   }
   const target = parseTarget(request.path);
   if (!target) return profile.renderMalformed(method === 'HEAD');
   const layerContext: LayerContext = { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette };
   const context = new RequestContext(request, target, options, profile, layers, layerContext, method, accepted);
-  const intercept = collectIntercepts(layers, method, target, layerContext);
+  const interceptPath = toInterceptPath(target);
+  const intercept = hasIntercepts(layers) ? collectIntercepts(layers, method, interceptPath, layerContext) : undefined;
   const answered = (): ImdsResponse => {
     const remembered = shape && !looked ? memo!.get(shape, options.now) : undefined;
     if (remembered) return remembered;
     const response = answer(context, profile);
-    if (shape) memo!.set(shape, response, options.now, context.validUntil);
+    if (shape) memo!.set(shape, response, options.now, context.validUntil, interceptPath);
     return response;
   };
-  if (!intercept) return answered();
+  return intercept ? applyIntercept(intercept, profile, context.head, answered) : answered();
+}
+
+/** A fault's or throttle's outcome: no answer, an error page, or the answer (`produce`) later. */
+function applyIntercept(intercept: Intercept, profile: Profile, head: boolean, produce: () => ImdsResponse): ImdsResponse {
   let response: ImdsResponse;
   if (intercept.abort) response = { status: 0, headers: {}, body: EMPTY, abort: intercept.abort };
-  else if (intercept.status !== undefined) response = profile.renderError(intercept.status, context.head);
+  else if (intercept.status !== undefined) response = profile.renderError(intercept.status, head);
   // A copy: the answer may be remembered, the delay is this request's alone.
-  else response = { ...answered() };
+  else response = { ...produce() };
   if (intercept.delayMs) response.delayMs = intercept.delayMs;
   return response;
 }

@@ -17,8 +17,13 @@ export interface RequestShape {
 export interface ResponseMemo {
   /** The answer remembered for a request of this shape if it still holds at `now`. */
   get(shape: RequestShape, now: number): ImdsResponse | undefined;
-  /** Remembers `response` for the shape from `from` until just before `until` (replay clock). */
-  set(shape: RequestShape, response: ImdsResponse, from: number, until: number): void;
+  /**
+   * Remembers `response` for the shape from `from` until just before `until` (replay clock), and
+   * the target's path as faults and throttles see it (`interceptPath`, when any layer intercepts).
+   */
+  set(shape: RequestShape, response: ImdsResponse, from: number, until: number, interceptPath?: string): void;
+  /** The path faults and throttles see for a target that has a remembered answer. */
+  interceptPath(path: string): string | undefined;
   /** Forgets every answer (the engine's state changed). */
   clear(): void;
 }
@@ -29,6 +34,11 @@ const MAX_ANSWERS = 2048;
 // Shapes kept per target: a client sending ever new Host values replaces the oldest, so a lookup
 // never scans more than this.
 const MAX_SHAPES = 8;
+
+interface Target {
+  shapes: Held[];
+  interceptPath: string | undefined;
+}
 
 interface Held {
   method: string;
@@ -46,26 +56,28 @@ const sameShape = (held: Held, shape: RequestShape): boolean =>
 /** An empty memo of at most a couple of thousand answers. */
 export function createResponseMemo(): ResponseMemo {
   // By target first: one hash of the path, then a short scan over the shapes seen for it.
-  const byPath = new Map<string, Held[]>();
+  const byPath = new Map<string, Target>();
   let count = 0;
   return {
     get(shape, now) {
-      const shapes = byPath.get(shape.path);
-      if (shapes === undefined) return undefined;
-      for (const held of shapes) {
+      const target = byPath.get(shape.path);
+      if (target === undefined) return undefined;
+      for (const held of target.shapes) {
         // `from` too: a wall clock that steps back must not see an answer of its future.
         if (sameShape(held, shape)) return now >= held.from && now < held.until ? held.response : undefined;
       }
       return undefined;
     },
-    set(shape, response, from, until) {
+    set(shape, response, from, until, interceptPath) {
       if (until <= from) return;
       if (count >= MAX_ANSWERS) {
         byPath.clear();
         count = 0;
       }
-      let shapes = byPath.get(shape.path);
-      if (!shapes) byPath.set(shape.path, (shapes = []));
+      let target = byPath.get(shape.path);
+      if (!target) byPath.set(shape.path, (target = { shapes: [], interceptPath }));
+      target.interceptPath ??= interceptPath;
+      const { shapes } = target;
       const { method, host, client, accepted } = shape;
       const held: Held = { method, host, client, accepted, response, from, until };
       const at = shapes.findIndex((candidate) => sameShape(candidate, shape));
@@ -76,6 +88,7 @@ export function createResponseMemo(): ResponseMemo {
         shapes.push(held);
       }
     },
+    interceptPath: (path) => byPath.get(path)?.interceptPath,
     clear() {
       byPath.clear();
       count = 0;

@@ -100,6 +100,14 @@ describe('remembered answers', () => {
     assert.equal(engine.resolve(request).delayMs, undefined);
   });
 
+  test('a throttle counts requests answered from the memo, and a fault still fires on them', () => {
+    const engine = createReplayEngine({ cassette: createTinyCassette(), secret: 's', clock: () => WALL, mocks: { throttle: { rate: 1, burst: 2, action: 429 } } });
+    const request = get('/latest/meta-data/ami-id');
+    assert.deepEqual([engine.resolve(request).status, engine.resolve(request).status, engine.resolve(request).status], [200, 200, 429]);
+    const faulty = createReplayEngine({ cassette: createTinyCassette(), secret: 's', clock: () => WALL, mocks: { faults: [{ path: 'ami-id', latency: '1s', times: 1 }, { path: '/latest/meta-data/ami-id', status: 503, times: 1 }] } });
+    assert.deepEqual([faulty.resolve(request).status, faulty.resolve(request).status, faulty.resolve(request).status], [503, 200, 200]);
+  });
+
   test('a layer of ours without stableUntil has its patch asked on every request', () => {
     let calls = 0;
     const counting: Layer = {
