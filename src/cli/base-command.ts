@@ -46,6 +46,14 @@ export abstract class BaseCommand extends Command {
     return parsed;
   }
 
+  /**
+   * Ends a run that finished normally with `code` (diff's 1 for "different", a crawl's 1 for a
+   * partial write) while keeping its output and --json result, which `this.exit` would cut short.
+   */
+  protected setExitCode(code: number): void {
+    process.exitCode = code;
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof InternalError) {
       process.stderr.write(`${colors.red('Error:')} ${error.message} (aemm bug, code ${error.code})\n`);

@@ -99,7 +99,7 @@ export default class Diff extends BaseCommand {
     const sides = { a: { label: args.a, instanceType: a.meta.instanceType, region: a.meta.region }, b: { label: bSide.source, instanceType: b.meta.instanceType, region: b.meta.region } };
     this.log(flags.stat ? formatDiffStat(diff) : formatDiff(diff, sides, paint));
     // diff(1) convention: 0 equal, 1 different (2, for errors, comes from BaseCommand).
-    process.exitCode = diff.equal ? 0 : 1;
+    this.setExitCode(diff.equal ? 0 : 1);
     return report;
   }
 }

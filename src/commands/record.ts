@@ -112,7 +112,7 @@ export default class RecordCommand extends BaseCommand {
     const report = renderRecordSummary(summary);
     if (report.stdout !== undefined && !json) this.log(report.stdout);
     if (report.stderr !== undefined) process.stderr.write(`${report.stderr}\n`);
-    if (report.exitCode !== 0) process.exitCode = report.exitCode;
+    if (report.exitCode !== 0) this.setExitCode(report.exitCode);
     return summary;
   }
 

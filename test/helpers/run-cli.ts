@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Config, Errors, type Command } from '@oclif/core';
+import { BaseCommand } from '../../src/cli/base-command.js';
 
 /** Path of the built CLI entry (`node test/run.js` builds dist before running tests). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -27,6 +28,8 @@ export interface CliServer {
 interface Capture {
   stdout: string;
   stderr: string;
+  /** What the command set with setExitCode, kept per run: process.exitCode is one for every run at once. */
+  exitCode?: number;
   onWrite?: () => void;
 }
 
@@ -46,6 +49,14 @@ for (const name of ['stdout', 'stderr'] as const) {
     return true;
   }) as typeof stream.write;
 }
+
+// Runs overlap (concurrent tests, or test files sharing a process), so a run's exit code goes to
+// its own capture instead of process.exitCode, which another run could read or clear.
+(BaseCommand.prototype as unknown as { setExitCode(code: number): void }).setExitCode = (code: number): void => {
+  const capture = captures.getStore();
+  if (capture) capture.exitCode = code;
+  else process.exitCode = code;
+};
 
 const COMMANDS = join(ROOT, 'src', 'commands');
 type CommandClass = Command.Class & { aliases?: string[]; hiddenAliases?: string[] };
@@ -95,13 +106,11 @@ async function runInProcess(args: readonly string[], capture: Capture): Promise<
     try {
       command.id = id;
       await command.run(args.slice(words), config);
-      return Number(process.exitCode ?? 0);
+      return capture.exitCode ?? 0;
     } catch (error) {
       const exit = (error as { oclif?: { exit?: number } }).oclif?.exit;
       if (!(error instanceof Errors.ExitError)) process.stderr.write(`${error instanceof Errors.CLIError ? `Error: ${error.message}` : (error as Error).stack}\n`);
       return exit ?? 1;
-    } finally {
-      process.exitCode = undefined;
     }
   });
 }
