@@ -44,12 +44,16 @@ function toRequest(step: Extract<Step, { path: string }>, tokens: Map<string, st
   return `${step.method ?? 'GET'} ${step.path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${step.body ?? ''}`;
 }
 
+// AEMM's tree has about 150 paths; a listing that names itself must not walk for ever.
+const MAX_CRAWL = 1000;
+
 /** Lists every path AEMM serves by walking its listings from `/` (lines ending in `/` are folders). */
 async function crawl(port: number): Promise<string[]> {
   const folders = new Set(['/', '/latest', '/latest/meta-data', '/latest/dynamic']);
   const found: string[] = [];
   const queue = ['/'];
   while (queue.length > 0) {
+    if (found.length >= MAX_CRAWL) throw new Error(`the crawl of port ${port} passed ${MAX_CRAWL} paths: a listing names itself`);
     const path = queue.shift()!;
     found.push(path);
     if (!folders.has(path) && !path.endsWith('/')) continue;

@@ -9,9 +9,28 @@ import { ACCEPTED_DIFFERENCES, findAcceptedDifference } from './accepted-differe
 import { EXIT_CASES, SERVE_CASES } from './cases.js';
 import { compareExitCase, compareServeCase, type Comparison } from './compare-sides.js';
 import { NORMALISATIONS } from './normalise.js';
-import type { Side } from './run-side.js';
+import { killAllSides, type Side } from './run-side.js';
 
 const OURS: Side = { name: 'ours', command: process.execPath, prefix: [fileURLToPath(new URL('../../../bin/ec2-metadata-mock.js', import.meta.url))] };
+
+// The longest case waits out a few seconds of AEMM's real clock; one that takes this long hung.
+const CASE_DEADLINE_MS = 120_000;
+
+/** A case's comparisons, or a failure naming the case (with every side stopped) once it passes the deadline. */
+async function withinDeadline(name: string, comparisons: Promise<Comparison[]>): Promise<Comparison[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      killAllSides();
+      reject(new Error(`the differential case "${name}" did not finish within ${CASE_DEADLINE_MS / 1000} s; every side was stopped`));
+    }, CASE_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([comparisons, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The first few lines that differ, for the report. */
 function describeDifference(a: string, b: string): string {
@@ -45,11 +64,19 @@ export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): 
     // The runs that end are CPU (two process starts each), three at a time on a shared machine.
     const waits = (testCase: (typeof SERVE_CASES)[number]): boolean => testCase.steps.some((step) => 'sleepMs' in step);
     const jobs = half === 'serve'
-      ? [...SERVE_CASES.filter(waits), ...SERVE_CASES.filter((testCase) => !waits(testCase))].map((testCase) => () => compareServeCase(root, index++, [aemm, OURS], testCase))
-      : EXIT_CASES.map((testCase) => () => compareExitCase(root, index++, [aemm, OURS], testCase));
+      ? [...SERVE_CASES.filter(waits), ...SERVE_CASES.filter((testCase) => !waits(testCase))].map((testCase) => ({ name: testCase.name, run: () => compareServeCase(root, index++, [aemm, OURS], testCase) }))
+      : EXIT_CASES.map((testCase) => ({ name: testCase.name, run: () => compareExitCase(root, index++, [aemm, OURS], testCase) }));
     const results: Comparison[][] = [];
     const worker = async (): Promise<void> => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) results.push(await job());
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        try {
+          results.push(await withinDeadline(job.name, job.run()));
+        } catch (error) {
+          // No worker starts another case once one failed.
+          jobs.length = 0;
+          throw error;
+        }
+      }
     };
     await Promise.all(Array.from({ length: half === 'serve' ? 4 : 3 }, worker));
     comparisons.push(...results.flat());

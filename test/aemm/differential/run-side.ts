@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -25,16 +25,38 @@ export interface RunningSide {
   stop(): Promise<SideRun>;
 }
 
-/** A free loopback port (AEMM has no `-p 0`, so both sides get one picked here). */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+// Ports below Linux's ephemeral range (32768 and up): the kernel never hands these out for a
+// `port 0` listener or an outgoing connection, so between this check and the side's own bind no
+// other test's server or client socket can take the port, and a request cannot reach another
+// case's server. Each process starts at a random place, so two files rarely try the same port.
+const LOW_PORT = 20_000;
+const HIGH_PORT = 32_000;
+let nextPort = LOW_PORT + Math.floor(Math.random() * (HIGH_PORT - LOW_PORT));
+
+/** A free loopback port outside the ephemeral range (AEMM has no `-p 0`, so both sides get one picked here). */
+export async function findFreePort(): Promise<number> {
+  for (let tries = 0; tries < 500; tries++) {
+    const port = nextPort;
+    nextPort = nextPort + 1 >= HIGH_PORT ? LOW_PORT : nextPort + 1;
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free loopback port between ${LOW_PORT} and ${HIGH_PORT}`);
+}
+
+// Every side still running, so that a case past its deadline can stop them and its test file end.
+const children = new Set<ChildProcess>();
+
+/** Kills every side still running (a case that hung): the test fails with its name instead of the file hanging. */
+export function killAllSides(): void {
+  for (const child of children) child.kill('SIGKILL');
 }
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -47,12 +69,13 @@ function launch(side: Side, args: readonly string[], env: Record<string, string>
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  children.add(child);
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))).finally(() => children.delete(child));
   return { child, out, closed };
 }
 
-/** Runs a side to its end (help, version, bad input), stopping it after `timeoutMs` if it serves instead. */
-export async function runSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, timeoutMs = 4000): Promise<SideRun> {
+/** Runs a side to its end (help, version, bad input), stopping it after `timeoutMs` if it serves instead (long enough for a start on a loaded machine). */
+export async function runSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, timeoutMs = 20_000): Promise<SideRun> {
   const { child, out, closed } = launch(side, args, env, cwd);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await closed;
