@@ -114,7 +114,11 @@ export async function startSide(side: Side, args: readonly string[], env: Record
     output: () => ({ ...out }),
     async stop() {
       if (exited === undefined) child.kill('SIGTERM');
+      // AEMM ends at once on SIGTERM: a side that does not fails here, in seconds, not at the file's timeout.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       const code = await closed;
+      clearTimeout(timer);
+      if (child.signalCode === 'SIGKILL') throw new Error(`${side.name} did not exit within 5 s of SIGTERM: ${out.stdout}${out.stderr}`.slice(0, 2000));
       return { code, stillRunning: false, ...out };
     },
   };
