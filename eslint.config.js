@@ -32,7 +32,7 @@ export const FOLDER_RULES = {
   aemm: { folders: ['core', 'cassette', 'server', 'cli'], packages: [], node: true },
   cli: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge'], packages: ['@oclif/core', 'chalk'], node: true },
   commands: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge', 'cli'], packages: ['@oclif/core', 'chalk'], node: true },
-  // The single-executable entries: the CLI without oclif's file-based discovery (npm run build:binary).
+  // The bundled entries of both bins and the single executables (scripts/bundle-bins.js, npm run build:binary).
   sea: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'cli', 'commands', 'aemm'], packages: ['@oclif/core'], node: true },
 };
 

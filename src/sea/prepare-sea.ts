@@ -1,4 +1,4 @@
-// Imported first by the single-executable entries. A single executable has no package folder, so
+// Imported first by the single executables' entries (scripts/build-binaries.js). A single executable has no package folder, so
 // the shipped recordings and package.json travel inside it as assets; this writes them once to a
 // per-user cache folder and points `import.meta.url` (which the bundle reads as
 // `globalThis.__aemmSeaUrl`) at a file two levels below it, where the modules expect their package.

@@ -63,11 +63,28 @@ describe('oclif conventions', { concurrency: true }, () => {
     assert.equal(run.status, 127);
   });
 
-  test('a mistyped command without a terminal says so and exits 127', async () => {
-    const result = await runBin(['repaly']);
-    assert.equal(result.code, 127);
-    assert.match(result.stderr, /repaly is not a aemm command[\s\S]*Run aemm help for a list of available commands/);
-  });
+  // Without a terminal there is nobody to ask: one line names the mistake and the fix, exit 127 (a shell's "command not found").
+  const mistakes: Array<[string[], string]> = [
+    [['replya'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
+    [['replya', 'm7i-large', '--port', '0'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
+    [['recrod'], '"recrod" is not a command; did you mean "record"? See aemm --help.'],
+    [['events', 'previw'], '"events previw" is not a command; did you mean "events preview"? See aemm --help.'],
+    [['inspcet', '--json'], '"inspcet" is not a command; did you mean "inspect"? See aemm --help.'],
+  ];
+  for (const [args, message] of mistakes) {
+    const json = args.includes('--json');
+    test(`aemm ${args.join(' ')} without a terminal: ${json ? 'a JSON error' : 'one line'}, exit 127`, async () => {
+      const result = await runBin(args);
+      assert.equal(result.code, 127);
+      if (json) {
+        assert.deepEqual(JSON.parse(result.stdout), { error: { code: 'COMMAND_NOT_FOUND', message } });
+        assert.equal(result.stderr, '');
+      } else {
+        assert.equal(result.stderr, `aemm: ${message}\n`);
+        assert.equal(result.stdout, '');
+      }
+    });
+  }
 });
 
 describe('--json on every command that prints data', { concurrency: true }, () => {

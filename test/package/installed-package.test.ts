@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -17,10 +17,10 @@ describe('the packed package, installed from its tarball into a new project', SL
 
   test('ships what runs and nothing that needs the work tree', () => {
     const { files } = installed;
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/ec2-metadata-mock.js', 'dist/index.js', 'dist/index.d.ts', 'recordings/m7i-large.json', 'src/cassette/cassette.schema.json']) {
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/run.js', 'bin/ec2-metadata-mock.js', 'dist/bundle/aemm.js', 'dist/bundle/ec2-metadata-mock.js', 'dist/index.js', 'dist/index.d.ts', 'recordings/m7i-large.json', 'src/cassette/cassette.schema.json']) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
-    const unwanted = files.filter((file) => file === 'bin/dev.js' || file.endsWith('.map') || (file.startsWith('src/') && file.endsWith('.ts')) || file.startsWith('dist/synth/') || file.startsWith('dist/sea/') || file.startsWith('test/') || file.startsWith('scripts/'));
+    const unwanted = files.filter((file) => file === 'bin/dev.js' || file.endsWith('.map') || (file.startsWith('src/') && file.endsWith('.ts')) || file.startsWith('dist/synth/') || file.startsWith('dist/sea/') || file.startsWith('dist/.bundle-entries/') || file.startsWith('test/') || file.startsWith('scripts/'));
     assert.deepEqual(unwanted, []);
     const pjson = JSON.parse(readFileSync(join(installed.packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(pjson.name, 'ec2-imds-replay');
@@ -46,9 +46,9 @@ describe('the packed package, installed from its tarball into a new project', SL
     assert.match(errors[2]!, /^mistake\.mts\(8,.*'acton' does not exist/);
   });
 
-  test('the installed CLI reads its commands from oclif.manifest.json', async () => {
-    // A summary changed in the manifest (of a copy: the install is shared) only shows if oclif reads it.
-    const copy = mkdtempSync(join(tmpdir(), 'ec2-imds-replay-manifest-'));
+  test('the installed bins run from their bundles, with the oclif manifest built into them', async () => {
+    // Without the unbundled modules (in a copy: the install is shared), only the bundles can answer.
+    const copy = mkdtempSync(join(tmpdir(), 'ec2-imds-replay-bundle-'));
     try {
       // The package is copied; every other installed package is linked, which resolves the same and copies no files.
       mkdirSync(join(copy, 'node_modules'));
@@ -56,12 +56,14 @@ describe('the packed package, installed from its tarball into a new project', SL
         if (name !== 'ec2-imds-replay') symlinkSync(join(installed.project, 'node_modules', name), join(copy, 'node_modules', name));
       }
       cpSync(installed.packageDir, join(copy, 'node_modules', 'ec2-imds-replay'), { recursive: true, verbatimSymlinks: true });
-      const path = join(copy, 'node_modules', 'ec2-imds-replay', 'oclif.manifest.json');
-      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { commands: Record<string, { summary: string }> };
-      manifest.commands.inspect!.summary = 'summary read from the manifest';
-      writeFileSync(path, JSON.stringify(manifest));
-      const help = await runNode(process.execPath, [join(copy, 'node_modules', 'ec2-imds-replay', 'bin', 'run.js'), '--help'], copy);
-      assert.match(help.stdout, /inspect +summary read from the manifest/);
+      const pkg = join(copy, 'node_modules', 'ec2-imds-replay');
+      for (const folder of ['commands', 'cli', 'aemm']) rmSync(join(pkg, 'dist', folder), { recursive: true });
+      const help = await runNode(process.execPath, [join(pkg, 'bin', 'run.js'), '--help'], copy);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, /inspect +Show a cassette's meta/);
+      const dropIn = await runNode(process.execPath, [join(pkg, 'bin', 'ec2-metadata-mock.js'), '--version'], copy);
+      assert.equal(dropIn.code, 0, dropIn.stderr);
+      assert.equal(dropIn.stdout, 'v1.12.0');
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -1,0 +1,74 @@
+import { type Command, Config, Errors, flush, handle, type Hook, type Interfaces, Plugin, run } from '@oclif/core';
+
+/** A command module as a bundle imports it on demand. */
+type CommandModule = { default: Command.Class };
+
+/** What a bundled aemm needs: everything oclif would otherwise find through files and manifests. */
+export interface BundledCli {
+  /** The folder that stands for the package root (config.root, the recordings beside it). */
+  root: string;
+  /** The package's package.json. */
+  pjson: { name: string; oclif: Record<string, unknown> };
+  /** Every command id → its module, imported only when that command runs. */
+  commands: Record<string, () => Promise<CommandModule>>;
+  /** The oclif manifest of those commands, written when the bundle was built. */
+  manifest: Interfaces.Manifest;
+  /** The `command_not_found` hook. */
+  notFound: () => Promise<{ default: Hook<'command_not_found'> }>;
+}
+
+/** The oclif `this` of a hook, as oclif's own Config.runHook builds it. */
+function createHookContext(config: Config): Hook.Context {
+  return {
+    config,
+    debug: () => undefined,
+    error: (message: string | Error, options?: { exit?: number }) => Errors.error(message, { exit: options?.exit ?? 1 }),
+    exit: (code = 0) => Errors.exit(code),
+    log: (message = '') => process.stdout.write(`${message}\n`),
+    warn: (message: string | Error) => Errors.warn(message),
+  } as Hook.Context;
+}
+
+/**
+ * Runs the aemm CLI from a bundle (the bins' one-file build, and the single executables): oclif
+ * finds commands, plugins and hooks through files, which a bundle has none of, so its root plugin
+ * is built here from the bundled command modules and the manifest written at build time, and
+ * only the command that runs is imported.
+ */
+export async function runBundledCli({ root, pjson, commands, manifest, notFound }: BundledCli): Promise<void> {
+  const { hooks: _hooks, plugins: _plugins, ...oclif } = pjson.oclif;
+  const bundled = { ...pjson, oclif: { ...oclif, commands: { strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' } } };
+  const plugin = new Plugin({ root, isRoot: true, pjson: bundled as never, type: 'core' });
+  // Plugin.load() would otherwise read oclif.manifest.json from disk or import every command to write one.
+  Object.assign(plugin, {
+    _manifest: async () => {
+      plugin.commandIDs = Object.keys(manifest.commands);
+      return manifest;
+    },
+    findCommand: async (id: string, options: { must?: boolean } = {}) => {
+      const load = Object.hasOwn(commands, id) ? commands[id] : undefined;
+      if (!load) return options.must ? Errors.error(`command ${id} not found`) : undefined;
+      const command = (await load()).default;
+      return Object.assign(command, { id, plugin });
+    },
+  });
+  try {
+    await plugin.load();
+    // oclif builds its own Config from these options, so the hook goes on the class: this process is ours alone.
+    const runHook = Config.prototype.runHook;
+    Config.prototype.runHook = async function (this: Config, event: string, options: Record<string, unknown>, ...rest: unknown[]) {
+      if (event !== 'command_not_found') return (runHook as (...args: unknown[]) => Promise<unknown>).call(this, event, options, ...rest);
+      const context = createHookContext(this);
+      try {
+        const hook = (await notFound()).default;
+        return { failures: [], successes: [{ plugin, result: await hook.call(context, { ...options, config: this, context } as never) }] };
+      } catch (error) {
+        return { failures: [{ error, plugin }], successes: [] };
+      }
+    } as typeof runHook;
+    await run(process.argv.slice(2), { root, plugins: new Map([[pjson.name, plugin]]) } as never);
+    await flush();
+  } catch (error) {
+    await handle(error as Error);
+  }
+}
