@@ -26,8 +26,8 @@ export function startReplayChild(args: string[]): Promise<ReplayChild> {
 }
 
 /** Requests per second wrk gets from `url` in `seconds` over `connections`; any non-2xx answer or socket error throws. */
-export async function measureWithWrk(url: string, seconds: number, connections: number): Promise<number> {
-  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function measureWithWrk(url: string, seconds: number, connections: number, timeoutSeconds = 2): Promise<number> {
+  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, url], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise((resolve, reject) => {
