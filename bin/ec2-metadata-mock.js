@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 // The AEMM drop-in: `ec2-metadata-mock` with amazon-ec2-metadata-mock v1.12's flags, env and output.
 // It runs from its bundle in dist/bundle/ (see bin/run.js) unless tsc alone rebuilt dist/ since.
-import module from 'node:module';
 import { statSync } from 'node:fs';
 
-module.enableCompileCache?.();
 const bundle = '../dist/bundle/ec2-metadata-mock.js';
 const built = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 // An installed package's mtimes are those of its unpacking, so only a work tree compares them.

@@ -2,11 +2,8 @@
 // The aemm CLI. `npm run build` and `npm pack` bundle it into dist/bundle/ (scripts/bundle-bins.js),
 // which starts in a fraction of the time oclif's file-based discovery takes; a work tree whose
 // dist/ was rebuilt by tsc alone runs the modules in dist/ through oclif instead.
-import module from 'node:module';
 import { statSync } from 'node:fs';
 
-// Node 22.1+ keeps the compiled code of the modules between runs.
-module.enableCompileCache?.();
 const bundle = '../dist/bundle/aemm.js';
 const built = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 // An installed package's mtimes are those of its unpacking, so only a work tree compares them.

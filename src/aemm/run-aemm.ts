@@ -5,7 +5,15 @@ import { AEMM_BIN, AEMM_VERSION, type AemmCommand } from './aemm-flags.js';
 import { formatGoLogPrefix } from './go-values.js';
 import { AemmArgsError, parseAemmArgs, type GivenAemmFlag } from './parse-aemm-args.js';
 import { renderAemmHelp, renderAemmUsage } from './render-aemm-help.js';
-import type { AemmMessage } from './load-aemm-config.js';
+// Serving's modules are imported up front: in the bin's bundle each dynamic import is a file of its
+// own, loaded on every start of a server. Only what few runs need (saving the config, completion) stays lazy.
+import { loadAemmConfig, type AemmMessage } from './load-aemm-config.js';
+import { validateAemmSettings } from './validate-aemm-settings.js';
+import { applyAemmIdentity } from './apply-aemm-identity.js';
+import { buildAemmCassette } from './build-aemm-cassette.js';
+import { toAemmMocks } from './to-aemm-mocks.js';
+import { loadCassette } from '../cassette/load-cassette.js';
+import { startServer } from '../server/start-server.js';
 
 /** Where `ec2-metadata-mock` reads and writes; the process's own streams and environment by default. */
 export interface AemmIo {
@@ -36,14 +44,12 @@ function extraFlag(flags: readonly GivenAemmFlag[], name: string): string | bool
 }
 
 async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: AemmIo, log: (text: string) => void, startedAt: number, utcOffsetMinutes: number): Promise<number> {
-  const { loadAemmConfig } = await import('./load-aemm-config.js');
   const config = await loadAemmConfig({ flags, env: io.env, now: startedAt, utcOffsetMinutes });
   const print = (message: AemmMessage): void => {
     if (message.stream === 'log') log(message.text);
     else io.stdout.write(`${message.text}\n`);
   };
   config.messages.forEach(print);
-  const { validateAemmSettings } = await import('./validate-aemm-settings.js');
   const problems = validateAemmSettings(command, config.settings);
   if (problems.length > 0) {
     // Like cobra: the first error, a blank line (AEMM's messages end in one), then the command's usage.
@@ -55,12 +61,8 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
     const { saveAemmConfig } = await import('./save-aemm-config.js');
     print(await saveAemmConfig(tree, config.home));
   }
-  const [{ buildAemmCassette }, { toAemmMocks }, { loadCassette }, { startServer }] = await Promise.all([
-    import('./build-aemm-cassette.js'), import('./to-aemm-mocks.js'), import('../cassette/load-cassette.js'), import('../server/start-server.js'),
-  ]);
   const cassettePath = extraFlag(flags, 'cassette');
   const withSpot = command === 'root' || command === 'spot';
-  const { applyAemmIdentity } = await import('./apply-aemm-identity.js');
   const built = typeof cassettePath === 'string'
     ? await loadCassette(cassettePath)
     : buildAemmCassette(tree, withSpot ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime } : undefined);
@@ -125,7 +127,6 @@ export async function runAemm(args: readonly string[], io: AemmIo = defaultIo())
   };
   // Commands that run (unlike --help) read AEMM's config first, so they print its warnings too.
   const printConfigWarnings = async (): Promise<void> => {
-    const { loadAemmConfig } = await import('./load-aemm-config.js');
     const config = await loadAemmConfig({ flags: [], env: io.env, now: startedAt, utcOffsetMinutes }).catch(() => undefined);
     for (const message of config?.messages ?? []) {
       if (message.stream === 'log') log(message.text);
