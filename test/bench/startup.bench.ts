@@ -1,11 +1,12 @@
 // Process start to first 200, median of 10 rounds, for a bare node:http script and both bins from
 // `node bin/…` and from the single executables (when `npm run build:binary` built them), measured
-// alternately in one run and printed as ratios to the bare script. Loopback only.
+// alternately in one run and printed as ratios to the bare script, with the CPU time each process
+// had used by then (less noisy than wall time on a busy machine). Loopback only.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,14 +31,20 @@ function getStatus(port: number, path: string): Promise<number | undefined> {
   });
 }
 
-/** Milliseconds from spawn until the first 200 for `path`, polling every millisecond or so. */
-async function timeToFirst200(command: string, args: (port: number) => string[], path: string): Promise<number> {
+/** CPU milliseconds (user + system) a process has used, from /proc/<pid>/stat (10 ms resolution). */
+function readCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Milliseconds from spawn until the first 200 for `path` (polling every millisecond or so), and the CPU the process used by then. */
+async function timeToFirst200(command: string, args: (port: number) => string[], path: string): Promise<{ wall: number; cpu: number }> {
   const port = await findFreePort();
   const started = performance.now();
   const child = spawn(command, args(port), { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
   try {
     for (;;) {
-      if ((await getStatus(port, path)) === 200) return performance.now() - started;
+      if ((await getStatus(port, path)) === 200) return { wall: performance.now() - started, cpu: readCpuMs(child.pid!) };
       if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode} before answering`);
       if (performance.now() - started > 20_000) throw new Error(`${command} did not answer within 20 s`);
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -66,7 +73,8 @@ export default async function benchStartup(): Promise<void> {
   if (existsSync(seaAemm)) contenders.push(['dist-sea/aemm replay (single executable)', seaAemm, (port) => ['replay', '--port', String(port), '--quiet']]);
   if (existsSync(seaDropIn)) contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, (port) => ['-n', '127.0.0.1', '-p', String(port)]]);
   if (contenders.length < 5) console.log('(no single executables: run npm run build:binary to include them)');
-  const times = contenders.map((): number[] => []);
+  const times = contenders.map((): Array<{ wall: number; cpu: number }> => []);
+  const loadBefore = loadavg()[0]!;
   try {
     for (const [, command, args] of contenders) await timeToFirst200(command, args, ID); // warm the page cache
     for (let round = 0; round < ROUNDS; round++) {
@@ -75,10 +83,12 @@ export default async function benchStartup(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const base = median(times[0]!);
-  console.log(`process start to first 200 (GET ${ID}), median of ${ROUNDS}, rounds alternated, Node ${process.version}`);
+  const base = median(times[0]!.map((time) => time.wall));
+  const baseCpu = median(times[0]!.map((time) => time.cpu));
+  console.log(`process start to first 200 (GET ${ID}), median of ${ROUNDS}, rounds alternated, Node ${process.version}, load ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`);
   for (const [index, [name]] of contenders.entries()) {
-    const value = median(times[index]!);
-    console.log(`  ${name.padEnd(48)} ${value.toFixed(0).padStart(5)} ms  ${(value / base).toFixed(2)}× bare  (target ≤ 1.25×)`);
+    const wall = median(times[index]!.map((time) => time.wall));
+    const cpu = median(times[index]!.map((time) => time.cpu));
+    console.log(`  ${name.padEnd(48)} ${wall.toFixed(0).padStart(5)} ms  ${(wall / base).toFixed(2)}× bare (target ≤ 1.25×)  cpu ${cpu.toFixed(0).padStart(4)} ms  ${(cpu / baseCpu).toFixed(2)}× bare`);
   }
 }
