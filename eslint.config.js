@@ -30,8 +30,16 @@ export const FOLDER_RULES = {
   // The ec2-metadata-mock drop-in's own CLI: a shell like commands/cli, but without oclif, so the
   // bin starts fast.
   aemm: { folders: ['core', 'cassette', 'server', 'cli'], packages: [], node: true },
-  cli: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge'], packages: ['@oclif/core', 'chalk'], node: true },
-  commands: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge', 'cli'], packages: ['@oclif/core', 'chalk'], node: true },
+  cli: {
+    folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge'],
+    packages: ['@oclif/core', 'chalk'],
+    node: true,
+  },
+  commands: {
+    folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'msw', 'eventbridge', 'cli'],
+    packages: ['@oclif/core', 'chalk'],
+    node: true,
+  },
   // The bundled entries of both bins and the single executables (scripts/bundle-bins.js, npm run build:binary).
   sea: { folders: ['core', 'cassette', 'server', 'recorder', 'differ', 'cli', 'commands', 'aemm'], packages: ['@oclif/core'], node: true },
 };
@@ -54,7 +62,12 @@ const folderZones = Object.entries(FOLDER_RULES).map(([folder, rule]) => ({
 const packageZones = OWNED_PACKAGES.map((name) => {
   const owners = Object.keys(FOLDER_RULES).filter((folder) => FOLDER_RULES[folder].packages.includes(name));
   return {
-    target: ['./src/index.ts', ...Object.keys(FOLDER_RULES).filter((folder) => !owners.includes(folder)).map((folder) => `./${filesOf(folder)}`)],
+    target: [
+      './src/index.ts',
+      ...Object.keys(FOLDER_RULES)
+        .filter((folder) => !owners.includes(folder))
+        .map((folder) => `./${filesOf(folder)}`),
+    ],
     // A package's types may come from DefinitelyTyped, so the @types folder is the package too.
     from: [`./node_modules/${name}`, `./node_modules/@types/${name.replace('@', '').replace('/', '__')}`],
     message: `${name} is imported only in ${owners.map((folder) => `src/${folder}`).join(' and ')}.`,
@@ -72,11 +85,15 @@ const coreZone = {
 const indexZone = {
   target: './src/index.ts',
   from: './src',
-  except: Object.keys(FOLDER_RULES).filter((folder) => !folder.includes('/') && folder !== 'cli' && folder !== 'commands').map((folder) => `./${folder}`),
+  except: Object.keys(FOLDER_RULES)
+    .filter((folder) => !folder.includes('/') && folder !== 'cli' && folder !== 'commands')
+    .map((folder) => `./${folder}`),
   message: 'src/index.ts exports the library; the oclif CLI (src/cli, src/commands) stays out of it.',
 };
 
-const browserFolders = Object.keys(FOLDER_RULES).filter((folder) => !FOLDER_RULES[folder].node).map((folder) => FOLDER_RULES[folder].files ?? `src/${folder}/**/*.ts`);
+const browserFolders = Object.keys(FOLDER_RULES)
+  .filter((folder) => !FOLDER_RULES[folder].node)
+  .map((folder) => FOLDER_RULES[folder].files ?? `src/${folder}/**/*.ts`);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-sea/**', 'node_modules/**', 'test/browser/.build/**', '.aemm-tmp/**'] },
@@ -122,14 +139,26 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       // Time and randomness arrive as arguments, so a test can move the clock.
-      'no-restricted-properties': ['error',
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'src/core takes time as an argument (the engine clock).' },
         { object: 'Math', property: 'random', message: 'src/core takes randomness as an argument.' },
-        { object: 'performance', property: 'now', message: 'src/core takes time as an argument (the engine clock).' }],
-      'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core takes time as an argument (the engine clock): no new Date().' }],
-      'no-restricted-globals': ['error',
-        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'fetch', 'crypto'].map((name) => ({ name, message: `src/core does no I/O and keeps no timers: no ${name}.` }))],
+        { object: 'performance', property: 'now', message: 'src/core takes time as an argument (the engine clock).' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/core takes time as an argument (the engine clock): no new Date().',
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'fetch', 'crypto'].map((name) => ({
+          name,
+          message: `src/core does no I/O and keeps no timers: no ${name}.`,
+        })),
+      ],
     },
   },
 );

@@ -19,7 +19,10 @@ const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 async function buildBinary(name, entry, assets) {
   const bundle = join(work, `${name}.cjs`);
   await build({
-    ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: bundle, format: 'cjs',
+    ...BUNDLE_OPTIONS,
+    entryPoints: [entry],
+    outfile: bundle,
+    format: 'cjs',
     // The modules find their package through import.meta.url; prepare-sea sets this to the extracted assets.
     define: { ...BUNDLE_OPTIONS.define, 'import.meta.url': 'globalThis.__aemmSeaUrl' },
   });
@@ -39,11 +42,16 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 // The entries bundle the built modules, so build them first.
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-const recordings = readdirSync(join(root, 'recordings')).filter((name) => name.endsWith('.json')).map((name) => `recordings/${name}`);
+const recordings = readdirSync(join(root, 'recordings'))
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => `recordings/${name}`);
 const files = ['package.json', ...recordings];
 writeFileSync(join(work, 'assets.json'), JSON.stringify(files));
 const assets = { 'assets.json': join(work, 'assets.json'), ...Object.fromEntries(files.map((file) => [file, join(root, file)])) };
 const entries = await writeEntries(join(work, 'entries'), [join(root, 'dist', 'sea', 'prepare-sea.js')]);
-for (const binary of [await buildBinary('aemm', entries.aemm, assets), await buildBinary('ec2-metadata-mock', entries['ec2-metadata-mock'], assets)]) {
+for (const binary of [
+  await buildBinary('aemm', entries.aemm, assets),
+  await buildBinary('ec2-metadata-mock', entries['ec2-metadata-mock'], assets),
+]) {
   console.error(`built ${binary} (${(readFileSync(binary).length / 1024 / 1024).toFixed(0)} MB, Node ${process.version})`);
 }

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { bundleBins } from './bundle-bins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), process.argv.length > 2 ? process.argv.slice(2) : ['-b', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+const tsc = spawnSync(
+  join(root, 'node_modules', '.bin', 'tsc'),
+  process.argv.length > 2 ? process.argv.slice(2) : ['-b', 'tsconfig.json'],
+  { cwd: root, stdio: 'inherit' },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 await bundleBins();

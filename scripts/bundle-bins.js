@@ -17,8 +17,16 @@ const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 function findCommandModules() {
   const modules = {};
   const commandsDir = join(dist, 'commands');
-  for (const file of readdirSync(commandsDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js')).sort()) {
-    modules[file.replace(/\.js$/, '').split('/').filter((part) => part !== 'index').join(':')] = join(commandsDir, file);
+  for (const file of readdirSync(commandsDir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.js'))
+    .sort()) {
+    modules[
+      file
+        .replace(/\.js$/, '')
+        .split('/')
+        .filter((part) => part !== 'index')
+        .join(':')
+    ] = join(commandsDir, file);
   }
   for (const name of pjson.oclif.plugins) {
     const dir = join(root, 'node_modules', name);
@@ -32,8 +40,19 @@ function findCommandModules() {
 async function writeManifest(modules) {
   const commandCache = {};
   for (const [id, path] of Object.entries(modules)) commandCache[id] = (await import(pathToFileURL(path).href)).default;
-  const explicit = { ...pjson, oclif: { ...pjson.oclif, plugins: [], hooks: {}, commands: { strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' } } };
-  const plugin = new Plugin({ root, isRoot: true, pjson: explicit, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
+  const explicit = {
+    ...pjson,
+    oclif: { ...pjson.oclif, plugins: [], hooks: {}, commands: { strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' } },
+  };
+  const plugin = new Plugin({
+    root,
+    isRoot: true,
+    pjson: explicit,
+    type: 'core',
+    ignoreManifest: true,
+    errorOnManifestCreate: true,
+    respectNoCacheDefault: true,
+  });
   Object.assign(plugin, { commandCache });
   await plugin.load();
   return plugin.manifest;
@@ -52,38 +71,50 @@ export async function writeEntries(dir, preamble = []) {
   const head = preamble.map((path) => `import ${from(path)};`);
   const commands = Object.entries(modules).map(([id, path]) => `  ${JSON.stringify(id)}: () => import(${from(path)}),`);
   const aemm = join(dir, 'aemm.js');
-  writeFileSync(aemm, [
-    ...head,
-    "import { readFileSync } from 'node:fs';",
-    `import { runBundledCli } from ${from(join(dist, 'sea', 'run-bundled-cli.js'))};`,
-    // The bundle sits two folders below the package root, as every dist/ module does.
-    "const root = new URL('../..', import.meta.url);",
-    'void runBundledCli({',
-    "  root: decodeURIComponent(root.pathname),",
-    "  pjson: JSON.parse(readFileSync(new URL('package.json', root), 'utf8')),",
-    `  manifest: ${JSON.stringify(manifest)},`,
-    '  commands: {',
-    ...commands,
-    '  },',
-    `  notFound: () => import(${from(join(dist, 'cli', 'command-not-found.js'))}),`,
-    '});',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    aemm,
+    [
+      ...head,
+      "import { readFileSync } from 'node:fs';",
+      `import { runBundledCli } from ${from(join(dist, 'sea', 'run-bundled-cli.js'))};`,
+      // The bundle sits two folders below the package root, as every dist/ module does.
+      "const root = new URL('../..', import.meta.url);",
+      'void runBundledCli({',
+      '  root: decodeURIComponent(root.pathname),',
+      "  pjson: JSON.parse(readFileSync(new URL('package.json', root), 'utf8')),",
+      `  manifest: ${JSON.stringify(manifest)},`,
+      '  commands: {',
+      ...commands,
+      '  },',
+      `  notFound: () => import(${from(join(dist, 'cli', 'command-not-found.js'))}),`,
+      '});',
+      '',
+    ].join('\n'),
+  );
   const dropIn = join(dir, 'ec2-metadata-mock.js');
-  writeFileSync(dropIn, [
-    ...head,
-    `import { runAemm } from ${from(join(dist, 'aemm', 'run-aemm.js'))};`,
-    'void runAemm(process.argv.slice(2)).then((code) => {',
-    '  process.exitCode = code;',
-    '});',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    dropIn,
+    [
+      ...head,
+      `import { runAemm } from ${from(join(dist, 'aemm', 'run-aemm.js'))};`,
+      'void runAemm(process.argv.slice(2)).then((code) => {',
+      '  process.exitCode = code;',
+      '});',
+      '',
+    ].join('\n'),
+  );
   return { aemm, 'ec2-metadata-mock': dropIn };
 }
 
 /** What both kinds of bundle share: Node 20, and oclif's TypeScript loaders left out (a bundle runs no plugin sources). */
 export const BUNDLE_OPTIONS = {
-  bundle: true, platform: 'node', target: 'node20', logLevel: 'error', legalComments: 'none', keepNames: true, minify: true,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'error',
+  legalComments: 'none',
+  keepNames: true,
+  minify: true,
   external: ['typescript', 'ts-node', 'tsx', 'pnpapi'],
   // @oclif/core checks its own engines by requiring its package.json beside its sources, which a
   // bundle has not (it fails silently after loading semver); npm checks ours at install.
@@ -103,12 +134,18 @@ export async function bundleBins() {
   for (const [name, entry] of Object.entries(entries)) {
     await build({
       ...BUNDLE_OPTIONS,
-      entryPoints: { [name]: entry }, outdir: out, format: 'esm', splitting: true, chunkNames: `${name}-[hash]`,
+      entryPoints: { [name]: entry },
+      outdir: out,
+      format: 'esm',
+      splitting: true,
+      chunkNames: `${name}-[hash]`,
       // Only `record --proxy` loads http-proxy, so bundling it saves no start-up; and from outside
       // node_modules its url.parse() calls would print Node 24's DEP0169 warning.
       external: [...BUNDLE_OPTIONS.external, 'http-proxy'],
       // oclif and its dependencies are CommonJS and call require() for Node's own modules.
-      banner: { js: "import { createRequire as __aemmCreateRequire } from 'node:module'; const require = __aemmCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __aemmCreateRequire } from 'node:module'; const require = __aemmCreateRequire(import.meta.url);",
+      },
     });
   }
   rmSync(work, { recursive: true, force: true });

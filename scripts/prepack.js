@@ -9,5 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), '-p', 'tsconfig.json', '--sourceMap', 'false'], { cwd: root, stdio: ['ignore', 2, 2] });
+const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), '-p', 'tsconfig.json', '--sourceMap', 'false'], {
+  cwd: root,
+  stdio: ['ignore', 2, 2],
+});
 process.exit(built.status ?? 1);

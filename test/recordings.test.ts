@@ -11,7 +11,9 @@ import { CassetteError } from '../src/core/errors.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schema = JSON.parse(readFileSync(join(root, 'src/cassette/cassette.schema.json'), 'utf8')) as object;
 const validateSchema = new Ajv2020({ allErrors: true }).compile(schema);
-const files = readdirSync(join(root, 'recordings')).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(join(root, 'recordings'))
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 /** Walks a replayed cassette like cloud-init does: every listed child is fetched and must answer 200. */
 function walk(engine: ReturnType<typeof createReplayEngine>, path: string, seen: Set<string>, failures: string[]): void {

@@ -37,34 +37,96 @@ export const AEMM_VERSION = 'v1.12.0';
 export const AEMM_GLOBAL_FLAGS: readonly AemmFlag[] = [
   { name: 'hostname', short: 'n', type: 'string', key: 'server.hostname', usage: 'the HTTP hostname for the mock url (default: 0.0.0.0)' },
   { name: 'port', short: 'p', type: 'string', key: 'server.port', usage: 'the HTTP port where the mock runs (default: 1338)' },
-  { name: 'config-file', short: 'c', type: 'string', key: 'config-file', usage: 'config file for cli input parameters in json format (default: $HOME/aemm-config.json)' },
   {
-    name: 'save-config-to-file', short: 's', type: 'bool', key: 'save-config-to-file',
-    usage: 'whether to save processed config from all input sources in .ec2-metadata-mock/.aemm-config-used.json in $HOME or working dir, if homedir is not found (default: false)',
+    name: 'config-file',
+    short: 'c',
+    type: 'string',
+    key: 'config-file',
+    usage: 'config file for cli input parameters in json format (default: $HOME/aemm-config.json)',
   },
-  { name: 'mock-delay-sec', short: 'd', type: 'int', key: 'mock-delay-sec', usage: 'spot itn delay in seconds, relative to the application start time (default: 0 seconds)' },
-  { name: 'mock-trigger-time', type: 'string', key: 'mock-trigger-time', usage: 'spot itn trigger time in RFC3339 format. This takes priority over mock-delay-sec (default: none)' },
   {
-    name: 'mock-ip-count', short: 'x', type: 'int', key: 'mock-ip-count', shownDefault: '2',
+    name: 'save-config-to-file',
+    short: 's',
+    type: 'bool',
+    key: 'save-config-to-file',
+    usage:
+      'whether to save processed config from all input sources in .ec2-metadata-mock/.aemm-config-used.json in $HOME or working dir, if homedir is not found (default: false)',
+  },
+  {
+    name: 'mock-delay-sec',
+    short: 'd',
+    type: 'int',
+    key: 'mock-delay-sec',
+    usage: 'spot itn delay in seconds, relative to the application start time (default: 0 seconds)',
+  },
+  {
+    name: 'mock-trigger-time',
+    type: 'string',
+    key: 'mock-trigger-time',
+    usage: 'spot itn trigger time in RFC3339 format. This takes priority over mock-delay-sec (default: none)',
+  },
+  {
+    name: 'mock-ip-count',
+    short: 'x',
+    type: 'int',
+    key: 'mock-ip-count',
+    shownDefault: '2',
     usage: 'number of IPs in a cluster that can receive a Spot Interrupt Notice and/or Scheduled Event',
   },
   {
-    name: 'imdsv2', short: 'I', type: 'bool', key: 'imdsv2',
-    usage: 'whether to enable IMDSv2 only, requiring a session token when submitting requests (default: false, meaning both IMDS v1 and v2 are enabled)',
+    name: 'imdsv2',
+    short: 'I',
+    type: 'bool',
+    key: 'imdsv2',
+    usage:
+      'whether to enable IMDSv2 only, requiring a session token when submitting requests (default: false, meaning both IMDS v1 and v2 are enabled)',
   },
-  { name: 'rebalance-delay-sec', type: 'int', key: 'rebalance-delay-sec', usage: 'rebalance rec delay in seconds, relative to the application start time (default: 0 seconds)' },
-  { name: 'rebalance-trigger-time', type: 'string', key: 'rebalance-trigger-time', usage: 'rebalance rec trigger time in RFC3339 format. This takes priority over rebalance-delay-sec (default: none)' },
-  { name: 'asg-termination-delay-sec', type: 'int', key: 'asg-termination-delay-sec', usage: 'asg termination delay in seconds, relative to the application start time (default: 0 seconds)' },
+  {
+    name: 'rebalance-delay-sec',
+    type: 'int',
+    key: 'rebalance-delay-sec',
+    usage: 'rebalance rec delay in seconds, relative to the application start time (default: 0 seconds)',
+  },
+  {
+    name: 'rebalance-trigger-time',
+    type: 'string',
+    key: 'rebalance-trigger-time',
+    usage: 'rebalance rec trigger time in RFC3339 format. This takes priority over rebalance-delay-sec (default: none)',
+  },
+  {
+    name: 'asg-termination-delay-sec',
+    type: 'int',
+    key: 'asg-termination-delay-sec',
+    usage: 'asg termination delay in seconds, relative to the application start time (default: 0 seconds)',
+  },
   // AEMM declared this one as an int flag by mistake; it takes an RFC 3339 time here, as its help
   // says, while help shows AEMM's `int` so its bytes stay AEMM's.
-  { name: 'asg-termination-trigger-time', type: 'string', shownType: 'int', key: 'asg-termination-trigger-time', usage: 'asg termination trigger time in RFC3339 format. This takes priority over asg-termination-delay-sec (default: none)' },
+  {
+    name: 'asg-termination-trigger-time',
+    type: 'string',
+    shownType: 'int',
+    key: 'asg-termination-trigger-time',
+    usage: 'asg termination trigger time in RFC3339 format. This takes priority over asg-termination-delay-sec (default: none)',
+  },
 ];
 
 /** Flags of our own that AEMM lacks; global too, and listed apart in help. */
 export const AEMM_EXTRA_FLAGS: readonly AemmFlag[] = [
-  { name: 'cassette', type: 'string', usage: "serve this aemm cassette (a recording) instead of AEMM's default metadata; notices and flags still apply" },
-  { name: 'control', type: 'bool', usage: 'serve the aemm control API under /__aemm/ to trigger notices and faults at run time (default: off)' },
-  { name: 'fresh-credentials', type: 'bool', usage: "serve IAM credentials that were updated this hour and expire in 6 hours, instead of AEMM's fixed 2020 values" },
+  {
+    name: 'cassette',
+    type: 'string',
+    usage: "serve this aemm cassette (a recording) instead of AEMM's default metadata; notices and flags still apply",
+  },
+  {
+    name: 'control',
+    type: 'bool',
+    usage: 'serve the aemm control API under /__aemm/ to trigger notices and faults at run time (default: off)',
+  },
+  {
+    name: 'fresh-credentials',
+    type: 'bool',
+    usage: "serve IAM credentials that were updated this hour and expire in 6 hours, instead of AEMM's fixed 2020 values",
+  },
 ];
 
 const ACTIONS = 'terminate,hibernate,stop';
@@ -100,11 +162,44 @@ export const AEMM_COMMANDS: readonly AemmCommandInfo[] = [
     long: 'Mock EC2 maintenance events',
     example: `  ${AEMM_BIN} events -h \tevents help \n  ${AEMM_BIN} events -o instance-stop --state active -d\t\tmocks an active and upcoming scheduled event for instance stop with a deadline for the event start time`,
     flags: [
-      { name: 'code', short: 'o', type: 'string', key: 'events.code', usage: `event code in the scheduled event (default: system-reboot)\nevent-code can be one of the following: ${CODES}` },
-      { name: 'state', short: 't', type: 'string', key: 'events.state', usage: `state of the scheduled event (default: active)\nstate can be one of the following: ${STATES}` },
-      { name: 'not-before', short: 'b', type: 'string', key: 'events.not-before', usage: 'the earliest start time for the scheduled event in RFC3339 format E.g. 2020-01-07T01:03:47Z (default: application start time in UTC)' },
-      { name: 'not-after', short: 'a', type: 'string', key: 'events.not-after', usage: 'the latest end time for the scheduled event in RFC3339 format E.g. 2020-01-07T01:03:47Z default: application start time + 7 days in UTC))' },
-      { name: 'not-before-deadline', short: 'l', type: 'string', key: 'events.not-before-deadline', usage: 'the deadline for starting the event in RFC3339 format E.g. 2020-01-07T01:03:47Z (default: application start time + 9 days in UTC)' },
+      {
+        name: 'code',
+        short: 'o',
+        type: 'string',
+        key: 'events.code',
+        usage: `event code in the scheduled event (default: system-reboot)\nevent-code can be one of the following: ${CODES}`,
+      },
+      {
+        name: 'state',
+        short: 't',
+        type: 'string',
+        key: 'events.state',
+        usage: `state of the scheduled event (default: active)\nstate can be one of the following: ${STATES}`,
+      },
+      {
+        name: 'not-before',
+        short: 'b',
+        type: 'string',
+        key: 'events.not-before',
+        usage:
+          'the earliest start time for the scheduled event in RFC3339 format E.g. 2020-01-07T01:03:47Z (default: application start time in UTC)',
+      },
+      {
+        name: 'not-after',
+        short: 'a',
+        type: 'string',
+        key: 'events.not-after',
+        usage:
+          'the latest end time for the scheduled event in RFC3339 format E.g. 2020-01-07T01:03:47Z default: application start time + 7 days in UTC))',
+      },
+      {
+        name: 'not-before-deadline',
+        short: 'l',
+        type: 'string',
+        key: 'events.not-before-deadline',
+        usage:
+          'the deadline for starting the event in RFC3339 format E.g. 2020-01-07T01:03:47Z (default: application start time + 9 days in UTC)',
+      },
     ],
   },
   {
@@ -115,12 +210,29 @@ export const AEMM_COMMANDS: readonly AemmCommandInfo[] = [
     long: 'Mock EC2 Spot interruption notice',
     example: `  ${AEMM_BIN} spot -h \tspot help \n  ${AEMM_BIN} spot -d 5 --action terminate\t\tmocks spot interruption only`,
     flags: [
-      { name: 'action', short: 'a', type: 'string', key: 'spot.action', usage: `action in the spot interruption notice (default: terminate)\naction can be one of the following: ${ACTIONS}` },
       {
-        name: 'time', short: 't', type: 'string', key: 'spot.time',
-        usage: 'termination time specifies the approximate time when the spot instance will receive the shutdown signal in RFC3339 format to execute instance action E.g. 2020-01-07T01:03:47Z (default: request time + 2 minutes in UTC)',
+        name: 'action',
+        short: 'a',
+        type: 'string',
+        key: 'spot.action',
+        usage: `action in the spot interruption notice (default: terminate)\naction can be one of the following: ${ACTIONS}`,
       },
-      { name: 'rebalance-rec-time', short: 'r', type: 'string', key: 'spot.rebalance-rec-time', usage: 'rebalance rec time specifies the approximate time when the rebalance recommendation notification will be emitted in RFC3339 format' },
+      {
+        name: 'time',
+        short: 't',
+        type: 'string',
+        key: 'spot.time',
+        usage:
+          'termination time specifies the approximate time when the spot instance will receive the shutdown signal in RFC3339 format to execute instance action E.g. 2020-01-07T01:03:47Z (default: request time + 2 minutes in UTC)',
+      },
+      {
+        name: 'rebalance-rec-time',
+        short: 'r',
+        type: 'string',
+        key: 'spot.rebalance-rec-time',
+        usage:
+          'rebalance rec time specifies the approximate time when the rebalance recommendation notification will be emitted in RFC3339 format',
+      },
     ],
   },
 ];

@@ -53,7 +53,8 @@ export function setAemmValue(tree: AemmTree, key: string, value: AemmNode): void
 /** Every dotted key that holds a value rather than an object, like viper's AllKeys. */
 export function listAemmLeafKeys(tree: AemmTree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, node]) =>
-    isAemmTree(node) ? listAemmLeafKeys(node, `${prefix}${key}.`) : [`${prefix}${key}`]);
+    isAemmTree(node) ? listAemmLeafKeys(node, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
 }
 
 /**

@@ -37,10 +37,14 @@ export function applyAemmIdentity(cassette: Cassette, identity: AemmIdentity): C
   const { nodeName, privateIp } = identity;
   if (nodeName === undefined && privateIp === undefined) return cassette;
   if (nodeName !== undefined && !HOSTNAME.test(nodeName)) {
-    throw new UsageError(`AEMM_IDENTITY_NODE_NAME "${nodeName}" is not a host name. Set it from the downward API (spec.nodeName) or unset it.`);
+    throw new UsageError(
+      `AEMM_IDENTITY_NODE_NAME "${nodeName}" is not a host name. Set it from the downward API (spec.nodeName) or unset it.`,
+    );
   }
   if (privateIp !== undefined && !IPV4.test(privateIp)) {
-    throw new UsageError(`AEMM_IDENTITY_PRIVATE_IP "${privateIp}" is not an IPv4 address. Set it from the downward API (status.hostIP) or unset it.`);
+    throw new UsageError(
+      `AEMM_IDENTITY_PRIVATE_IP "${privateIp}" is not an IPv4 address. Set it from the downward API (status.hostIP) or unset it.`,
+    );
   }
   const entries = { ...cassette.entries };
   const set = (key: string, body: string): void => {

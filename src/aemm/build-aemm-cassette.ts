@@ -23,31 +23,92 @@ const fields = (...names: string[]): GoField[] => names.map((name) => ({ name })
 const IAM_INFO = fields('Code', 'LastUpdated', 'InstanceProfileArn', 'InstanceProfileId');
 const CREDENTIALS = fields('Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration');
 // The accelerator's config keys are its JSON names, and AEMM fills the document from them.
-const ACCELERATOR: readonly GoField[] = [{
-  name: 'version_2018_04_12',
-  kind: [{ name: 'elastic-inference-accelerator-id' }, { name: 'elastic-inference-accelerator-type' }],
-}];
+const ACCELERATOR: readonly GoField[] = [
+  {
+    name: 'version_2018_04_12',
+    kind: [{ name: 'elastic-inference-accelerator-id' }, { name: 'elastic-inference-accelerator-type' }],
+  },
+];
 const nullable = (name: string): GoField => ({ name, kind: 'nullable' });
 const IDENTITY_DOCUMENT: readonly GoField[] = [
-  { name: 'accountId' }, { name: 'imageId' }, { name: 'availabilityZone' }, nullable('ramdiskId'), nullable('kernelId'),
-  nullable('devpayProductCodes'), { name: 'marketplaceProductCodes', kind: 'strings' }, { name: 'version' }, { name: 'privateIp' },
-  nullable('billingProducts'), { name: 'instanceId' }, { name: 'pendingTime' }, { name: 'architecture' }, { name: 'instanceType' },
+  { name: 'accountId' },
+  { name: 'imageId' },
+  { name: 'availabilityZone' },
+  nullable('ramdiskId'),
+  nullable('kernelId'),
+  nullable('devpayProductCodes'),
+  { name: 'marketplaceProductCodes', kind: 'strings' },
+  { name: 'version' },
+  { name: 'privateIp' },
+  nullable('billingProducts'),
+  { name: 'instanceId' },
+  { name: 'pendingTime' },
+  { name: 'architecture' },
+  { name: 'instanceType' },
   { name: 'region' },
 ];
 
 /** Keys present in both AEMM's Paths and Values structs: the static metadata it serves (order of its struct). */
 const STATIC_KEYS = [
-  'ami-id', 'ami-launch-index', 'ami-manifest-path', 'block-device-mapping-ami', 'block-device-mapping-ebs',
-  'block-device-mapping-ephemeral', 'block-device-mapping-root', 'block-device-mapping-swap', 'elastic-inference-accelerator',
-  'elastic-inference-associations', 'hostname', 'iam-info', 'iam-security-credentials-role', 'iam-security-credentials',
-  'instance-action', 'instance-id', 'instance-life-cycle', 'instance-type', 'kernel-id', 'local-hostname', 'local-ipv4', 'mac',
-  'mac-device-number', 'mac-network-interface-id', 'mac-network-interface-card-index', 'mac-ipv4-associations',
-  'mac-ipv6-associations', 'mac-local-hostname', 'mac-local-ipv4s', 'mac-mac', 'mac-owner-id', 'mac-public-hostname',
-  'mac-public-ipv4s', 'mac-security-groups', 'mac-security-group-ids', 'mac-subnet-id', 'mac-subnet-ipv4-cidr-block',
-  'mac-subnet-ipv6-cidr-blocks', 'mac-vpc-id', 'mac-vpc-ipv4-cidr-block', 'mac-vpc-ipv4-cidr-blocks', 'mac-vpc-ipv6-cidr-blocks',
-  'placement-availability-zone', 'placement-availability-zone-id', 'placement-group-name', 'placement-host-id',
-  'placement-partition-number', 'placement-region', 'product-codes', 'public-hostname', 'public-ipv4', 'public-key', 'ramdisk-id',
-  'reservation-id', 'security-groups', 'services-domain', 'services-partition', 'tags-instance-name', 'tags-instance-test',
+  'ami-id',
+  'ami-launch-index',
+  'ami-manifest-path',
+  'block-device-mapping-ami',
+  'block-device-mapping-ebs',
+  'block-device-mapping-ephemeral',
+  'block-device-mapping-root',
+  'block-device-mapping-swap',
+  'elastic-inference-accelerator',
+  'elastic-inference-associations',
+  'hostname',
+  'iam-info',
+  'iam-security-credentials-role',
+  'iam-security-credentials',
+  'instance-action',
+  'instance-id',
+  'instance-life-cycle',
+  'instance-type',
+  'kernel-id',
+  'local-hostname',
+  'local-ipv4',
+  'mac',
+  'mac-device-number',
+  'mac-network-interface-id',
+  'mac-network-interface-card-index',
+  'mac-ipv4-associations',
+  'mac-ipv6-associations',
+  'mac-local-hostname',
+  'mac-local-ipv4s',
+  'mac-mac',
+  'mac-owner-id',
+  'mac-public-hostname',
+  'mac-public-ipv4s',
+  'mac-security-groups',
+  'mac-security-group-ids',
+  'mac-subnet-id',
+  'mac-subnet-ipv4-cidr-block',
+  'mac-subnet-ipv6-cidr-blocks',
+  'mac-vpc-id',
+  'mac-vpc-ipv4-cidr-block',
+  'mac-vpc-ipv4-cidr-blocks',
+  'mac-vpc-ipv6-cidr-blocks',
+  'placement-availability-zone',
+  'placement-availability-zone-id',
+  'placement-group-name',
+  'placement-host-id',
+  'placement-partition-number',
+  'placement-region',
+  'product-codes',
+  'public-hostname',
+  'public-ipv4',
+  'public-key',
+  'ramdisk-id',
+  'reservation-id',
+  'security-groups',
+  'services-domain',
+  'services-partition',
+  'tags-instance-name',
+  'tags-instance-test',
 ];
 const STRUCTS: Readonly<Record<string, readonly GoField[]>> = {
   'iam-info': IAM_INFO,
@@ -75,7 +136,10 @@ const COMPACT_LIST = '\u0000aemm-compact-list:';
 function toStrings(node: AemmNode | undefined, where: string): string | null {
   if (node === undefined || node === null) return null;
   const items = Array.isArray(node) ? node : [node];
-  return `${COMPACT_LIST}${formatGoJson(items.map((item, i) => toText(item, `${where}[${i}]`)), { indent: '' })}`;
+  return `${COMPACT_LIST}${formatGoJson(
+    items.map((item, i) => toText(item, `${where}[${i}]`)),
+    { indent: '' },
+  )}`;
 }
 
 function decodeStruct(node: AemmNode | undefined, spec: readonly GoField[], where: string): GoJsonValue {
@@ -100,7 +164,10 @@ function text(body: string): Entry {
 }
 
 function jsonEntry(value: GoJsonValue): Entry {
-  const body = formatGoJson(value, { indent: '\t' }).replace(/"\\u0000aemm-compact-list:((?:[^"\\]|\\.)*)"/g, (_marker, list: string) => JSON.parse(`"${list}"`) as string);
+  const body = formatGoJson(value, { indent: '\t' }).replace(
+    /"\\u0000aemm-compact-list:((?:[^"\\]|\\.)*)"/g,
+    (_marker, list: string) => JSON.parse(`"${list}"`) as string,
+  );
   return { status: 200, headers: { 'content-type': 'application/json' }, body };
 }
 
@@ -169,12 +236,16 @@ export function buildAemmCassette(tree: AemmTree, literals?: AemmNoticeLiterals)
     const path = pathOf(tree, `dynamic.paths.${key}`);
     add(path, key === 'instance-identity-document' ? jsonEntry(decodeStruct(value, IDENTITY_DOCUMENT, where)) : text(toText(value, where)));
   }
-  add(pathOf(tree, 'userdata.paths.userdata'), userDataEntry(toText(getAemmValue(tree, 'userdata.values.userdata'), 'userdata.values.userdata')));
+  add(
+    pathOf(tree, 'userdata.paths.userdata'),
+    userDataEntry(toText(getAemmValue(tree, 'userdata.values.userdata'), 'userdata.values.userdata')),
+  );
   if (literals?.spotTime) {
     entries[SPOT_ACTION] = jsonEntry({ action: literals.action, time: literals.spotTime });
     entries['/latest/meta-data/spot/termination-time'] = text(literals.spotTime);
   }
-  if (literals?.rebalanceRecTime) entries['/latest/meta-data/events/recommendations/rebalance'] = jsonEntry({ noticeTime: literals.rebalanceRecTime });
+  if (literals?.rebalanceRecTime)
+    entries['/latest/meta-data/events/recommendations/rebalance'] = jsonEntry({ noticeTime: literals.rebalanceRecTime });
   addListings(entries);
   const value = (key: string): string => toText(getAemmValue(tree, `metadata.values.${key}`), key);
   return {

@@ -4,8 +4,14 @@ import { AemmError, UsageError } from '../core/errors.js';
 import { AEMM_DEFAULTS } from './aemm-defaults.js';
 import { AEMM_COMMANDS, AEMM_GLOBAL_FLAGS } from './aemm-flags.js';
 import {
-  getAemmValue, isAemmTree, listAemmLeafKeys, mergeAemmTrees, setAemmValue, toAemmTree,
-  type AemmNode, type AemmTree,
+  getAemmValue,
+  isAemmTree,
+  listAemmLeafKeys,
+  mergeAemmTrees,
+  setAemmValue,
+  toAemmTree,
+  type AemmNode,
+  type AemmTree,
 } from './aemm-tree.js';
 import { describeGoFileError, formatRfc3339, parseGoBool, parseGoInt } from './go-values.js';
 import type { GivenAemmFlag } from './parse-aemm-args.js';
@@ -58,12 +64,31 @@ const DAY = 86_400_000;
 const DEFAULT_CONFIG_NAME = 'aemm-config';
 /** Metadata values that appear inside paths, and the paths that follow them (AEMM `pkg/config/metadata.go`). */
 const PLACEHOLDERS: ReadonlyArray<[string, readonly string[]]> = [
-  ['mac', [
-    'mac-device-number', 'mac-network-interface-id', 'mac-network-interface-card-index', 'mac-ipv4-associations', 'mac-local-hostname',
-    'mac-local-ipv4s', 'mac-mac', 'mac-owner-id', 'mac-public-hostname', 'mac-public-ipv4s', 'mac-security-groups', 'mac-security-group-ids',
-    'mac-subnet-id', 'mac-subnet-ipv4-cidr-block', 'mac-vpc-id', 'mac-vpc-ipv4-cidr-block', 'mac-vpc-ipv4-cidr-blocks',
-    'mac-ipv6-associations', 'mac-subnet-ipv6-cidr-blocks', 'mac-vpc-ipv6-cidr-blocks',
-  ]],
+  [
+    'mac',
+    [
+      'mac-device-number',
+      'mac-network-interface-id',
+      'mac-network-interface-card-index',
+      'mac-ipv4-associations',
+      'mac-local-hostname',
+      'mac-local-ipv4s',
+      'mac-mac',
+      'mac-owner-id',
+      'mac-public-hostname',
+      'mac-public-ipv4s',
+      'mac-security-groups',
+      'mac-security-group-ids',
+      'mac-subnet-id',
+      'mac-subnet-ipv4-cidr-block',
+      'mac-vpc-id',
+      'mac-vpc-ipv4-cidr-block',
+      'mac-vpc-ipv4-cidr-blocks',
+      'mac-ipv6-associations',
+      'mac-subnet-ipv6-cidr-blocks',
+      'mac-vpc-ipv6-cidr-blocks',
+    ],
+  ],
   ['public-ipv4', ['mac-ipv4-associations']],
   ['iam-security-credentials-role', ['iam-security-credentials']],
   ['elastic-inference-associations', ['elastic-inference-accelerator']],
@@ -130,7 +155,7 @@ async function readConfigFile(path: string): Promise<AemmTree> {
   }
   // A JSON null is an empty config to Go; anything else that is not an object cannot fill viper's map.
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-    const kind = Array.isArray(value) ? 'array' : GO_JSON_KINDS[typeof value] ?? typeof value;
+    const kind = Array.isArray(value) ? 'array' : (GO_JSON_KINDS[typeof value] ?? typeof value);
     return fail(path, `While parsing config: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);
   }
   return toAemmTree(value);
@@ -261,9 +286,13 @@ export async function loadAemmConfig(sources: AemmConfigSources): Promise<AemmCo
     if (value !== undefined) setAemmValue(tree, key, value);
   }
   // A misspelt variable would leave a pod serving defaults silently; AEMM ignores it, the drop-in refuses it.
-  const unknown = Object.keys(sources.env).filter((name) => name.startsWith('AEMM_') && !known.has(name)).sort();
+  const unknown = Object.keys(sources.env)
+    .filter((name) => name.startsWith('AEMM_') && !known.has(name))
+    .sort();
   if (unknown.length > 0) {
-    throw new UsageError(`Unknown environment variable ${unknown[0]}: no AEMM config key is called that. Fix its name (keys map to AEMM_<KEY>, e.g. spot.action is AEMM_SPOT_ACTION) or unset it.`);
+    throw new UsageError(
+      `Unknown environment variable ${unknown[0]}: no AEMM config key is called that. Fix its name (keys map to AEMM_<KEY>, e.g. spot.action is AEMM_SPOT_ACTION) or unset it.`,
+    );
   }
   for (const given of sources.flags) if (given.flag.key) setAemmValue(tree, given.flag.key, given.value);
   substitutePlaceholders(tree, defaults, messages);

@@ -1,7 +1,13 @@
 import { UsageError } from '../core/errors.js';
 import {
-  AEMM_BIN, AEMM_EXTRA_FLAGS, AEMM_GLOBAL_FLAGS, findAemmCommand, getAemmCommand,
-  type AemmCommand, type AemmCommandInfo, type AemmFlag,
+  AEMM_BIN,
+  AEMM_EXTRA_FLAGS,
+  AEMM_GLOBAL_FLAGS,
+  findAemmCommand,
+  getAemmCommand,
+  type AemmCommand,
+  type AemmCommandInfo,
+  type AemmFlag,
 } from './aemm-flags.js';
 import { parseGoBool, parseGoInt } from './go-values.js';
 import { AEMM_SHELLS, type AemmShell } from './render-aemm-completion.js';
@@ -9,7 +15,10 @@ import type { AemmHelpTopic } from './render-aemm-help.js';
 
 /** A command-line mistake, with the command whose usage cobra prints after it (none: only a `Run … --help` hint). */
 export class AemmArgsError extends UsageError {
-  constructor(message: string, readonly topic?: AemmHelpTopic) {
+  constructor(
+    message: string,
+    readonly topic?: AemmHelpTopic,
+  ) {
     super(message, { code: 'AEMM_ARGS' });
   }
 }
@@ -31,7 +40,10 @@ export type AemmInvocation =
   | { action: 'run'; command: AemmCommand; flags: GivenAemmFlag[] };
 
 const HELP_FLAG = (command: AemmCommandInfo): AemmFlag => ({
-  name: 'help', short: 'h', type: 'bool', usage: `help for ${command.name === 'root' ? AEMM_BIN : command.name}`,
+  name: 'help',
+  short: 'h',
+  type: 'bool',
+  usage: `help for ${command.name === 'root' ? AEMM_BIN : command.name}`,
 });
 
 /** Every flag a command accepts: its own, --help, and the global ones (AEMM's and ours). */
@@ -46,14 +58,21 @@ function label(flag: AemmFlag): string {
 function typed(flag: AemmFlag, raw: string, topic: AemmHelpTopic): GivenAemmFlag {
   if (flag.type === 'bool') {
     const value = parseGoBool(raw);
-    if (value === undefined) throw new AemmArgsError(`invalid argument "${raw}" for "${label(flag)}" flag: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`, topic);
+    if (value === undefined)
+      throw new AemmArgsError(
+        `invalid argument "${raw}" for "${label(flag)}" flag: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`,
+        topic,
+      );
     return { flag, value, shown: String(value) };
   }
   if (flag.type === 'int') {
     const value = parseGoInt(raw);
     if (value === undefined) {
       const problem = /^[+-]?\d+$/.test(raw) ? 'value out of range' : 'invalid syntax';
-      throw new AemmArgsError(`invalid argument "${raw}" for "${label(flag)}" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${problem}`, topic);
+      throw new AemmArgsError(
+        `invalid argument "${raw}" for "${label(flag)}" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${problem}`,
+        topic,
+      );
     }
     return { flag, value, shown: String(value) };
   }
@@ -82,7 +101,11 @@ function findCommandWord(args: readonly string[]): number | undefined {
 }
 
 /** pflag's parse of `args` against `flags`: long and short forms, `=value`, grouped bool shorthands, `--`. */
-function parseFlags(args: readonly string[], flags: readonly AemmFlag[], topic: AemmHelpTopic): { given: Map<string, GivenAemmFlag>; positional: string[] } {
+function parseFlags(
+  args: readonly string[],
+  flags: readonly AemmFlag[],
+  topic: AemmHelpTopic,
+): { given: Map<string, GivenAemmFlag>; positional: string[] } {
   const given = new Map<string, GivenAemmFlag>();
   const positional: string[] = [];
   const set = (flag: AemmFlag, raw: string): void => {
@@ -150,7 +173,8 @@ function parseCompletion(rest: readonly string[]): AemmInvocation {
  * hidden `__complete`. Throws an AemmArgsError with cobra's wording.
  */
 export function parseAemmArgs(args: readonly string[]): AemmInvocation {
-  if (args[0] === '__complete' || args[0] === '__completeNoDesc') return { action: 'complete', words: args.slice(1), descriptions: args[0] === '__complete' };
+  if (args[0] === '__complete' || args[0] === '__completeNoDesc')
+    return { action: 'complete', words: args.slice(1), descriptions: args[0] === '__complete' };
   const at = findCommandWord(args);
   const word = at === undefined ? undefined : args[at]!;
   const rest = at === undefined ? [...args] : [...args.slice(0, at), ...args.slice(at + 1)];
@@ -161,7 +185,9 @@ export function parseAemmArgs(args: readonly string[]): AemmInvocation {
     if (topic === undefined) return { action: 'help', topic: 'root', viaCommand: true };
     if (topic === 'help' || topic === 'completion') return { action: 'help', topic, viaCommand: true };
     const found = findAemmCommand(topic);
-    return found ? { action: 'help', topic: found.name, viaCommand: true } : { action: 'help', topic: 'root', viaCommand: true, unknownTopic: topic };
+    return found
+      ? { action: 'help', topic: found.name, viaCommand: true }
+      : { action: 'help', topic: 'root', viaCommand: true, unknownTopic: topic };
   }
   if (word === 'completion') return parseCompletion(rest);
   const sub = word === undefined ? undefined : findAemmCommand(word);

@@ -89,12 +89,14 @@ const helpFlag = (name: string): AemmFlag => ({ name: 'help', short: 'h', type: 
 function flagChoices(flags: readonly AemmFlag[], word: string): [string, string][] {
   const sorted = [...flags].sort((a, b) => (a.name < b.name ? -1 : 1));
   const usage = (flag: AemmFlag): string => flag.usage.split('\n')[0]!;
-  return sorted.flatMap((flag): [string, string][] => {
-    const names: [string, string][] = [[`--${flag.name}`, usage(flag)]];
-    // Shorthands are offered only while the word could still be one.
-    if (flag.short && !word.startsWith('--')) names.push([`-${flag.short}`, usage(flag)]);
-    return names;
-  }).filter(([name]) => name.startsWith(word));
+  return sorted
+    .flatMap((flag): [string, string][] => {
+      const names: [string, string][] = [[`--${flag.name}`, usage(flag)]];
+      // Shorthands are offered only while the word could still be one.
+      if (flag.short && !word.startsWith('--')) names.push([`-${flag.short}`, usage(flag)]);
+      return names;
+    })
+    .filter(([name]) => name.startsWith(word));
 }
 
 /**
@@ -113,7 +115,9 @@ export function completeAemmWords(words: readonly string[], descriptions: boolea
       continue;
     }
     if (arg.startsWith('-')) {
-      const flag = [...rootFlags, ...AEMM_COMMANDS.flatMap((info) => info.flags)].find((candidate) => arg === `--${candidate.name}` || arg === `-${candidate.short}`);
+      const flag = [...rootFlags, ...AEMM_COMMANDS.flatMap((info) => info.flags)].find(
+        (candidate) => arg === `--${candidate.name}` || arg === `-${candidate.short}`,
+      );
       previousTakesValue = flag !== undefined && flag.type !== 'bool' && !arg.includes('=');
     } else if (command === undefined) command = arg;
     else if (command === 'completion' || command === 'help') command = `${command} ${arg}`;
@@ -127,11 +131,16 @@ export function completeAemmWords(words: readonly string[], descriptions: boolea
     else if (sub) choices = [...flagChoices(AEMM_GLOBAL_FLAGS, word), ...flagChoices([...sub.flags, helpFlag(sub.name)], word)];
     else if (command === 'completion') choices = [...flagChoices(AEMM_GLOBAL_FLAGS, word), ...flagChoices([helpFlag('completion')], word)];
   } else if (command === undefined || command === 'help') {
-    choices = [...AEMM_COMMANDS.filter((info) => info.name !== 'root').map((info): [string, string] => [info.name, info.short]),
-      ['completion', 'Generate the autocompletion script for the specified shell'], ['help', 'Help about any command']];
+    choices = [
+      ...AEMM_COMMANDS.filter((info) => info.name !== 'root').map((info): [string, string] => [info.name, info.short]),
+      ['completion', 'Generate the autocompletion script for the specified shell'],
+      ['help', 'Help about any command'],
+    ];
     choices = choices.sort((a, b) => (a[0] < b[0] ? -1 : 1)).filter(([name]) => name.startsWith(word));
   } else if (command === 'completion') {
-    choices = AEMM_SHELLS.map((shell): [string, string] => [shell, `Generate the autocompletion script for ${shell}`]).filter(([name]) => name.startsWith(word));
+    choices = AEMM_SHELLS.map((shell): [string, string] => [shell, `Generate the autocompletion script for ${shell}`]).filter(([name]) =>
+      name.startsWith(word),
+    );
   } else if (!command.startsWith('completion ')) directive = DEFAULT;
   const lines = choices.map(([name, description]) => (descriptions ? `${name}\t${description}` : name));
   return { stdout: `${[...lines, `:${directive}`].join('\n')}\n`, stderr: `Completion ended with directive: ${DIRECTIVES[directive]}\n` };

@@ -9,11 +9,16 @@ const NO_DESCRIPTIONS: AemmFlag = { name: 'no-descriptions', type: 'bool', usage
 
 /** A flag table laid out as pflag's FlagUsages does: sorted, usage column aligned, continuation lines indented. */
 function renderFlagTable(flags: readonly AemmFlag[]): string {
-  const rows = [...flags].sort((a, b) => (a.name < b.name ? -1 : 1)).map((flag) => {
-    const names = flag.short ? `  -${flag.short}, --${flag.name}` : `      --${flag.name}`;
-    const type = flag.shownType ?? flag.type;
-    return { left: names + (type === 'bool' ? '' : ` ${type}`), usage: flag.usage + (flag.shownDefault ? ` (default ${flag.shownDefault})` : '') };
-  });
+  const rows = [...flags]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((flag) => {
+      const names = flag.short ? `  -${flag.short}, --${flag.name}` : `      --${flag.name}`;
+      const type = flag.shownType ?? flag.type;
+      return {
+        left: names + (type === 'bool' ? '' : ` ${type}`),
+        usage: flag.usage + (flag.shownDefault ? ` (default ${flag.shownDefault})` : ''),
+      };
+    });
   const width = Math.max(...rows.map((row) => row.left.length));
   return rows.map((row) => `${row.left.padEnd(width)}   ${row.usage.replace(/\n/g, `\n${' '.repeat(width + 3)}`)}`).join('\n');
 }
@@ -35,7 +40,10 @@ function describeTopic(topic: AemmHelpTopic): HelpPage {
   if (topic === 'help') {
     return {
       long: `Help provides help for any command in the application.\nSimply type ${AEMM_BIN} help [path to command] for full details.`,
-      usage: [`${AEMM_BIN} help [command] [flags]`], flags: [helpFlag('help')], globalFlags: true, path: `${AEMM_BIN} help`,
+      usage: [`${AEMM_BIN} help [command] [flags]`],
+      flags: [helpFlag('help')],
+      globalFlags: true,
+      path: `${AEMM_BIN} help`,
     };
   }
   if (topic === 'completion') {
@@ -43,29 +51,47 @@ function describeTopic(topic: AemmHelpTopic): HelpPage {
       long: `Generate the autocompletion script for ${AEMM_BIN} for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n`,
       usage: [`${AEMM_BIN} completion [command]`],
       commands: AEMM_SHELLS.map((shell) => ({ name: shell, short: `Generate the autocompletion script for ${shell}` })),
-      flags: [helpFlag('completion')], globalFlags: true, path: `${AEMM_BIN} completion`,
+      flags: [helpFlag('completion')],
+      globalFlags: true,
+      path: `${AEMM_BIN} completion`,
     };
   }
   if (topic.startsWith('completion ')) {
     const shell = topic.slice('completion '.length) as AemmShell;
     // cobra leaves `[flags]` off bash's usage line only.
     return {
-      long: describeAemmShell(shell), usage: [`${AEMM_BIN} completion ${shell}${shell === 'bash' ? '' : ' [flags]'}`],
-      flags: [helpFlag(shell), NO_DESCRIPTIONS], globalFlags: true, path: `${AEMM_BIN} completion ${shell}`,
+      long: describeAemmShell(shell),
+      usage: [`${AEMM_BIN} completion ${shell}${shell === 'bash' ? '' : ' [flags]'}`],
+      flags: [helpFlag(shell), NO_DESCRIPTIONS],
+      globalFlags: true,
+      path: `${AEMM_BIN} completion ${shell}`,
     };
   }
   const command = getAemmCommand(topic as AemmCommand);
   if (command.name === 'root') {
-    const commands = [...AEMM_COMMANDS.filter((sub) => sub.name !== 'root'), { name: 'completion', short: 'Generate the autocompletion script for the specified shell' }, { name: 'help', short: 'Help about any command' }]
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const commands = [
+      ...AEMM_COMMANDS.filter((sub) => sub.name !== 'root'),
+      { name: 'completion', short: 'Generate the autocompletion script for the specified shell' },
+      { name: 'help', short: 'Help about any command' },
+    ].sort((a, b) => (a.name < b.name ? -1 : 1));
     return {
-      long: command.long, usage: [`${command.use} [flags]`, `${AEMM_BIN} [command]`], example: command.example, commands,
-      flags: [...command.flags, helpFlag(AEMM_BIN), ...AEMM_GLOBAL_FLAGS], globalFlags: false, path: AEMM_BIN,
+      long: command.long,
+      usage: [`${command.use} [flags]`, `${AEMM_BIN} [command]`],
+      example: command.example,
+      commands,
+      flags: [...command.flags, helpFlag(AEMM_BIN), ...AEMM_GLOBAL_FLAGS],
+      globalFlags: false,
+      path: AEMM_BIN,
     };
   }
   return {
-    long: command.long, usage: [`${AEMM_BIN} ${command.use} [flags]`], aliases: [command.name, ...command.aliases], example: command.example,
-    flags: [...command.flags, helpFlag(command.name)], globalFlags: true, path: `${AEMM_BIN} ${command.name}`,
+    long: command.long,
+    usage: [`${AEMM_BIN} ${command.use} [flags]`],
+    aliases: [command.name, ...command.aliases],
+    example: command.example,
+    flags: [...command.flags, helpFlag(command.name)],
+    globalFlags: true,
+    path: `${AEMM_BIN} ${command.name}`,
   };
 }
 

@@ -43,7 +43,14 @@ function extraFlag(flags: readonly GivenAemmFlag[], name: string): string | bool
   return typeof value === 'number' ? String(value) : value;
 }
 
-async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: AemmIo, log: (text: string) => void, startedAt: number, utcOffsetMinutes: number): Promise<number> {
+async function serve(
+  command: AemmCommand,
+  flags: readonly GivenAemmFlag[],
+  io: AemmIo,
+  log: (text: string) => void,
+  startedAt: number,
+  utcOffsetMinutes: number,
+): Promise<number> {
   const config = await loadAemmConfig({ flags, env: io.env, now: startedAt, utcOffsetMinutes });
   const print = (message: AemmMessage): void => {
     if (message.stream === 'log') log(message.text);
@@ -63,9 +70,15 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
   }
   const cassettePath = extraFlag(flags, 'cassette');
   const withSpot = command === 'root' || command === 'spot';
-  const built = typeof cassettePath === 'string'
-    ? await loadCassette(cassettePath)
-    : buildAemmCassette(tree, withSpot ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime } : undefined);
+  const built =
+    typeof cassettePath === 'string'
+      ? await loadCassette(cassettePath)
+      : buildAemmCassette(
+          tree,
+          withSpot
+            ? { action: settings.spot.action, spotTime: settings.spot.time, rebalanceRecTime: settings.spot.rebalanceRecTime }
+            : undefined,
+        );
   // In the chart's daemonset mode each pod serves its own node's identity (downward API).
   const identity = { nodeName: io.env.AEMM_IDENTITY_NODE_NAME || undefined, privateIp: io.env.AEMM_IDENTITY_PRIVATE_IP || undefined };
   const cassette = applyAemmIdentity(built, identity);
@@ -100,7 +113,9 @@ async function serve(command: AemmCommand, flags: readonly GivenAemmFlag[], io: 
     },
   });
   if (server.controlApi && !isLoopback(server.hostname)) {
-    log(`Warning: the control API is on and listening on ${server.hostname}: other machines can trigger events and faults. Use -n 127.0.0.1 to keep it local.`);
+    log(
+      `Warning: the control API is on and listening on ${server.hostname}: other machines can trigger events and faults. Use -n 127.0.0.1 to keep it local.`,
+    );
   }
   // AEMM prints the port it was given; for port 0 the one it got is the useful one.
   log(`Initiating ${AEMM_BIN} for ${MOCKING[command]} on port ${settings.port === '0' ? server.port : settings.port}`);
@@ -170,7 +185,9 @@ export async function runAemm(args: readonly string[], io: AemmIo = defaultIo())
       // A shell's arguments are checked after the config was read, as cobra checks them after AEMM's pre-run.
       if (error.topic?.startsWith('completion ')) await printConfigWarnings();
       // cobra prints the command's usage after a flag mistake, and only a hint after an unknown command.
-      io.stderr.write(`Error: ${error.message}\n${error.topic === undefined ? `Run '${AEMM_BIN} --help' for usage.\n` : `${renderAemmUsage(error.topic)}\n`}`);
+      io.stderr.write(
+        `Error: ${error.message}\n${error.topic === undefined ? `Run '${AEMM_BIN} --help' for usage.\n` : `${renderAemmUsage(error.topic)}\n`}`,
+      );
       return 2;
     }
     if (error instanceof AemmError) {

@@ -20,7 +20,8 @@ function withoutNulls(tree: AemmTree): Record<string, GoJsonValue> {
 
 async function ensureDir(dir: string): Promise<string | undefined> {
   try {
-    if (!(await stat(dir)).isDirectory()) return `The destination '${dir}' for saving the configuration already exists, but is not a directory`;
+    if (!(await stat(dir)).isDirectory())
+      return `The destination '${dir}' for saving the configuration already exists, but is not a directory`;
     return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {

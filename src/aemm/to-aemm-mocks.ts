@@ -32,17 +32,19 @@ export function toAemmMocks(command: AemmCommand, settings: AemmSettings, tree: 
   if (command === 'root' || command === 'events') {
     const { code, state, notBefore, notAfter, notBeforeDeadline } = settings.events;
     const eventId = getAemmValue(tree, 'metadata.values.event-id');
-    mocks.events = [{
-      code,
-      state,
-      // AEMM prints these in the zone they were given in (its defaults: the local zone), labelled GMT.
-      notBefore: toWallClock(notBefore),
-      notAfter: toWallClock(notAfter),
-      notBeforeDeadline: toWallClock(notBeforeDeadline),
-      description: `The instance is scheduled for ${code}`,
-      ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}),
-      at: notice,
-    }];
+    mocks.events = [
+      {
+        code,
+        state,
+        // AEMM prints these in the zone they were given in (its defaults: the local zone), labelled GMT.
+        notBefore: toWallClock(notBefore),
+        notAfter: toWallClock(notAfter),
+        notBeforeDeadline: toWallClock(notBeforeDeadline),
+        description: `The instance is scheduled for ${code}`,
+        ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}),
+        at: notice,
+      },
+    ];
   }
   if (command === 'root' || command === 'asglifecycle') {
     mocks.asg = { state: 'Terminated', at: triggerAt(startedAt, settings.asgTerminationDelaySec, settings.asgTerminationTriggerTime) };

@@ -44,6 +44,7 @@ export function validateAemmSettings(command: AemmCommand, settings: AemmSetting
   if (withSpot || withEvents) time('mock-trigger-time', settings.mockTriggerTime);
   if (withAsg) time('asg-termination-trigger-time', settings.asgTerminationTriggerTime);
   const port = /^\d{1,5}$/.test(settings.port) ? Number(settings.port) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) problems.push(invalid('port', settings.port, 'a TCP port number from 0 to 65535 (0 picks a free one)'));
+  if (!(port >= 0 && port <= 65535))
+    problems.push(invalid('port', settings.port, 'a TCP port number from 0 to 65535 (0 picks a free one)'));
   return problems;
 }

@@ -17,12 +17,19 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ScenarioError(nameOrPath, `the file does not exist and no built-in scenario has that name. Use a path to a scenario file or one of: ${BUILTIN_SCENARIO_NAMES.join(', ')}.`);
+      throw new ScenarioError(
+        nameOrPath,
+        `the file does not exist and no built-in scenario has that name. Use a path to a scenario file or one of: ${BUILTIN_SCENARIO_NAMES.join(', ')}.`,
+      );
     }
     if (code === 'EISDIR') throw new ScenarioError(nameOrPath, 'it is a directory. Name a .json scenario file.');
-    throw new ScenarioError(nameOrPath, `the file cannot be read (${code ?? (error as Error).message}). Check the path and its permissions.`);
+    throw new ScenarioError(
+      nameOrPath,
+      `the file cannot be read (${code ?? (error as Error).message}). Check the path and its permissions.`,
+    );
   }
-  if (text.length > MAX_BYTES) throw new ScenarioError(nameOrPath, `the file is over ${MAX_BYTES / 1024 / 1024} MB. Split it into smaller scenarios.`);
+  if (text.length > MAX_BYTES)
+    throw new ScenarioError(nameOrPath, `the file is over ${MAX_BYTES / 1024 / 1024} MB. Split it into smaller scenarios.`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -76,11 +76,18 @@ class CassetteFile implements Adapter<Cassette> {
 const adapters = new Map<string, CassetteFile>();
 
 function describeWriteError(path: string, error: NodeJS.ErrnoException): AemmError {
-  const problem = error.code === 'ENOENT' ? 'its directory does not exist'
-    : error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied'
-    : error.code === 'ENOSPC' ? 'the disk is full'
-    : `the file cannot be written (${error.code ?? error.message})`;
-  return new AemmError('CASSETTE_WRITE', `Failed to write cassette "${path}": ${problem}. Choose a writable path; the previous file, if any, is unchanged.`);
+  const problem =
+    error.code === 'ENOENT'
+      ? 'its directory does not exist'
+      : error.code === 'EACCES' || error.code === 'EPERM'
+        ? 'permission denied'
+        : error.code === 'ENOSPC'
+          ? 'the disk is full'
+          : `the file cannot be written (${error.code ?? error.message})`;
+  return new AemmError(
+    'CASSETTE_WRITE',
+    `Failed to write cassette "${path}": ${problem}. Choose a writable path; the previous file, if any, is unchanged.`,
+  );
 }
 
 /**
@@ -90,7 +97,9 @@ function describeWriteError(path: string, error: NodeJS.ErrnoException): AemmErr
 export async function checkWritableCassette(path: string, force = false): Promise<void> {
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isFile() && (existing.mode & 0o200) === 0 && !force) {
-    throw new UsageError(`Output "${path}" is read-only (mode ${(existing.mode & 0o777).toString(8).padStart(4, '0')}). Pass --force to replace it, or choose another path.`);
+    throw new UsageError(
+      `Output "${path}" is read-only (mode ${(existing.mode & 0o777).toString(8).padStart(4, '0')}). Pass --force to replace it, or choose another path.`,
+    );
   }
 }
 

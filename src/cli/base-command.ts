@@ -10,7 +10,10 @@ export const INTERNAL_EXIT = 70;
 
 /** A user mistake as one line: oclif's multi-line parse errors folded, the flag named once, a pointer to --help. */
 export function toOneLine(message: string, helpHint: string): string {
-  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('Note:') && !line.startsWith('Alternatively,'));
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('Note:') && !line.startsWith('Alternatively,'));
   // oclif wraps a flag's own parse error as "Parsing --flag" + the error; name the flag once.
   const parsing = lines.length > 1 ? /^Parsing (--[\w-]+)/.exec(lines[0]!) : null;
   if (parsing) {
@@ -25,7 +28,8 @@ export function toOneLine(message: string, helpHint: string): string {
 
 /** The first flag or argument given as an empty string, if any: an empty value is a mistake, never "leave it out". */
 export function findEmptyValue(flags: Record<string, unknown>, args: Record<string, unknown>): string | undefined {
-  const empty = (value: unknown): boolean => (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.some(empty));
+  const empty = (value: unknown): boolean =>
+    (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.some(empty));
   const flag = Object.entries(flags).find(([, value]) => empty(value));
   if (flag) return `--${flag[0]}`;
   const arg = Object.entries(args).find(([, value]) => empty(value));

@@ -49,15 +49,33 @@ export async function buildControlBody(verb: string, flags: ControlFlags): Promi
     case 'rebalance':
       return definedOnly(trigger);
     case 'event':
-      return definedOnly({ code: flags.code, state: flags.state, notBefore: flags['not-before'], notAfter: flags['not-after'], notBeforeDeadline: flags['not-before-deadline'], ...trigger });
+      return definedOnly({
+        code: flags.code,
+        state: flags.state,
+        notBefore: flags['not-before'],
+        notAfter: flags['not-after'],
+        notBeforeDeadline: flags['not-before-deadline'],
+        ...trigger,
+      });
     case 'asg':
       return definedOnly({ state: flags.state, ...trigger });
     case 'tags':
       return { mode: flags.mode ?? 'merge', values: Object.fromEntries((flags.tag ?? []).map((tag) => parseKeyValue(tag, '--tag'))) };
     case 'fault':
-      return definedOnly({ path: need(flags.path, 'aemm control fault needs --path, e.g. --path "spot/*" --status 503.'), status: flags.status, latency: flags.latency, drop: flags.drop, hang: flags.hang, times: flags.times });
+      return definedOnly({
+        path: need(flags.path, 'aemm control fault needs --path, e.g. --path "spot/*" --status 503.'),
+        status: flags.status,
+        latency: flags.latency,
+        drop: flags.drop,
+        hang: flags.hang,
+        times: flags.times,
+      });
     case 'throttle':
-      return definedOnly({ rate: need(flags.rate, 'aemm control throttle needs --rate, e.g. --rate 100.'), burst: flags.burst, action: flags.status });
+      return definedOnly({
+        rate: need(flags.rate, 'aemm control throttle needs --rate, e.g. --rate 100.'),
+        burst: flags.burst,
+        action: flags.status,
+      });
     case 'imdsv2':
       return { mode: need(flags.mode, 'aemm control imdsv2 needs --mode optional or --mode required.') };
     case 'advance':

@@ -13,7 +13,10 @@ export async function checkUpstream(upstream: URL, timeoutMs: number, signal?: A
   } catch (error) {
     if (!(error instanceof UpstreamFailure)) throw error;
     if (error.status !== undefined) return;
-    throw new AemmError('UPSTREAM_UNREACHABLE', `Cannot reach upstream ${upstream.origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`);
+    throw new AemmError(
+      'UPSTREAM_UNREACHABLE',
+      `Cannot reach upstream ${upstream.origin}: ${error.reason}. Check --upstream, and that the instance metadata service is enabled.`,
+    );
   } finally {
     client.close();
   }

@@ -29,7 +29,9 @@ export function checkControlFlags(verb: string, given: readonly string[]): void 
   const allowed = CONTROL_VERB_FLAGS[verb] ?? [];
   const stray = given.find((flag) => !EVERY_VERB.has(flag) && !allowed.includes(flag));
   if (stray === undefined) return;
-  const owners = Object.entries(CONTROL_VERB_FLAGS).filter(([, flags]) => flags.includes(stray)).map(([name]) => name);
+  const owners = Object.entries(CONTROL_VERB_FLAGS)
+    .filter(([, flags]) => flags.includes(stray))
+    .map(([name]) => name);
   const takes = allowed.length === 0 ? 'takes no flags besides --url' : `takes ${allowed.map((flag) => `--${flag}`).join(', ')}`;
   throw new UsageError(`--${stray} does not apply to "aemm control ${verb}" (it is for ${owners.join(', ')}); ${verb} ${takes}. Drop it.`);
 }

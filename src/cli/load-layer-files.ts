@@ -12,7 +12,9 @@ export async function loadLayerFiles(paths: readonly string[], flag = '--layers'
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`Layer file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}. Check the ${flag} path.`);
+      throw new UsageError(
+        `Layer file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}. Check the ${flag} path.`,
+      );
     }
     let value: unknown;
     try {

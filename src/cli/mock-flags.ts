@@ -47,15 +47,21 @@ export function parseKeyValue(input: string, flag: string): [string, string] {
 export function parseFaultFlag(input: string): Record<string, unknown> {
   const at = input.lastIndexOf('=');
   if (at <= 0 || at === input.length - 1) {
-    throw new UsageError(`--fault "${input}" is not PATTERN=EFFECT. Write it like --fault 'spot/*=503', 'api/token=hang', '**=200ms' or 'iam/**=drop,x2'.`);
+    throw new UsageError(
+      `--fault "${input}" is not PATTERN=EFFECT. Write it like --fault 'spot/*=503', 'api/token=hang', '**=200ms' or 'iam/**=drop,x2'.`,
+    );
   }
   const fault: Record<string, unknown> = { path: input.slice(0, at) };
-  for (const effect of input.slice(at + 1).split(',').map((part) => part.trim())) {
+  for (const effect of input
+    .slice(at + 1)
+    .split(',')
+    .map((part) => part.trim())) {
     if (/^\d{3}$/.test(effect)) fault.status = Number(effect);
     else if (effect === 'drop' || effect === 'hang') fault[effect] = true;
     else if (/^x\d+$/.test(effect)) fault.times = Number(effect.slice(1));
     else if (/^\d+(\.\d+)?(ms|s|m)$/.test(effect)) fault.latency = effect;
-    else throw new UsageError(`--fault effect "${effect}" is unknown. Use a status (503), drop, hang, a latency (200ms, 2s) or a count (x3).`);
+    else
+      throw new UsageError(`--fault effect "${effect}" is unknown. Use a status (503), drop, hang, a latency (200ms, 2s) or a count (x3).`);
   }
   return fault;
 }
@@ -70,8 +76,12 @@ export function toMockInput(flags: MockFlags): LayerSettings {
     input.rebalance = definedOnly({ delay: flags['rebalance-delay'], at: flags['rebalance-at'] });
   }
   const eventSettings = definedOnly({
-    state: flags['events-state'], delay: flags['events-delay'], at: flags['events-at'], notBefore: flags['events-not-before'],
-    notAfter: flags['events-not-after'], notBeforeDeadline: flags['events-not-before-deadline'],
+    state: flags['events-state'],
+    delay: flags['events-delay'],
+    at: flags['events-at'],
+    notBefore: flags['events-not-before'],
+    notAfter: flags['events-not-after'],
+    notBeforeDeadline: flags['events-not-before-deadline'],
   });
   if (flags.events?.length || Object.keys(eventSettings).length > 0) {
     input.events = (flags.events?.length ? flags.events : [undefined]).map((code) => definedOnly({ code, ...eventSettings }));
@@ -81,7 +91,10 @@ export function toMockInput(flags: MockFlags): LayerSettings {
   }
   if (flags['tags-off']) input.tags = false;
   else if (flags.tags?.length || flags['tags-mode']) {
-    input.tags = { mode: flags['tags-mode'] ?? 'merge', values: Object.fromEntries((flags.tags ?? []).map((tag) => parseKeyValue(tag, '--tags'))) };
+    input.tags = {
+      mode: flags['tags-mode'] ?? 'merge',
+      values: Object.fromEntries((flags.tags ?? []).map((tag) => parseKeyValue(tag, '--tags'))),
+    };
   }
   if (flags.fault?.length) input.faults = flags.fault.map(parseFaultFlag);
   if (flags.throttle !== undefined) {

@@ -40,7 +40,10 @@ export interface PreviewResult {
  * to the next, so each step fires at its own time, then to the end of the horizon.
  */
 export async function previewEvents(request: PreviewRequest): Promise<PreviewResult> {
-  const choice = request.cassettePath === undefined ? { path: DEFAULT_CASSETTE_PATH, label: 'default.json (embedded)' } : await chooseCassette(request.cassettePath);
+  const choice =
+    request.cassettePath === undefined
+      ? { path: DEFAULT_CASSETTE_PATH, label: 'default.json (embedded)' }
+      : await chooseCassette(request.cassettePath);
   const cassette = await loadCassette(choice.path, 'Check the path, or leave it out to use the embedded default recording.');
   const { mocks, sqs } = takeSqsSections(await loadLayerFiles(request.layerFiles));
   const scenario = request.scenario === undefined ? undefined : await loadScenario(request.scenario);
@@ -65,6 +68,9 @@ export async function previewEvents(request: PreviewRequest): Promise<PreviewRes
   twin.close();
   const waiting = session.runner?.steps().find((step) => step.state === 'next' && step.waitingFor !== undefined);
   // Events found at one look are in time order; a notice that showed between two steps is found at the next one.
-  const sorted = events.map((event, index) => ({ event, index })).sort((a, b) => a.event.time.localeCompare(b.event.time) || a.index - b.index).map(({ event }) => event);
+  const sorted = events
+    .map((event, index) => ({ event, index }))
+    .sort((a, b) => a.event.time.localeCompare(b.event.time) || a.index - b.index)
+    .map(({ event }) => event);
   return { events: sorted, ...(waiting ? { stoppedAt: { step: waiting.name, waitingFor: waiting.waitingFor! } } : {}) };
 }

@@ -23,20 +23,32 @@ export async function readJournal(baseUrl: string, query: Record<string, string 
     response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   } catch (error) {
     const { cause } = error as { cause?: { code?: string; message?: string } };
-    throw new AemmError('CONTROL_UNREACHABLE', `Cannot reach the control API at ${url.origin} (${cause?.code ?? cause?.message ?? (error as Error).message}). Start aemm replay first, or pass --url with the address it printed.`);
+    throw new AemmError(
+      'CONTROL_UNREACHABLE',
+      `Cannot reach the control API at ${url.origin} (${cause?.code ?? cause?.message ?? (error as Error).message}). Start aemm replay first, or pass --url with the address it printed.`,
+    );
   }
   const value = (await response.json().catch(() => undefined)) as (JournalPage & { error?: string }) | undefined;
   if (response.ok && value && Array.isArray(value.entries)) return value;
   if (value?.error) throw new UsageError(value.error);
-  throw new AemmError('CONTROL_MISSING', `${url.origin} has no aemm journal (HTTP ${response.status}). Is it aemm replay, started without --no-control?`);
+  throw new AemmError(
+    'CONTROL_MISSING',
+    `${url.origin} has no aemm journal (HTTP ${response.status}). Is it aemm replay, started without --no-control?`,
+  );
 }
 
 /** One line per journal entry: replay time, method, path, status, token use, and the step that answered. */
 export function renderJournal(page: JournalPage): string {
   if (page.entries.length === 0) return colors.dim(`no matching requests (${page.total} in all)`);
-  return page.entries.map((entry) => {
-    const status = entry.abort ? colors.red(entry.abort) : entry.status < 400 ? colors.green(String(entry.status)) : colors.yellow(String(entry.status));
-    const by = entry.step ? colors.dim(` ${entry.layer ?? ''}${entry.layer ? '@' : ''}${entry.step}`) : '';
-    return `${colors.dim(`#${entry.seq}`)} ${entry.at} ${entry.method.padEnd(4)} ${entry.path} ${status} ${colors.magenta(`token ${entry.token}`)}${entry.ttl ? colors.dim(` ttl ${entry.ttl}`) : ''}${by}`;
-  }).join('\n');
+  return page.entries
+    .map((entry) => {
+      const status = entry.abort
+        ? colors.red(entry.abort)
+        : entry.status < 400
+          ? colors.green(String(entry.status))
+          : colors.yellow(String(entry.status));
+      const by = entry.step ? colors.dim(` ${entry.layer ?? ''}${entry.layer ? '@' : ''}${entry.step}`) : '';
+      return `${colors.dim(`#${entry.seq}`)} ${entry.at} ${entry.method.padEnd(4)} ${entry.path} ${status} ${colors.magenta(`token ${entry.token}`)}${entry.ttl ? colors.dim(` ttl ${entry.ttl}`) : ''}${by}`;
+    })
+    .join('\n');
 }

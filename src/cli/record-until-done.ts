@@ -35,10 +35,13 @@ function plural(count: number, word: string): string {
 }
 
 function renderRequest(log: ProxyRequestLog): string {
-  const tag = log.recorded ? colors.green('recorded')
-    : log.from === 'cassette' ? colors.cyan('from cassette')
-    : log.from === 'proxy' ? colors.yellow(log.status === 504 ? 'upstream timed out' : log.status === 502 ? 'upstream failed' : 'refused')
-    : colors.dim('passed');
+  const tag = log.recorded
+    ? colors.green('recorded')
+    : log.from === 'cassette'
+      ? colors.cyan('from cassette')
+      : log.from === 'proxy'
+        ? colors.yellow(log.status === 504 ? 'upstream timed out' : log.status === 502 ? 'upstream failed' : 'refused')
+        : colors.dim('passed');
   return `${log.method.padEnd(4)} ${log.path} ${log.status} ${tag}`;
 }
 
@@ -71,29 +74,45 @@ export async function recordUntilDone(request: Omit<RecordRequest, 'signal'>, ou
     if (live && lastDrawn > 0) process.stderr.write('\r\u001b[2K');
   };
   try {
-    if (request.how === 'proxy') await checkUpstream(parseUpstream(request.upstream), request.timeoutMs ?? CHECK_TIMEOUT_MS, controller.signal);
-    return await recordCassette({ ...request, signal: controller.signal }, {
-      onProgress: ({ done, found, errors }) => draw(`crawling ${request.upstream}: ${done}/${found} paths, ${plural(errors, 'error')}`, done === found),
-      onListening: ({ url, upstream, output: file, mode }) => {
-        if (output.json) {
-          const ready: RecordReady = { event: 'listening', url, port: Number(new URL(url).port), upstream, cassette: file, mode, layers: [] };
-          process.stdout.write(`${JSON.stringify(ready)}\n`);
-          return;
-        }
-        // The URL is printed even with --quiet: with --port 0 it is the only way to learn the port.
-        process.stdout.write(`${colors.bold.cyan('aemm record')} listening on ${colors.underline(url)} -> ${upstream}, writing ${file} (mode ${mode}). Ctrl-C to stop.\n`);
+    if (request.how === 'proxy')
+      await checkUpstream(parseUpstream(request.upstream), request.timeoutMs ?? CHECK_TIMEOUT_MS, controller.signal);
+    return await recordCassette(
+      { ...request, signal: controller.signal },
+      {
+        onProgress: ({ done, found, errors }) =>
+          draw(`crawling ${request.upstream}: ${done}/${found} paths, ${plural(errors, 'error')}`, done === found),
+        onListening: ({ url, upstream, output: file, mode }) => {
+          if (output.json) {
+            const ready: RecordReady = {
+              event: 'listening',
+              url,
+              port: Number(new URL(url).port),
+              upstream,
+              cassette: file,
+              mode,
+              layers: [],
+            };
+            process.stdout.write(`${JSON.stringify(ready)}\n`);
+            return;
+          }
+          // The URL is printed even with --quiet: with --port 0 it is the only way to learn the port.
+          process.stdout.write(
+            `${colors.bold.cyan('aemm record')} listening on ${colors.underline(url)} -> ${upstream}, writing ${file} (mode ${mode}). Ctrl-C to stop.\n`,
+          );
+        },
+        onRequest: (log, recorded) => {
+          if (output.quiet || output.json) return;
+          if (live)
+            draw(`${recorded} ${recorded === 1 ? 'entry' : 'entries'} recorded; last: ${log.method} ${log.path} ${log.status}`, true);
+          else process.stdout.write(`${renderRequest(log)}\n`);
+        },
+        onWriteError: (error) => note(`${colors.yellow('Warning:')} ${error.message}`),
+        onWarning: (message) => {
+          clear();
+          note(`${colors.yellow('Warning:')} ${message}`);
+        },
       },
-      onRequest: (log, recorded) => {
-        if (output.quiet || output.json) return;
-        if (live) draw(`${recorded} ${recorded === 1 ? 'entry' : 'entries'} recorded; last: ${log.method} ${log.path} ${log.status}`, true);
-        else process.stdout.write(`${renderRequest(log)}\n`);
-      },
-      onWriteError: (error) => note(`${colors.yellow('Warning:')} ${error.message}`),
-      onWarning: (message) => {
-        clear();
-        note(`${colors.yellow('Warning:')} ${message}`);
-      },
-    });
+    );
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

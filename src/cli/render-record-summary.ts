@@ -16,7 +16,8 @@ function plural(count: number, word: string): string {
 /** The summary of `aemm record`: 0 done, 1 a crawl that missed paths, 130 interrupted before writing. */
 export function renderRecordSummary(summary: RecordSummary): RecordReport {
   const seconds = `${(summary.durationMs / 1000).toFixed(1)} s`;
-  if (summary.interrupted) return { stderr: `Interrupted: ${summary.output} was not written (a previous file there is unchanged).`, exitCode: INTERRUPTED_EXIT };
+  if (summary.interrupted)
+    return { stderr: `Interrupted: ${summary.output} was not written (a previous file there is unchanged).`, exitCode: INTERRUPTED_EXIT };
   const redacted = summary.redacted.length > 0 ? `; redacted ${plural(summary.redacted.length, 'path')}` : '';
   if (summary.how === 'proxy') {
     const stdout = summary.written
@@ -26,12 +27,18 @@ export function renderRecordSummary(summary: RecordSummary): RecordReport {
   }
   const notes: string[] = [];
   if (summary.notFound.length > 0) {
-    notes.push(`Note: ${plural(summary.notFound.length, 'listed path')} answered 404 and ${summary.notFound.length === 1 ? 'was' : 'were'} not recorded: ${summary.notFound.join(', ')}`);
+    notes.push(
+      `Note: ${plural(summary.notFound.length, 'listed path')} answered 404 and ${summary.notFound.length === 1 ? 'was' : 'were'} not recorded: ${summary.notFound.join(', ')}`,
+    );
   }
   if (summary.errors.length > 0) {
     const lines = summary.errors.map((error) => `  ${error.path}: ${error.reason}`).join('\n');
-    const what = summary.written ? `${summary.output} was written without them (meta.incomplete lists them)` : `${summary.output} was not written (--allow-partial writes what was fetched)`;
-    notes.push(`${colors.red('Error:')} could not fetch ${plural(summary.errors.length, 'path')} from ${summary.upstream}; ${what}:\n${lines}`);
+    const what = summary.written
+      ? `${summary.output} was written without them (meta.incomplete lists them)`
+      : `${summary.output} was not written (--allow-partial writes what was fetched)`;
+    notes.push(
+      `${colors.red('Error:')} could not fetch ${plural(summary.errors.length, 'path')} from ${summary.upstream}; ${what}:\n${lines}`,
+    );
     return { stderr: notes.join('\n'), exitCode: 1 };
   }
   const about = [summary.instanceType, summary.region, summary.imdsVersion === 'v1' ? 'IMDSv1' : 'IMDSv2'].filter(Boolean).join(', ');

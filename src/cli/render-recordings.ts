@@ -9,7 +9,9 @@ export function renderRecordings(listings: readonly RecordingListing[], dir: str
   const line = (cells: string[], last: string): string => `${cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ')}  ${last}`;
   return [
     colors.dim(line(header, 'WHAT')),
-    ...listings.map((listing) => line(columns(listing), [...listing.features, ...(listing.synthetic ? [colors.dim('synthetic')] : [])].join(', '))),
+    ...listings.map((listing) =>
+      line(columns(listing), [...listing.features, ...(listing.synthetic ? [colors.dim('synthetic')] : [])].join(', ')),
+    ),
     '',
     colors.dim(`In ${dir}. A name works wherever a cassette file does: aemm replay NAME, aemm diff NAME OTHER, aemm inspect NAME.`),
   ].join('\n');

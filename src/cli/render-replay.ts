@@ -14,7 +14,15 @@ function renderTry(url: string, tokensRequired: boolean): string[] {
 }
 
 /** The start-up banner of `aemm replay`: where it listens, what it serves, and a command to try. */
-export function renderReplayBanner(info: { url: string; cassetteName: string; cassette: Cassette; status: SessionStatus; controlApi: boolean; eventsTo?: string; journal?: string }): string {
+export function renderReplayBanner(info: {
+  url: string;
+  cassetteName: string;
+  cassette: Cassette;
+  status: SessionStatus;
+  controlApi: boolean;
+  eventsTo?: string;
+  journal?: string;
+}): string {
   const { meta } = info.cassette;
   const about = [meta.instanceType, meta.region, meta.synthetic ? 'synthetic' : `recorded ${meta.recordedAt}`].filter(Boolean).join(', ');
   const entries = Object.keys(info.cassette.entries).length;
@@ -22,7 +30,10 @@ export function renderReplayBanner(info: { url: string; cassetteName: string; ca
   const row = (label: string, value: string): string => `  ${colors.dim(label.padEnd(9))}${value}`;
   const mocks = info.status.mocks.map((mock) => `${mock.kind} ${mock.detail}${mock.at && !mock.active ? ` at ${mock.at}` : ''}`);
   const { scenario } = info.status;
-  const steps = (scenario?.steps ?? []).map((step) => `${step.name}${step.firedAt ? ` fired ${step.firedAt}` : step.dueAt ? ` at ${step.dueAt}` : step.waitingFor ? ` on ${step.waitingFor}` : ' after the previous step'}`);
+  const steps = (scenario?.steps ?? []).map(
+    (step) =>
+      `${step.name}${step.firedAt ? ` fired ${step.firedAt}` : step.dueAt ? ` at ${step.dueAt}` : step.waitingFor ? ` on ${step.waitingFor}` : ' after the previous step'}`,
+  );
   return [
     `${colors.bold.cyan('aemm replay')} serving ${colors.bold(info.cassetteName)} ${colors.dim(`(${about}; ${entries} entries)`)}`,
     row('url', colors.underline(info.url)),

@@ -15,13 +15,24 @@ export async function sendControl(baseUrl: string, verb: string, body?: Record<s
   }
   let response: Response;
   try {
-    response = await fetch(url, verb === 'status'
-      ? { signal: AbortSignal.timeout(5000) }
-      : { method: 'POST', headers: { 'content-type': 'application/json', [CONTROL_HEADER]: '1' }, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(5000) });
+    response = await fetch(
+      url,
+      verb === 'status'
+        ? { signal: AbortSignal.timeout(5000) }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [CONTROL_HEADER]: '1' },
+            body: JSON.stringify(body ?? {}),
+            signal: AbortSignal.timeout(5000),
+          },
+    );
   } catch (error) {
     const { cause } = error as { cause?: { code?: string; message?: string } };
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new AemmError('CONTROL_UNREACHABLE', `Cannot reach the control API at ${url.origin} (${reason}). Start aemm replay first, or pass --url with the address it printed.`);
+    throw new AemmError(
+      'CONTROL_UNREACHABLE',
+      `Cannot reach the control API at ${url.origin} (${reason}). Start aemm replay first, or pass --url with the address it printed.`,
+    );
   }
   const text = await response.text();
   let value: unknown;
@@ -33,5 +44,8 @@ export async function sendControl(baseUrl: string, verb: string, body?: Record<s
   if (response.ok && value) return value as ReplayStatus;
   const message = (value as { error?: string } | undefined)?.error;
   if (message && response.status !== 404) throw new UsageError(message);
-  throw new AemmError('CONTROL_MISSING', `${url.origin} has no aemm control API (HTTP ${response.status}${message ? `: ${message}` : ''}). Is it aemm replay, started without --no-control?`);
+  throw new AemmError(
+    'CONTROL_MISSING',
+    `${url.origin} has no aemm control API (HTTP ${response.status}${message ? `: ${message}` : ''}). Is it aemm replay, started without --no-control?`,
+  );
 }

@@ -111,9 +111,14 @@ export interface ReplayResult {
  * line and no log), and resolves after SIGINT/SIGTERM closed it.
  */
 export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayResult> {
-  const choice = request.cassettePath === undefined
-    ? { path: DEFAULT_CASSETTE_PATH, label: `${basename(DEFAULT_CASSETTE_PATH)} (embedded)`, name: basename(DEFAULT_CASSETTE_PATH, '.json') }
-    : await chooseCassette(request.cassettePath);
+  const choice =
+    request.cassettePath === undefined
+      ? {
+          path: DEFAULT_CASSETTE_PATH,
+          label: `${basename(DEFAULT_CASSETTE_PATH)} (embedded)`,
+          name: basename(DEFAULT_CASSETTE_PATH, '.json'),
+        }
+      : await chooseCassette(request.cassettePath);
   const cassette = await loadCassette(choice.path);
   const { mocks: fileMocks, sqs: fileSqs } = takeSqsSections(await loadLayerFiles(request.layerFiles));
   // Loaded here rather than by the server, so that its sqs section is checked with the flags.
@@ -139,19 +144,32 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayRe
   // Listen for signals before the banner shows the URL, so a quick Ctrl-C still exits cleanly.
   const stopped = waitForSignal();
   if (!isLoopback(request.hostname)) {
-    process.stderr.write(`${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`);
-    if (server.controlApi) process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
+    process.stderr.write(
+      `${colors.yellow('Warning:')} listening on ${request.hostname}, beyond loopback: other machines can read these credentials.\n`,
+    );
+    if (server.controlApi)
+      process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
   }
   const status = server.control.status();
   if (request.json) {
     const ready: ReplayReady = {
-      event: 'listening', url: server.url, port: server.port, hostname: server.hostname, cassette: choice.path, name: choice.name ?? null,
-      tokens: status.imdsv2, layers: status.layers, mocks: status.mocks, control: server.controlApi ? `${server.url}/__aemm/` : null,
+      event: 'listening',
+      url: server.url,
+      port: server.port,
+      hostname: server.hostname,
+      cassette: choice.path,
+      name: choice.name ?? null,
+      tokens: status.imdsv2,
+      layers: status.layers,
+      mocks: status.mocks,
+      control: server.controlApi ? `${server.url}/__aemm/` : null,
       incomplete: cassette.meta.incomplete ?? false,
     };
     process.stdout.write(`${JSON.stringify(ready)}\n`);
   } else {
-    process.stdout.write(`${renderReplayBanner({ url: server.url, cassetteName: choice.label, cassette, status, controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl, journal: request.journal })}\n`);
+    process.stdout.write(
+      `${renderReplayBanner({ url: server.url, cassetteName: choice.label, cassette, status, controlApi: server.controlApi, eventsTo: server.eventBridge?.status().queueUrl, journal: request.journal })}\n`,
+    );
   }
   await stopped;
   await server.close();

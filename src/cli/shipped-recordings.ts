@@ -22,7 +22,10 @@ const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 /** Names of the shipped recordings (file names without `.json`), sorted. */
 export async function listShippedRecordings(): Promise<string[]> {
   const files = await readdir(RECORDINGS_DIR).catch(() => []);
-  return files.filter((file) => file.endsWith('.json')).map((file) => basename(file, '.json')).sort();
+  return files
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => basename(file, '.json'))
+    .sort();
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -44,8 +47,11 @@ export async function chooseCassette(input: string): Promise<CassetteChoice> {
   const names = await listShippedRecordings();
   // A real file that stat could not read (permissions, a directory) keeps loadCassette's own error.
   if ((await stat(input).catch(() => undefined)) !== undefined) return { path: input, label: input };
-  throw new CassetteError(input, 'the file does not exist',
-    `Give a cassette path, or the name of a shipped recording (${names.join(', ')}) from ${RECORDINGS_DIR}; "aemm recordings" lists them.`);
+  throw new CassetteError(
+    input,
+    'the file does not exist',
+    `Give a cassette path, or the name of a shipped recording (${names.join(', ')}) from ${RECORDINGS_DIR}; "aemm recordings" lists them.`,
+  );
 }
 
 /** One shipped recording as `aemm recordings` lists it. */
@@ -70,8 +76,14 @@ export async function describeShippedRecordings(): Promise<RecordingListing[]> {
     const cassette = await loadCassette(path);
     const { meta } = cassette;
     listings.push({
-      name, path, instanceType: meta.instanceType ?? null, region: meta.region ?? null, availabilityZone: meta.availabilityZone ?? null,
-      entries: Object.keys(cassette.entries).length, synthetic: meta.synthetic, features: listFeatures(cassette),
+      name,
+      path,
+      instanceType: meta.instanceType ?? null,
+      region: meta.region ?? null,
+      availabilityZone: meta.availabilityZone ?? null,
+      entries: Object.keys(cassette.entries).length,
+      synthetic: meta.synthetic,
+      features: listFeatures(cassette),
     });
   }
   return listings;

@@ -1,7 +1,17 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import type { ReplayStatus } from '../core/replay-engine.js';
-import { ASG_STATES, CONTROL_VERB_NAMES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SESSION_VERBS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES } from '../core/vocabulary.js';
+import {
+  ASG_STATES,
+  CONTROL_VERB_NAMES,
+  EVENT_CODES,
+  EVENT_STATES,
+  LAYER_KINDS,
+  SESSION_VERBS,
+  SPOT_ACTIONS,
+  TAGS_MODES,
+  TOKEN_MODES,
+} from '../core/vocabulary.js';
 import type { JournalPage } from '../cli/read-journal.js';
 
 const list = (values: readonly string[]): string => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
@@ -46,7 +56,9 @@ export default class Control extends BaseCommand {
     'not-before-deadline': Flags.string({ description: 'event: NotBeforeDeadline (RFC 3339).' }),
     tag: Flags.string({ description: 'tags: KEY=VALUE; repeatable.', multiple: true }),
     mode: Flags.string({ description: `tags: ${list(TAGS_MODES)}. imdsv2: ${list(TOKEN_MODES)}.` }),
-    path: Flags.string({ description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**). journal: only paths matching this glob.' }),
+    path: Flags.string({
+      description: 'fault: path glob (spot/*, api/token, /latest/meta-data/**). journal: only paths matching this glob.',
+    }),
     status: Flags.integer({ description: 'fault: answer this HTTP status. throttle: answer this status instead of dropping.' }),
     latency: Flags.string({ description: 'fault: add this latency (200ms, 2s).' }),
     drop: Flags.boolean({ description: 'fault: close the connection without an answer.' }),
@@ -60,7 +72,10 @@ export default class Control extends BaseCommand {
     name: Flags.string({ description: 'signal: the control trigger a scenario step waits for ({"on": {"control": NAME}}).' }),
     since: Flags.string({ description: 'journal: entries after this sequence number, or from this RFC 3339 replay time on.' }),
     method: Flags.string({ description: 'journal: only this HTTP method.' }),
-    token: Flags.string({ description: 'journal: only requests whose token was absent, presented, valid, invalid (or present: any).', options: ['absent', 'presented', 'valid', 'invalid', 'present'] }),
+    token: Flags.string({
+      description: 'journal: only requests whose token was absent, presented, valid, invalid (or present: any).',
+      options: ['absent', 'presented', 'valid', 'invalid', 'present'],
+    }),
     limit: Flags.integer({ description: 'journal: at most this many entries (oldest first).', min: 1, max: 10_000 }),
   };
 
@@ -68,10 +83,19 @@ export default class Control extends BaseCommand {
   async run(): Promise<ReplayStatus | JournalPage> {
     const { args, flags, raw } = await this.parse(Control);
     const { checkControlFlags } = await import('../cli/control-verb-flags.js');
-    checkControlFlags(args.verb, raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : [])));
+    checkControlFlags(
+      args.verb,
+      raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : [])),
+    );
     if (args.verb === 'journal') {
       const { readJournal, renderJournal } = await import('../cli/read-journal.js');
-      const page = await readJournal(flags.url, { path: flags.path, since: flags.since, method: flags.method, token: flags.token, limit: flags.limit });
+      const page = await readJournal(flags.url, {
+        path: flags.path,
+        since: flags.since,
+        method: flags.method,
+        token: flags.token,
+        limit: flags.limit,
+      });
       if (!this.jsonEnabled()) this.log(renderJournal(page));
       return page;
     }

@@ -24,7 +24,13 @@ export interface DiffReport extends CassetteDiff {
 
 function toSide(source: string, cassette: Cassette): DiffReportSide {
   const { meta } = cassette;
-  return { source, instanceType: meta.instanceType ?? null, region: meta.region ?? null, recordedAt: meta.recordedAt, entries: Object.keys(cassette.entries).length };
+  return {
+    source,
+    instanceType: meta.instanceType ?? null,
+    region: meta.region ?? null,
+    recordedAt: meta.recordedAt,
+    entries: Object.keys(cassette.entries).length,
+  };
 }
 
 /** Show what differs between two cassettes, or between a cassette and a live IMDS. */
@@ -52,8 +58,15 @@ export default class Diff extends BaseCommand {
 
   static override flags = {
     stat: Flags.boolean({ description: 'Print only the one-line summary.', default: false }),
-    raw: Flags.boolean({ description: 'Compare ids, addresses, MACs, hostnames, times and secrets by value, and paths as recorded.', default: false }),
-    ignore: Flags.string({ description: 'Leave out paths matching this glob (repeatable): * within a segment, ** across.', multiple: true, multipleNonGreedy: true }),
+    raw: Flags.boolean({
+      description: 'Compare ids, addresses, MACs, hostnames, times and secrets by value, and paths as recorded.',
+      default: false,
+    }),
+    ignore: Flags.string({
+      description: 'Leave out paths matching this glob (repeatable): * within a segment, ** across.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     live: Flags.string({ description: 'Compare cassette A with the IMDS at this http:// origin instead of a second file.' }),
   };
 
@@ -61,7 +74,9 @@ export default class Diff extends BaseCommand {
   async run(): Promise<DiffReport> {
     const { args, flags } = await this.parse(Diff);
     if (flags.live !== undefined && args.b !== undefined) {
-      throw new UsageError(`--live compares one cassette with a live IMDS, but two were given ("${args.a}", "${args.b}"). Drop one of them.`);
+      throw new UsageError(
+        `--live compares one cassette with a live IMDS, but two were given ("${args.a}", "${args.b}"). Drop one of them.`,
+      );
     }
     if (flags.live === undefined && args.b === undefined) {
       throw new UsageError(`aemm diff needs two cassettes, or one and --live URL. Try "aemm diff ${args.a} other.json".`);
@@ -79,7 +94,10 @@ export default class Diff extends BaseCommand {
       const live = await crawlImds({ upstream: flags.live, onWarning });
       if (Object.keys(live.cassette.entries).length === 0) {
         const reason = live.errors[0]?.reason ?? 'nothing answered';
-        throw new AemmError('LIVE_UNREACHABLE', `Failed to read IMDS at ${flags.live}: ${reason}. Check that it is running and the URL is right.`);
+        throw new AemmError(
+          'LIVE_UNREACHABLE',
+          `Failed to read IMDS at ${flags.live}: ${reason}. Check that it is running and the URL is right.`,
+        );
       }
       b = live.cassette;
       bSide = { ...toSide(flags.live, b), errors: live.errors };
@@ -96,7 +114,10 @@ export default class Diff extends BaseCommand {
     const { formatDiff } = await import('../differ/format-diff.js');
     const { formatDiffStat } = await import('../differ/format-diff-stat.js');
     const paint = { added: colors.green, removed: colors.red, changed: colors.yellow, dim: colors.dim, bold: colors.bold };
-    const sides = { a: { label: args.a, instanceType: a.meta.instanceType, region: a.meta.region }, b: { label: bSide.source, instanceType: b.meta.instanceType, region: b.meta.region } };
+    const sides = {
+      a: { label: args.a, instanceType: a.meta.instanceType, region: a.meta.region },
+      b: { label: bSide.source, instanceType: b.meta.instanceType, region: b.meta.region },
+    };
     this.log(flags.stat ? formatDiffStat(diff) : formatDiff(diff, sides, paint));
     // diff(1) convention: 0 equal, 1 different (2, for errors, comes from BaseCommand).
     this.setExitCode(diff.equal ? 0 : 1);

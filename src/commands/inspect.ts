@@ -26,7 +26,9 @@ export default class Inspect extends BaseCommand {
   static override enableJsonFlag = true;
 
   static override args = {
-    cassette: Args.string({ description: 'Cassette file, or the name of a shipped recording (see `aemm recordings`); default: the embedded default recording.' }),
+    cassette: Args.string({
+      description: 'Cassette file, or the name of a shipped recording (see `aemm recordings`); default: the embedded default recording.',
+    }),
   };
 
   static override flags = {
@@ -45,7 +47,10 @@ export default class Inspect extends BaseCommand {
     const { DEFAULT_CASSETTE_PATH, loadCassette } = await import('../cassette/load-cassette.js');
     const { inspectCassette } = await import('../differ/inspect-cassette.js');
     const { chooseCassette } = await import('../cli/shipped-recordings.js');
-    const choice = args.cassette === undefined ? { path: DEFAULT_CASSETTE_PATH, label: 'recordings/default.json (embedded)' } : await chooseCassette(args.cassette);
+    const choice =
+      args.cassette === undefined
+        ? { path: DEFAULT_CASSETTE_PATH, label: 'recordings/default.json (embedded)' }
+        : await chooseCassette(args.cassette);
     const source = choice.path;
     const inspection = inspectCassette(await loadCassette(source));
     const { colors } = await import('../cli/colors.js');

@@ -169,7 +169,10 @@ export class CassetteView {
     if (!this.index.incomplete) return false;
     const indexed = dir.endsWith('/public-keys/') ? /^(\d+)=/.exec(name) : null;
     const keys = indexed ? [`${dir}${indexed[1]}/`] : name.endsWith('/') ? [dir + name] : [dir + name, `${dir}${name}/`];
-    return keys.every((key) => this.cassette.entries[key] === undefined && !this.patch.has(key) && !this.index.implied.children.has(key) && !this.isHidden(key));
+    return keys.every(
+      (key) =>
+        this.cassette.entries[key] === undefined && !this.patch.has(key) && !this.index.implied.children.has(key) && !this.isHidden(key),
+    );
   }
 
   /** The bytes of an entry's body. */

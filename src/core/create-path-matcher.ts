@@ -67,7 +67,17 @@ function compileGlob(glob: string): CompiledGlob {
   const initial = new Int32Array(words);
   setBit(initial, 0);
   if (tokens[0]?.kind === 'star' || tokens[0]?.kind === 'globstar') setBit(initial, 1);
-  return { anchored: glob.startsWith('/'), words, acceptBit: tokens.length & 31, initial, literals, anyOne, star, globstar, needle: longestLiteral(tokens) };
+  return {
+    anchored: glob.startsWith('/'),
+    words,
+    acceptBit: tokens.length & 31,
+    initial,
+    literals,
+    anyOne,
+    star,
+    globstar,
+    needle: longestLiteral(tokens),
+  };
 }
 
 function longestLiteral(tokens: readonly Token[]): string {

@@ -38,7 +38,10 @@ export function findEntryProblem(key: string, entry: unknown): string | undefine
   if (entry.bodyBase64 !== undefined && (typeof entry.bodyBase64 !== 'string' || !decodeBase64(entry.bodyBase64))) {
     return 'has a bodyBase64 that is not base64';
   }
-  if (carriesNoBody(entry.status as number) && ((entry.body as string | undefined) ?? (entry.bodyBase64 as string | undefined) ?? '') !== '') {
+  if (
+    carriesNoBody(entry.status as number) &&
+    ((entry.body as string | undefined) ?? (entry.bodyBase64 as string | undefined) ?? '') !== ''
+  ) {
     return `has status ${entry.status as number} with a body, which HTTP cannot frame`;
   }
   for (const field in entry) {

@@ -1,11 +1,5 @@
 /** A JSON value as IMDS documents contain them. */
-export type ImdsJsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly ImdsJsonValue[]
-  | { readonly [key: string]: ImdsJsonValue };
+export type ImdsJsonValue = string | number | boolean | null | readonly ImdsJsonValue[] | { readonly [key: string]: ImdsJsonValue };
 
 /**
  * Serialises a value the way IMDS prints its JSON documents: 2-space indent, `"Key" : value`,
@@ -19,9 +13,7 @@ function formatValue(value: ImdsJsonValue, indent: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (isArray(value)) return formatArray(value, indent);
   const inner = indent + '  ';
-  const lines = Object.entries(value).map(
-    ([key, item]) => `${inner}${JSON.stringify(key)} : ${formatValue(item, inner)}`,
-  );
+  const lines = Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)} : ${formatValue(item, inner)}`);
   if (lines.length === 0) return '{ }';
   return `{\n${lines.join(',\n')}\n${indent}}`;
 }

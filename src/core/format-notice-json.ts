@@ -3,5 +3,7 @@
  * `{"action": "terminate", "time": "2017-09-18T08:22:00Z"}`, on one line (docs/imds-behaviour.md §5).
  */
 export function formatNoticeJson(notice: Readonly<Record<string, string>>): string {
-  return `{${Object.entries(notice).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')}}`;
+  return `{${Object.entries(notice)
+    .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+    .join(', ')}}`;
 }

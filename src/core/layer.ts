@@ -72,7 +72,11 @@ export function mergePatches(patches: readonly Patch[]): Map<string, Entry | nul
  * Every layer's patch at this moment, in layer order, leaving out layers that change nothing; a
  * notice layer's patch is what `renderNotice` makes of it.
  */
-export function collectPatches(layers: readonly Layer[], context: LayerContext, renderNotice?: (notice: Notice) => Patch | undefined): Patch[] {
+export function collectPatches(
+  layers: readonly Layer[],
+  context: LayerContext,
+  renderNotice?: (notice: Notice) => Patch | undefined,
+): Patch[] {
   const patches: Patch[] = [];
   for (const layer of layers) {
     const patch = layer.notice ? renderNotice?.(layer.notice) : layer.patch?.(context);

@@ -25,7 +25,9 @@ export function parseDuration(input: unknown, what = 'duration'): number {
       throw new UsageError(`${what} "${input}" is not a duration. Use seconds (30) or text like 30s, 2m, 1h30m, 500ms.`);
     }
   } else {
-    throw new UsageError(`${what} ${JSON.stringify(input) ?? String(input)} is not a duration. Use seconds (30) or text like 30s, 2m, 1h30m, 500ms.`);
+    throw new UsageError(
+      `${what} ${JSON.stringify(input) ?? String(input)} is not a duration. Use seconds (30) or text like 30s, 2m, 1h30m, 500ms.`,
+    );
   }
   if (ms > MAX_MS) throw new UsageError(`${what} ${JSON.stringify(input)} is longer than ten years. Use a shorter duration.`);
   return ms;

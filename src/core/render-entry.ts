@@ -14,9 +14,10 @@ const EMPTY = new Uint8Array(0);
  */
 export function toEntryHeaders(entry: Entry | undefined, length: number, plain = false): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (entry) for (const [name, value] of Object.entries(entry.headers)) {
-    if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
-  }
+  if (entry)
+    for (const [name, value] of Object.entries(entry.headers)) {
+      if (!EXCHANGE_HEADERS.has(name)) headers[name] = value;
+    }
   headers['content-type'] ??= 'text/plain';
   if (plain && headers['content-type'] === 'application/octet-stream') headers['content-type'] = 'text/plain';
   headers['content-length'] = String(length);

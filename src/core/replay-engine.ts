@@ -4,9 +4,18 @@ import type { Layer } from './layer.js';
 import { createLayers } from './layers/create-layers.js';
 import { createFreshCredentialsLayer } from './layers/fresh-credentials.js';
 import {
-  mergeLayerConfigs, normalizeLayerSettings, parseInstant,
-  type AsgSettings, type EventSettings, type FaultSettings, type LayerConfig, type LayerSettings, type RebalanceSettings,
-  type SpotSettings, type TagsSettings, type ThrottleSettings,
+  mergeLayerConfigs,
+  normalizeLayerSettings,
+  parseInstant,
+  type AsgSettings,
+  type EventSettings,
+  type FaultSettings,
+  type LayerConfig,
+  type LayerSettings,
+  type RebalanceSettings,
+  type SpotSettings,
+  type TagsSettings,
+  type ThrottleSettings,
 } from './layers/layer-settings.js';
 import { LAYER_KINDS, TOKEN_MODES, type LayerKind, type SpotAction } from './vocabulary.js';
 import { createLayerState } from './layers/layer-state.js';
@@ -59,7 +68,6 @@ export interface ReplayStatus {
   mocks: LayerStatus[];
   mockIpCount?: number;
 }
-
 
 /** Run-time control over a replay: time travel, token mode, and every mock layer. */
 export interface ReplayControl {
@@ -118,15 +126,28 @@ function describeMocks(config: LayerConfig, now: number, profile: ProfileName): 
     const time = profile === 'aemm' && config.spot.time === undefined ? 'request time + 2 min' : iso(spotActionTime(config.spot));
     mocks.push({ kind: 'spot', active: now >= config.spot.at, at: iso(config.spot.at), detail: `${config.spot.action}, time ${time}` });
   }
-  if (config.rebalance) mocks.push({ kind: 'rebalance', active: now >= config.rebalance.at, at: iso(config.rebalance.at), detail: 'rebalance recommendation' });
-  for (const event of config.events ?? []) mocks.push({ kind: 'event', active: now >= event.at, at: iso(event.at), detail: `${event.code} (${event.state})` });
-  if (config.asg) mocks.push({ kind: 'asg', active: now >= config.asg.at, at: iso(config.asg.at), detail: `InService → ${config.asg.state}` });
-  if (config.tags) mocks.push({ kind: 'tags', active: true, detail: config.tags.mode === 'off' ? 'off' : `${config.tags.mode} ${Object.keys(config.tags.values).join(', ') || '(none)'}` });
+  if (config.rebalance)
+    mocks.push({ kind: 'rebalance', active: now >= config.rebalance.at, at: iso(config.rebalance.at), detail: 'rebalance recommendation' });
+  for (const event of config.events ?? [])
+    mocks.push({ kind: 'event', active: now >= event.at, at: iso(event.at), detail: `${event.code} (${event.state})` });
+  if (config.asg)
+    mocks.push({ kind: 'asg', active: now >= config.asg.at, at: iso(config.asg.at), detail: `InService → ${config.asg.state}` });
+  if (config.tags)
+    mocks.push({
+      kind: 'tags',
+      active: true,
+      detail: config.tags.mode === 'off' ? 'off' : `${config.tags.mode} ${Object.keys(config.tags.values).join(', ') || '(none)'}`,
+    });
   for (const fault of config.faults ?? []) {
     const effects = [fault.status, fault.drop && 'drop', fault.hang && 'hang', fault.latencyMs && `+${fault.latencyMs}ms`].filter(Boolean);
     mocks.push({ kind: 'fault', active: true, detail: `${fault.path} → ${effects.join(' ')}${fault.times ? ` (${fault.times}×)` : ''}` });
   }
-  if (config.throttle) mocks.push({ kind: 'throttle', active: true, detail: `${config.throttle.ratePerSecond}/s, burst ${config.throttle.burst}, then ${config.throttle.action}` });
+  if (config.throttle)
+    mocks.push({
+      kind: 'throttle',
+      active: true,
+      detail: `${config.throttle.ratePerSecond}/s, burst ${config.throttle.burst}, then ${config.throttle.action}`,
+    });
   return mocks;
 }
 
@@ -202,7 +223,8 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     throttle: (settings) => apply({ throttle: settings }),
     clear(kind) {
       if (kind === undefined) return use({ ...(config.mockIpCount === undefined ? {} : { mockIpCount: config.mockIpCount }) });
-      if (!LAYER_KINDS.includes(kind)) throw new UsageError(`Layer kind "${String(kind)}" is unknown. Use one of: ${LAYER_KINDS.join(', ')}.`);
+      if (!LAYER_KINDS.includes(kind))
+        throw new UsageError(`Layer kind "${String(kind)}" is unknown. Use one of: ${LAYER_KINDS.join(', ')}.`);
       const { [kind]: _removed, ...rest } = config;
       return use(rest);
     },
@@ -221,7 +243,19 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
     resolve(request, nonce, at = now()) {
       // Without a mock-ip-count every client is admitted: answers need not be told apart by client.
       const gate = state.gate(config.mockIpCount);
-      return resolveRequest(request, { cassette, layers, imdsv2: mode, now: at, secret, nonce, profile, views, tokens, memo, admit: config.mockIpCount === undefined ? undefined : (address) => gate.allows(address) });
+      return resolveRequest(request, {
+        cassette,
+        layers,
+        imdsv2: mode,
+        now: at,
+        secret,
+        nonce,
+        profile,
+        views,
+        tokens,
+        memo,
+        admit: config.mockIpCount === undefined ? undefined : (address) => gate.allows(address),
+      });
     },
     notices() {
       const at = now();

@@ -110,7 +110,12 @@ function collectIntercepts(layers: readonly Layer[], method: string, path: strin
  * The notices as this request sees them. Admission (mock-ip-count) is decided here, once, and
  * only when some notice is due: a client takes a place only once there is something to show.
  */
-function collectNotices(layers: readonly Layer[], context: RequestContext, admit: (clientAddress: string | undefined) => boolean, clientAddress: string | undefined): readonly NoticeState[] {
+function collectNotices(
+  layers: readonly Layer[],
+  context: RequestContext,
+  admit: (clientAddress: string | undefined) => boolean,
+  clientAddress: string | undefined,
+): readonly NoticeState[] {
   const { now } = context;
   let states: NoticeState[] | undefined;
   let allowed: boolean | undefined;
@@ -177,13 +182,19 @@ class RequestContext implements RenderContext {
     if (this.cachedView) return this.cachedView;
     const { cassette, profile } = this;
     const states = this.notices;
-    const renderNotice = states.length === 0 ? undefined : (notice: Notice): Patch | undefined => {
-      const state = states.find((candidate) => candidate.notice === notice);
-      return state && profile.renderNotice(state);
-    };
+    const renderNotice =
+      states.length === 0
+        ? undefined
+        : (notice: Notice): Patch | undefined => {
+            const state = states.find((candidate) => candidate.notice === notice);
+            return state && profile.renderNotice(state);
+          };
     // Dated prefixes serve the `latest` tree with whatever the cassette recorded under that date on top.
     const version = this.target.segments[0];
-    const source = version !== undefined && profile.datedVersions && version !== 'latest' && this.versions.has(version) ? this.views.overlay(cassette, version) : cassette;
+    const source =
+      version !== undefined && profile.datedVersions && version !== 'latest' && this.versions.has(version)
+        ? this.views.overlay(cassette, version)
+        : cassette;
     const context = source === cassette ? this.layerContext : { ...this.layerContext, cassette: source };
     const patches = collectPatches(this.layers, context, renderNotice);
     for (const layer of this.layers) if (layer.patch) this.expireAt(layer.stableUntil ? layer.stableUntil(this.now) : this.now);
@@ -224,7 +235,11 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
       // the answer: the target need not be parsed again.
       const path = memo.interceptPath(request.path);
       if (path !== undefined) {
-        const intercept = collectIntercepts(layers, method, path, { now: options.now, clientAddress: request.clientAddress, cassette: options.cassette });
+        const intercept = collectIntercepts(layers, method, path, {
+          now: options.now,
+          clientAddress: request.clientAddress,
+          cassette: options.cassette,
+        });
         return intercept ? applyIntercept(intercept, profile, method === 'HEAD', () => held) : held;
       }
     }
@@ -261,6 +276,7 @@ function answer(context: RequestContext, profile: Profile): ImdsResponse {
   if (screened) return screened;
   if (profile.tokenCheck === 'first' && !context.acceptsToken()) return profile.renderError(401, context.head);
   const route = routeTarget(context.target, profile, context, profile.slashes);
-  if (profile.tokenCheck === 'after-routing' && profile.needsToken(route) && !context.acceptsToken()) return profile.renderError(401, context.head);
+  if (profile.tokenCheck === 'after-routing' && profile.needsToken(route) && !context.acceptsToken())
+    return profile.renderError(401, context.head);
   return profile.render(route, context);
 }

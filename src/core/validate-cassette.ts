@@ -14,8 +14,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function validateCassette(value: unknown, source: string): Cassette {
   if (!isObject(value)) throw new CassetteError(source, 'the file is not a JSON object');
   if (value.format !== CASSETTE_FORMAT) {
-    throw new CassetteError(source, `format is ${JSON.stringify(value.format)}, expected "${CASSETTE_FORMAT}"`,
-      'Re-record it with this aemm, or set "format" if the file was written by hand.');
+    throw new CassetteError(
+      source,
+      `format is ${JSON.stringify(value.format)}, expected "${CASSETTE_FORMAT}"`,
+      'Re-record it with this aemm, or set "format" if the file was written by hand.',
+    );
   }
   const meta = value.meta;
   if (!isObject(meta)) throw new CassetteError(source, 'it has no "meta" object');
@@ -30,7 +33,11 @@ export function validateCassette(value: unknown, source: string): Cassette {
     if (meta[field] !== undefined && typeof meta[field] !== 'string') throw new CassetteError(source, `meta.${field} is not a string`);
   }
   const incomplete = meta.incomplete;
-  if (incomplete !== undefined && incomplete !== true && !(Array.isArray(incomplete) && incomplete.every((item) => typeof item === 'string'))) {
+  if (
+    incomplete !== undefined &&
+    incomplete !== true &&
+    !(Array.isArray(incomplete) && incomplete.every((item) => typeof item === 'string'))
+  ) {
     throw new CassetteError(source, 'meta.incomplete is neither true nor a list of paths');
   }
   if (!isObject(value.entries)) throw new CassetteError(source, 'it has no "entries" object');

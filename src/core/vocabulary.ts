@@ -8,7 +8,16 @@ export const EVENT_CODES = ['instance-reboot', 'system-reboot', 'system-maintena
 /** Scheduled-event states: `active` events are scheduled, the others are history (docs/imds-behaviour.md §5). */
 export const EVENT_STATES = ['active', 'completed', 'canceled'] as const;
 /** Auto Scaling target lifecycle states (docs/imds-behaviour.md §5). */
-export const ASG_STATES = ['InService', 'Terminated', 'Detached', 'Standby', 'Warmed:Hibernated', 'Warmed:Running', 'Warmed:Stopped', 'Warmed:Terminated'] as const;
+export const ASG_STATES = [
+  'InService',
+  'Terminated',
+  'Detached',
+  'Standby',
+  'Warmed:Hibernated',
+  'Warmed:Running',
+  'Warmed:Stopped',
+  'Warmed:Terminated',
+] as const;
 /** How the tags layer treats the recorded tags: add to them, replace them, or serve none (404). */
 export const TAGS_MODES = ['merge', 'replace', 'off'] as const;
 /** Whether requests need an IMDSv2 token. */

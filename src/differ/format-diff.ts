@@ -124,7 +124,9 @@ function formatCategory(changes: readonly Change[], paint: Painter): string[] {
     if (change.kind === 'changed' && change.details.length === 1 && only?.type === 'value') {
       lines.push(`${indent}${marker('changed', paint)} ${nameOf(path)}  ${formatDetail(only, paint)}`);
     } else {
-      lines.push(`${indent}${marker(change.kind, paint)} ${nameOf(path)}${change.kind === 'changed' ? '' : summaryOf(change, folded, paint)}`);
+      lines.push(
+        `${indent}${marker(change.kind, paint)} ${nameOf(path)}${change.kind === 'changed' ? '' : summaryOf(change, folded, paint)}`,
+      );
       if (change.kind === 'changed') for (const detail of change.details) lines.push(`${indent}${INDENT}  ${formatDetail(detail, paint)}`);
     }
     if (path.endsWith('/') && folded === 0) printed.push(path);

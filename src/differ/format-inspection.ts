@@ -34,7 +34,12 @@ function describeNode(node: InspectNode, paint: Painter): string {
 }
 
 /** The human form of an inspection: meta, totals, then the tree with bytes per entry and per directory. */
-export function formatInspection(inspection: CassetteInspection, label: string, paint: Painter, options: InspectionFormatOptions = {}): string {
+export function formatInspection(
+  inspection: CassetteInspection,
+  label: string,
+  paint: Painter,
+  options: InspectionFormatOptions = {},
+): string {
   const { meta, instance, totals } = inspection;
   const row = (name: string, value: string): string => `  ${paint.dim(name.padEnd(13))}${value}`;
   const type = meta.instanceType ?? instance.instanceType ?? '(unknown)';
@@ -47,7 +52,10 @@ export function formatInspection(inspection: CassetteInspection, label: string, 
     row('source', `${meta.source} ${paint.dim(`by ${meta.recorder}`)}`),
     row('synthetic', meta.synthetic ? 'yes' : 'no'),
     row('redactions', meta.redacted.length === 0 ? 'none' : `${meta.redacted.length}: ${meta.redacted.join(', ')}`),
-    row('entries', `${totals.entries} (${plural(totals.listings, 'listing', 'listings')}, ${plural(totals.leaves, 'leaf', 'leaves')}), ${formatBytes(totals.bytes)}`),
+    row(
+      'entries',
+      `${totals.entries} (${plural(totals.listings, 'listing', 'listings')}, ${plural(totals.leaves, 'leaf', 'leaves')}), ${formatBytes(totals.bytes)}`,
+    ),
   ];
   const incomplete = describeIncomplete(meta);
   lines.push(row('complete', incomplete === undefined ? 'yes' : paint.changed(`no: ${incomplete}`)), '');

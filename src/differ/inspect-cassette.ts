@@ -32,7 +32,14 @@ export interface CassetteInspection {
   format: typeof INSPECT_FORMAT;
   meta: CassetteMeta;
   /** Facts read from the identity document, when the cassette has one that parses. */
-  instance: { instanceId?: string; instanceType?: string; architecture?: string; imageId?: string; region?: string; availabilityZone?: string };
+  instance: {
+    instanceId?: string;
+    instanceType?: string;
+    architecture?: string;
+    imageId?: string;
+    region?: string;
+    availabilityZone?: string;
+  };
   totals: { entries: number; listings: number; leaves: number; bytes: number; binary: number; errors: number };
   tree: InspectNode;
 }

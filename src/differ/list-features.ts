@@ -18,7 +18,9 @@ function lines(text: string | undefined): string[] {
 
 function readArchitecture(cassette: Cassette): string | undefined {
   try {
-    const document = JSON.parse(textOf(cassette, '/latest/dynamic/instance-identity/document') ?? 'null') as { architecture?: unknown } | null;
+    const document = JSON.parse(textOf(cassette, '/latest/dynamic/instance-identity/document') ?? 'null') as {
+      architecture?: unknown;
+    } | null;
     return typeof document?.architecture === 'string' ? document.architecture : undefined;
   } catch {
     return undefined;

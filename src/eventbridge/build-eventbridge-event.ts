@@ -91,7 +91,10 @@ function healthStatus(occurrence: Extract<InstanceOccurrence, { kind: 'scheduled
   return occurrence.at < occurrence.notBefore ? 'upcoming' : 'open';
 }
 
-function buildDetail(occurrence: InstanceOccurrence, identity: InstanceIdentity): { resources: string[]; source: string; detail: Record<string, unknown> } {
+function buildDetail(
+  occurrence: InstanceOccurrence,
+  identity: InstanceIdentity,
+): { resources: string[]; source: string; detail: Record<string, unknown> } {
   switch (occurrence.kind) {
     case 'spot-interruption':
       // AWS documents this one ARN with the Availability Zone and no account, unlike the others.
@@ -103,7 +106,11 @@ function buildDetail(occurrence: InstanceOccurrence, identity: InstanceIdentity)
     case 'rebalance':
       return { source: 'aws.ec2', resources: [instanceArn(identity)], detail: { 'instance-id': identity.instanceId } };
     case 'state-change':
-      return { source: 'aws.ec2', resources: [instanceArn(identity)], detail: { 'instance-id': identity.instanceId, state: occurrence.state } };
+      return {
+        source: 'aws.ec2',
+        resources: [instanceArn(identity)],
+        detail: { 'instance-id': identity.instanceId, state: occurrence.state },
+      };
     case 'scheduled-change': {
       const typeCode = HEALTH_EVENT_TYPE_CODES[occurrence.code];
       const eventArn = `arn:${identity.partition}:health:${identity.region}::event/EC2/${typeCode}/${typeCode}_${occurrence.eventId.replace(/^instance-event-/, '').toUpperCase()}`;
@@ -133,9 +140,17 @@ function buildDetail(occurrence: InstanceOccurrence, identity: InstanceIdentity)
       const groupId = deriveEventId('auto-scaling-group', identity.accountId, identity.region, occurrence.groupName);
       return {
         source: 'aws.autoscaling',
-        resources: [`arn:${identity.partition}:autoscaling:${identity.region}:${identity.accountId}:autoScalingGroup:${groupId}:autoScalingGroupName/${occurrence.groupName}`],
+        resources: [
+          `arn:${identity.partition}:autoscaling:${identity.region}:${identity.accountId}:autoScalingGroup:${groupId}:autoScalingGroupName/${occurrence.groupName}`,
+        ],
         detail: {
-          LifecycleActionToken: deriveEventId('lifecycle-action-token', identity.instanceId, occurrence.groupName, occurrence.hookName, occurrence.at),
+          LifecycleActionToken: deriveEventId(
+            'lifecycle-action-token',
+            identity.instanceId,
+            occurrence.groupName,
+            occurrence.hookName,
+            occurrence.at,
+          ),
           AutoScalingGroupName: occurrence.groupName,
           LifecycleHookName: occurrence.hookName,
           EC2InstanceId: identity.instanceId,

@@ -80,7 +80,12 @@ export function createEventTwin(options: EventTwinOptions): EventTwin {
     const dated = occurrences.map((occurrence) => {
       if (occurrence.kind !== 'scheduled-change') return occurrence;
       const known = eventStates.get(occurrence.eventId);
-      const seen = known === undefined ? { state: occurrence.state, since: occurrence.at } : known.state === occurrence.state ? known : { state: occurrence.state, since: now };
+      const seen =
+        known === undefined
+          ? { state: occurrence.state, since: occurrence.at }
+          : known.state === occurrence.state
+            ? known
+            : { state: occurrence.state, since: now };
       // Kept while the event is away too: a scenario replaces the events layer (clear, then apply) to change one.
       eventStates.delete(occurrence.eventId);
       eventStates.set(occurrence.eventId, seen);

@@ -49,12 +49,21 @@ function partitionOf(region: string): string {
 export function readInstanceIdentity(cassette: Cassette, source = 'the cassette'): InstanceIdentity {
   const document = readDocument(cassette);
   const instanceId = text(document.instanceId) ?? leaf(cassette, `${META}instance-id`);
-  const availabilityZone = text(document.availabilityZone) ?? leaf(cassette, `${META}placement/availability-zone`) ?? text(cassette.meta.availabilityZone);
-  const region = text(document.region) ?? leaf(cassette, `${META}placement/region`) ?? text(cassette.meta.region) ?? availabilityZone?.replace(/[a-z]$/, '');
+  const availabilityZone =
+    text(document.availabilityZone) ?? leaf(cassette, `${META}placement/availability-zone`) ?? text(cassette.meta.availabilityZone);
+  const region =
+    text(document.region) ??
+    leaf(cassette, `${META}placement/region`) ??
+    text(cassette.meta.region) ??
+    availabilityZone?.replace(/[a-z]$/, '');
   const accountId = text(document.accountId);
-  const missing = [instanceId ? undefined : 'instance id', accountId ? undefined : 'account id', region ? undefined : 'region'].filter(Boolean);
+  const missing = [instanceId ? undefined : 'instance id', accountId ? undefined : 'account id', region ? undefined : 'region'].filter(
+    Boolean,
+  );
   if (missing.length > 0 || !instanceId || !accountId || !region) {
-    throw new UsageError(`Cannot send EventBridge events for ${source}: it has no ${missing.join(', ')} (${DOCUMENT} is missing or incomplete). Replay a cassette with an identity document.`);
+    throw new UsageError(
+      `Cannot send EventBridge events for ${source}: it has no ${missing.join(', ')} (${DOCUMENT} is missing or incomplete). Replay a cassette with an identity document.`,
+    );
   }
   return {
     instanceId,

@@ -46,15 +46,26 @@ export function listOccurrences(notices: readonly Notice[], now: number, hook: L
       case 'events':
         for (const event of notice.events) {
           if (event.at > now) continue;
-          if (gone !== undefined && event.state === 'active' && STOPPING_EVENTS.has(event.code)) maintenanceGoing = { at: gone, states: ['stopping', 'stopped'] };
+          if (gone !== undefined && event.state === 'active' && STOPPING_EVENTS.has(event.code))
+            maintenanceGoing = { at: gone, states: ['stopping', 'stopped'] };
           // An event without NotAfter (degraded hardware) has a Health event without endTime.
           const notAfter: number | null | undefined = event.notAfter;
-          list.push({ kind: 'scheduled-change', at: event.at, code: event.code, state: event.state, eventId: event.eventId, description: event.description, notBefore: event.notBefore, ...(notAfter == null ? {} : { notAfter }) });
+          list.push({
+            kind: 'scheduled-change',
+            at: event.at,
+            code: event.code,
+            state: event.state,
+            eventId: event.eventId,
+            description: event.description,
+            notBefore: event.notBefore,
+            ...(notAfter == null ? {} : { notAfter }),
+          });
         }
         break;
       case 'asg':
         // Only a move out of service runs a terminate lifecycle hook; Standby and Detached do not.
-        if (notice.state === 'Terminated' || notice.state.startsWith('Warmed:')) list.push({ kind: 'lifecycle-action', at: notice.at, targetState: notice.state, ...hook });
+        if (notice.state === 'Terminated' || notice.state.startsWith('Warmed:'))
+          list.push({ kind: 'lifecycle-action', at: notice.at, targetState: notice.state, ...hook });
         break;
     }
   }

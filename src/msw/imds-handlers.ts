@@ -85,7 +85,9 @@ function createSecret(): string {
 
 function checkOptions(options: ImdsHandlersOptions): void {
   if (typeof options !== 'object' || options === null || typeof options.cassette !== 'object' || options.cassette === null) {
-    throw new UsageError('imdsHandlers needs a cassette object. Pass { cassette: defaultCassette } from "ec2-imds-replay/msw", a JSON import, or await loadCassette(path) from "ec2-imds-replay/msw/node".');
+    throw new UsageError(
+      'imdsHandlers needs a cassette object. Pass { cassette: defaultCassette } from "ec2-imds-replay/msw", a JSON import, or await loadCassette(path) from "ec2-imds-replay/msw/node".',
+    );
   }
   if (options.onMiss !== undefined && !MISS_POLICIES.includes(options.onMiss)) {
     throw new UsageError(`onMiss "${String(options.onMiss)}" is unknown. Use "not-found", "passthrough" or "error".`);
@@ -108,10 +110,26 @@ function checkOptions(options: ImdsHandlersOptions): void {
  */
 export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   checkOptions(options);
-  const { baseUrls = DEFAULT_BASE_URLS, onMiss = 'not-found', clock, secret, cassette, onEvent, lifecycleHook, scenario, speed = 1, journalSize, ...engineOptions } = options;
+  const {
+    baseUrls = DEFAULT_BASE_URLS,
+    onMiss = 'not-found',
+    clock,
+    secret,
+    cassette,
+    onEvent,
+    lifecycleHook,
+    scenario,
+    speed = 1,
+    journalSize,
+    ...engineOptions
+  } = options;
   // Scenario files carry a `format`; a parsed Scenario (from loadScenario) does not.
-  const parsedScenario = scenario === undefined ? undefined
-    : typeof scenario === 'string' || 'format' in scenario ? toScenario(scenario as string | Record<string, unknown>, 'imdsHandlers({ scenario })') : (scenario as Scenario);
+  const parsedScenario =
+    scenario === undefined
+      ? undefined
+      : typeof scenario === 'string' || 'format' in scenario
+        ? toScenario(scenario as string | Record<string, unknown>, 'imdsHandlers({ scenario })')
+        : (scenario as Scenario);
   const wall = clock ?? (() => Date.now());
   const engine = createReplayEngine({
     ...engineOptions,
@@ -130,10 +148,15 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     stream ??= createEventStream();
     const events = stream;
     if (!twin) {
-      twin = createEventTwin({ engine, hook: { ...toLifecycleHook(parsedScenario?.sqs), ...lifecycleHook }, source: 'imdsHandlers({ cassette })', onEvent: (event) => {
-        events.push(event);
-        onEvent?.(event);
-      } });
+      twin = createEventTwin({
+        engine,
+        hook: { ...toLifecycleHook(parsedScenario?.sqs), ...lifecycleHook },
+        source: 'imdsHandlers({ cassette })',
+        onEvent: (event) => {
+          events.push(event);
+          onEvent?.(event);
+        },
+      });
       if (followed.session) twin.follow(followed.session);
     }
     return twin;
@@ -141,7 +164,13 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
   if (onEvent) watch();
   // Each control verb emits the events it causes before it returns, once the EventBridge side runs.
   const control = Object.fromEntries(
-    Object.entries(engine.control).map(([verb, run]) => [verb, (...args: unknown[]) => (twin ? (twin.control as unknown as Record<string, (...a: unknown[]) => unknown>)[verb]!(...args) : (run as (...a: unknown[]) => unknown)(...args))]),
+    Object.entries(engine.control).map(([verb, run]) => [
+      verb,
+      (...args: unknown[]) =>
+        twin
+          ? (twin.control as unknown as Record<string, (...a: unknown[]) => unknown>)[verb]!(...args)
+          : (run as (...a: unknown[]) => unknown)(...args),
+    ]),
   ) as unknown as ReplayEngine['control'];
   // Scenario steps change layers through the same control, so they cause their events too.
   const journal = createJournal({ size: journalSize });
@@ -159,8 +188,10 @@ export function imdsHandlers(options: ImdsHandlersOptions): ImdsHandlers {
     if (response.miss && onMiss !== 'not-found') {
       // Returning nothing lets the handlers after ours answer; with none, msw sends it on as is.
       if (onMiss === 'passthrough') return undefined;
-      console.error(`[aemm] ${request.method} ${url} has no answer in the cassette (onMiss: "error"). `
-        + 'Add the entry or a layer that serves it, or use onMiss: "not-found" to answer 404 as IMDS does.');
+      console.error(
+        `[aemm] ${request.method} ${url} has no answer in the cassette (onMiss: "error"). ` +
+          'Add the entry or a layer that serves it, or use onMiss: "not-found" to answer 404 as IMDS does.',
+      );
       return HttpResponse.error();
     }
     return toHttpResponse(response);

@@ -9,7 +9,14 @@ export type { ReplayControl, ReplayEngine, ReplayStatus } from '../core/replay-e
 export type { ImdsRequest, ImdsResponse, TokenMode } from '../core/resolve-request.js';
 export type { EventBridgeEvent } from '../eventbridge/build-eventbridge-event.js';
 export type { EventStream } from '../eventbridge/create-event-stream.js';
-export { createJournal, JournalAssertionError, type Journal, type JournalEntry, type JournalFilter, type WaitForOptions } from '../core/journal/create-journal.js';
+export {
+  createJournal,
+  JournalAssertionError,
+  type Journal,
+  type JournalEntry,
+  type JournalFilter,
+  type WaitForOptions,
+} from '../core/journal/create-journal.js';
 export { BUILTIN_SCENARIOS, BUILTIN_SCENARIO_NAMES } from '../core/scenarios/builtin-scenarios.js';
 export { parseScenario, ScenarioError } from '../core/scenarios/parse-scenario.js';
 export type { InstanceState, RequestMatch, RequestRule, Scenario, ScenarioStep, StepTiming, TokenUse } from '../core/scenarios/scenario.js';

@@ -35,7 +35,9 @@ function parseBaseUrl(input: string): URL {
     throw new UsageError(`Base URL "${input}" is not http or https. Use an origin like http://169.254.169.254.`);
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new UsageError(`Base URL "${input}" has more than scheme, host and port. IMDS paths start at the root: use an origin like http://169.254.169.254.`);
+    throw new UsageError(
+      `Base URL "${input}" has more than scheme, host and port. IMDS paths start at the root: use an origin like http://169.254.169.254.`,
+    );
   }
   return url;
 }

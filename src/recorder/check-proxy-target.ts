@@ -32,7 +32,11 @@ const BAD_SEGMENTS = 'aemm record: the path has "." or ".." segments or an encod
  * or percent-encoded), encoded slashes or backslashes.
  */
 export function checkProxyTarget(url: string, context: ProxyTargetContext): ProxyTarget {
-  if (url.length > MAX_PATH_LENGTH) return { status: 414, message: `aemm record: the request target is over ${MAX_PATH_LENGTH} characters, which no IMDS path is; nothing was forwarded.` };
+  if (url.length > MAX_PATH_LENGTH)
+    return {
+      status: 414,
+      message: `aemm record: the request target is over ${MAX_PATH_LENGTH} characters, which no IMDS path is; nothing was forwarded.`,
+    };
   let path = url;
   let absoluteForm = false;
   if (!url.startsWith('/')) {
@@ -52,7 +56,10 @@ export function checkProxyTarget(url: string, context: ProxyTargetContext): Prox
     if (!path.startsWith('/')) path = `/${path}`;
     absoluteForm = authority === context.upstream.host;
   } else if (!isAllowedHost(context.host, { localAddress: context.localAddress, allowHosts: context.allowHosts })) {
-    return { status: 403, message: `aemm record: Host "${context.host}" does not name this proxy, so it answers nothing (DNS rebinding). Use 127.0.0.1, or allow the name with --allow-host.` };
+    return {
+      status: 403,
+      message: `aemm record: Host "${context.host}" does not name this proxy, so it answers nothing (DNS rebinding). Use 127.0.0.1, or allow the name with --allow-host.`,
+    };
   }
   if (path.includes('\\') || !decodeSegments(path.replace(/[?#].*$/, ''))) return { status: 400, message: BAD_SEGMENTS };
   return { path, absoluteForm };

@@ -129,9 +129,12 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
         else if (!signal?.aborted) errors.push({ path: key, reason: (error as Error).message });
       },
       onCapped: (key, limit) => {
-        const reason = limit === 'paths' ? `the tree has more than ${maxPaths} paths`
-          : limit === 'depth' ? `the tree is deeper than ${maxDepth} levels`
-          : `the crawl ran longer than ${maxDurationMs / 1000} s`;
+        const reason =
+          limit === 'paths'
+            ? `the tree has more than ${maxPaths} paths`
+            : limit === 'depth'
+              ? `the tree is deeper than ${maxDepth} levels`
+              : `the crawl ran longer than ${maxDurationMs / 1000} s`;
         errors.push({ path: key, reason: `not fetched: ${reason}` });
       },
       onProgress: ({ done, found }) => options.onProgress?.({ done, found, errors: errors.length }),
@@ -143,7 +146,14 @@ export async function crawlImds(options: CrawlOptions): Promise<CrawlResult> {
 
     const cassette = toRecordedCassette({ source: origin, entries, redactor, subject: 'the recording' });
     errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { cassette, errors, notFound: notFound.sort(), imdsVersion: session.version, requests: client.attempts, warnings: [...session.warnings] };
+    return {
+      cassette,
+      errors,
+      notFound: notFound.sort(),
+      imdsVersion: session.version,
+      requests: client.attempts,
+      warnings: [...session.warnings],
+    };
   } catch (error) {
     if (signal?.aborted) throw abortReason(signal);
     throw error;

@@ -60,7 +60,9 @@ export function createAnswerRecorder(options: AnswerRecorderOptions): AnswerReco
   function keep(key: string, entry: Entry): boolean {
     const problem = findEntryProblem(key, entry);
     if (problem) {
-      options.onWarning?.(`Not recording ${escapeControlChars(JSON.stringify(key))}: a cassette entry ${problem}. The other entries are written.`);
+      options.onWarning?.(
+        `Not recording ${escapeControlChars(JSON.stringify(key))}: a cassette entry ${problem}. The other entries are written.`,
+      );
       return false;
     }
     const changed = store.put(key, entry);
@@ -76,11 +78,13 @@ export function createAnswerRecorder(options: AnswerRecorderOptions): AnswerReco
    */
   function recordVersionList(headers: IncomingHttpHeaders): Promise<void> {
     if (store.entries['/'] !== undefined) return Promise.resolve();
-    versionList ??= fetchVersionList({ upstream: options.upstream, headers, agent: options.agent, timeoutMs: options.timeoutMs }).then((response) => {
-      if (response?.status === 200) keep('/', toEntry(200, response.headers, response.body));
-      // Asked again with the next client's headers (a token may be what was missing).
-      else versionList = undefined;
-    });
+    versionList ??= fetchVersionList({ upstream: options.upstream, headers, agent: options.agent, timeoutMs: options.timeoutMs }).then(
+      (response) => {
+        if (response?.status === 200) keep('/', toEntry(200, response.headers, response.body));
+        // Asked again with the next client's headers (a token may be what was missing).
+        else versionList = undefined;
+      },
+    );
     return versionList;
   }
 
@@ -92,7 +96,13 @@ export function createAnswerRecorder(options: AnswerRecorderOptions): AnswerReco
       let probe = probes.get(target.leaf);
       if (!probe) {
         if (probes.size >= MAX_PROBES) probes.clear();
-        probe = probePathKind({ upstream: options.upstream, path: target.probePath, headers, agent: options.agent, timeoutMs: options.timeoutMs });
+        probe = probePathKind({
+          upstream: options.upstream,
+          path: target.probePath,
+          headers,
+          agent: options.agent,
+          timeoutMs: options.timeoutMs,
+        });
         probes.set(target.leaf, probe);
       }
       kind = await probe;
@@ -108,7 +118,8 @@ export function createAnswerRecorder(options: AnswerRecorderOptions): AnswerReco
       await recordVersionList(answer.requestHeaders);
       const { target } = answer;
       // A dated version the instance refused is a fact too: replay must refuse it the same way.
-      if (answer.status === 404 && 'key' in target && DATED.test(target.key)) return keep(target.key, toEntry(404, answer.headers, answer.body));
+      if (answer.status === 404 && 'key' in target && DATED.test(target.key))
+        return keep(target.key, toEntry(404, answer.headers, answer.body));
       // Other whole 200 answers are facts about the instance; 401s, other 404s and redirects are the replay core's job.
       if (answer.status !== 200) return false;
       const key = await keyFor(target, answer.requestHeaders);

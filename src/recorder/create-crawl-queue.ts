@@ -46,10 +46,13 @@ export function createCrawlQueue(options: CrawlQueueOptions): CrawlQueue {
   return {
     schedule(key, kind) {
       if (seen.has(key)) return;
-      const limit: CrawlLimit | undefined = expired ? 'time'
-        : seen.size >= options.maxPaths ? 'paths'
-        : key.length > MAX_PATH_LENGTH || key.split('/').filter(Boolean).length > options.maxDepth ? 'depth'
-        : undefined;
+      const limit: CrawlLimit | undefined = expired
+        ? 'time'
+        : seen.size >= options.maxPaths
+          ? 'paths'
+          : key.length > MAX_PATH_LENGTH || key.split('/').filter(Boolean).length > options.maxDepth
+            ? 'depth'
+            : undefined;
       if (limit) {
         if (!capped.has(limit)) options.onCapped(key, limit);
         capped.add(limit);

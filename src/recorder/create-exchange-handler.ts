@@ -92,8 +92,18 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
     }
     res.writeHead(status, upstreamRes.statusMessage, headers);
     res.end(exchange.method === 'HEAD' ? undefined : body);
-    const done = (recorded: boolean): void => options.log({ method: exchange.method, path: exchange.path, status, from: 'upstream', recorded });
-    const task = options.record({ method: exchange.method, target: exchange.target, requestHeaders: exchange.headers, status, headers: upstreamRes.headers, body }).then(done, () => done(false));
+    const done = (recorded: boolean): void =>
+      options.log({ method: exchange.method, path: exchange.path, status, from: 'upstream', recorded });
+    const task = options
+      .record({
+        method: exchange.method,
+        target: exchange.target,
+        requestHeaders: exchange.headers,
+        status,
+        headers: upstreamRes.headers,
+        body,
+      })
+      .then(done, () => done(false));
     recording.add(task);
     void task.finally(() => recording.delete(task));
   }
@@ -114,14 +124,20 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
         chunks.push(chunk);
         return;
       }
-      fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} answered ${exchange.path} with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded.`);
+      fail(
+        exchange,
+        res,
+        502,
+        `aemm record: upstream ${upstream.origin} answered ${exchange.path} with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded.`,
+      );
       proxyRes.destroy();
     });
     proxyRes.on('error', (error: NodeJS.ErrnoException) => {
       fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} failed (${error.code ?? error.message}).`);
     });
     proxyRes.on('close', () => {
-      if (!proxyRes.complete) fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} closed the connection before the end of its answer.`);
+      if (!proxyRes.complete)
+        fail(exchange, res, 502, `aemm record: upstream ${upstream.origin} closed the connection before the end of its answer.`);
     });
     proxyRes.on('end', () => {
       if (!exchange.answered) pass(exchange, req, res, proxyRes, Buffer.concat(chunks));
@@ -148,7 +164,12 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
       exchanges.set(req, exchange);
       // A deadline for the whole answer: an upstream that trickles bytes must not hold the client forever.
       exchange.deadline = setTimeout(() => {
-        fail(exchange, res, 504, `aemm record: upstream ${upstream.origin} did not answer ${request.path} within ${timeoutMs} ms (timed out); nothing was recorded.`);
+        fail(
+          exchange,
+          res,
+          504,
+          `aemm record: upstream ${upstream.origin} did not answer ${request.path} within ${timeoutMs} ms (timed out); nothing was recorded.`,
+        );
       }, timeoutMs);
       res.on('close', () => {
         clearTimeout(exchange.deadline);

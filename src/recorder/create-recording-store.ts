@@ -39,7 +39,10 @@ function parentOf(key: string): string {
 
 function listedNames(entry: Entry | undefined): string[] | undefined {
   if (entry?.status !== 200 || entry.body === undefined) return undefined;
-  return entry.body.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return entry.body
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 /** Whether `entry`, read as the listing of `dir`, names any of `names` (file, `name/`, or `N=key` under public-keys). */

@@ -48,7 +48,10 @@ export function createRecordingWriter(options: RecordingWriterOptions): Recordin
       const batch = [...pending];
       pending.clear();
       try {
-        await writeCassette(options.output, options.snapshot(), { ...(options.fileMode === undefined ? {} : { mode: options.fileMode }), force: options.force });
+        await writeCassette(options.output, options.snapshot(), {
+          ...(options.fileMode === undefined ? {} : { mode: options.fileMode }),
+          force: options.force,
+        });
         writes++;
         lastError = undefined;
       } catch (error) {

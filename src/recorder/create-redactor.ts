@@ -94,7 +94,8 @@ function credentialValues(text: string): Array<{ field: Field; value: string }> 
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') {
       for (const [name, item] of Object.entries(value)) {
-        if ((FIELDS as readonly string[]).includes(name) && typeof item === 'string' && item !== '') found.push({ field: name as Field, value: item });
+        if ((FIELDS as readonly string[]).includes(name) && typeof item === 'string' && item !== '')
+          found.push({ field: name as Field, value: item });
         else walk(item);
       }
     }
@@ -194,7 +195,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       // Same length as the real token; base64 of random bytes with the banner inside.
       const bytes = Buffer.concat([derive(field, real, 12), TOKEN_BANNER, derive(field, `${real}\0tail`, Math.ceil(real.length * 0.75))]);
       const padding = /=*$/.exec(real)![0].length;
-      const base = bytes.toString('base64').replace(/=/g, '').slice(0, real.length - padding);
+      const base = bytes
+        .toString('base64')
+        .replace(/=/g, '')
+        .slice(0, real.length - padding);
       fake = base + '='.repeat(padding);
     }
     fakes.set(real, { field, fake });
@@ -277,7 +281,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         if (!fakeCredentials) continue;
         // Secrets never seen as such: a credentials document that reached no faking at all.
         const text = textOf(entry);
-        if (text !== undefined) for (const { field, value } of credentialValues(text)) if (!fakeValues.has(value)) leaks.add(`${field} at ${path}`);
+        if (text !== undefined)
+          for (const { field, value } of credentialValues(text)) if (!fakeValues.has(value)) leaks.add(`${field} at ${path}`);
       }
       return [...leaks];
     },

@@ -64,17 +64,23 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
     } catch (error) {
       if (!(error instanceof UpstreamFailure)) throw error;
       if (!error.timedOut) {
-        throw new AemmError('UPSTREAM_UNREACHABLE',
-          `Cannot reach upstream ${origin}: ${error.reason}. Check that address, and that the instance metadata service is enabled.`);
+        throw new AemmError(
+          'UPSTREAM_UNREACHABLE',
+          `Cannot reach upstream ${origin}: ${error.reason}. Check that address, and that the instance metadata service is enabled.`,
+        );
       }
       if (!(await answersWithoutToken())) {
-        throw new AemmError('UPSTREAM_TOKEN_TIMEOUT',
+        throw new AemmError(
+          'UPSTREAM_TOKEN_TIMEOUT',
           `The IMDSv2 token request to ${origin} (PUT ${TOKEN_PATH}) timed out: ${error.reason}, and requests without a token fail too. ` +
-          'From a container, raise the instance\'s PUT response hop limit to 2; otherwise check that address and the timeout.');
+            "From a container, raise the instance's PUT response hop limit to 2; otherwise check that address and the timeout.",
+        );
       }
       if (token === undefined && warnings.length === 0) {
-        warnings.push(`The IMDSv2 token request to ${origin} timed out (${error.reason}) but requests without a token work, so this recording uses IMDSv1. ` +
-          'Likely cause: a PUT response hop limit of 1 with the recorder in a container (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2).');
+        warnings.push(
+          `The IMDSv2 token request to ${origin} timed out (${error.reason}) but requests without a token work, so this recording uses IMDSv1. ` +
+            'Likely cause: a PUT response hop limit of 1 with the recorder in a container (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2).',
+        );
       }
       token = undefined;
       generation++;
@@ -86,8 +92,10 @@ export async function createTokenSession(client: UpstreamClient, origin: string)
     } else if ([403, 404, 405].includes(response.status)) {
       token = undefined;
     } else {
-      throw new AemmError('UPSTREAM_TOKEN',
-        `Upstream ${origin} answered ${response.status} to the IMDSv2 token request (PUT ${TOKEN_PATH}). Check that it is an instance metadata service.`);
+      throw new AemmError(
+        'UPSTREAM_TOKEN',
+        `Upstream ${origin} answered ${response.status} to the IMDSv2 token request (PUT ${TOKEN_PATH}). Check that it is an instance metadata service.`,
+      );
     }
     generation++;
   }

@@ -61,7 +61,10 @@ const MAX_DELAY_MS = 5_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 class AttemptError extends Error {
-  constructor(readonly reason: string, readonly timedOut = false) {
+  constructor(
+    readonly reason: string,
+    readonly timedOut = false,
+  ) {
     super(reason);
   }
 }

@@ -3,7 +3,10 @@ import type { UpstreamClient, UpstreamResponse } from './create-upstream-client.
 
 /** The request path for a cassette key: each segment percent-encoded except `:` (MACs), as cloud-init does. */
 function toRequestPath(key: string): string {
-  return key.split('/').map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ':')).join('/');
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ':'))
+    .join('/');
 }
 
 /**

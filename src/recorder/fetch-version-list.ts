@@ -23,5 +23,13 @@ const MAX_BYTES = 64 * 1024;
 export function fetchVersionList(request: VersionListRequest): Promise<UpstreamResponse | undefined> {
   const headers: IncomingHttpHeaders = { ...request.headers };
   for (const name of DROPPED) delete headers[name];
-  return sendUpstreamRequest({ upstream: request.upstream, method: 'GET', path: '/', headers, agent: request.agent, timeoutMs: request.timeoutMs, maxBodyBytes: MAX_BYTES }).catch(() => undefined);
+  return sendUpstreamRequest({
+    upstream: request.upstream,
+    method: 'GET',
+    path: '/',
+    headers,
+    agent: request.agent,
+    timeoutMs: request.timeoutMs,
+    maxBodyBytes: MAX_BYTES,
+  }).catch(() => undefined);
 }

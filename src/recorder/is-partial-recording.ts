@@ -12,7 +12,8 @@ export function isPartialRecording(entries: Readonly<Record<string, Entry>>): bo
   for (const key of Object.keys(entries)) {
     present.add(key);
     // Every directory above a key is there, listed or not.
-    for (let end = key.indexOf('/', 1); end !== -1 && end < key.length - 1; end = key.indexOf('/', end + 1)) present.add(key.slice(0, end + 1));
+    for (let end = key.indexOf('/', 1); end !== -1 && end < key.length - 1; end = key.indexOf('/', end + 1))
+      present.add(key.slice(0, end + 1));
   }
   for (const [dir, entry] of Object.entries(entries)) {
     // `/` lists API versions, not children; only 200 listings name anything.

@@ -28,7 +28,10 @@ function isSafeName(name: string): boolean {
  */
 export function listChildren(dir: string, body: string): ListedChildren {
   const atVersionRoot = dir.indexOf('/', 1) === dir.length - 1;
-  const names = body.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const names = body
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const children: ListedChildren['children'] = [];
   const refused: string[] = [];
   for (const name of names) {
@@ -42,6 +45,7 @@ export function listChildren(dir: string, body: string): ListedChildren {
     else if (atVersionRoot && name === 'user-data') children.push({ key: dir + name, kind: 'user-data' });
     else children.push({ key: dir + name, kind: 'leaf' });
   }
-  if (dir.endsWith('/meta-data/iam/') && !names.includes(EXTENDED_CREDENTIALS)) children.push({ key: dir + EXTENDED_CREDENTIALS, kind: 'probe-dir' });
+  if (dir.endsWith('/meta-data/iam/') && !names.includes(EXTENDED_CREDENTIALS))
+    children.push({ key: dir + EXTENDED_CREDENTIALS, kind: 'probe-dir' });
   return { children, refused };
 }

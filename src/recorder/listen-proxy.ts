@@ -6,7 +6,11 @@ export async function listenProxy(server: Server, port: number, hostname: string
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       if (error.code === 'EADDRINUSE') {
-        reject(new UsageError(`Port ${port} on ${hostname} is already in use. Stop the other process or choose another with --port (0 picks a free one).`));
+        reject(
+          new UsageError(
+            `Port ${port} on ${hostname} is already in use. Stop the other process or choose another with --port (0 picks a free one).`,
+          ),
+        );
       } else if (error.code === 'EACCES') {
         reject(new UsageError(`Not allowed to listen on ${hostname}:${port}. Use a port above 1023, or run with the needed privileges.`));
       } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {

@@ -96,7 +96,8 @@ async function checkOutput(output: string, force: boolean): Promise<void> {
     throw new UsageError(`Output directory "${shown}" is not writable (${code ?? 'error'}). Choose another -o path.`);
   }
   const existing = await stat(output).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`Output "${output}" is a directory. Name a file, e.g. ${join(output, 'recording.json')}.`);
+  if (existing?.isDirectory())
+    throw new UsageError(`Output "${output}" is a directory. Name a file, e.g. ${join(output, 'recording.json')}.`);
   await checkWritableCassette(output, force);
 }
 
@@ -118,7 +119,18 @@ async function recordByCrawl(request: RecordRequest, hooks: RecordHooks, started
     });
   } catch (error) {
     if (!request.signal.aborted) throw error;
-    return { ...base, written: false, interrupted: true, entries: 0, requests: 0, errors: [], notFound: [], redacted: [], warnings: [], durationMs: performance.now() - started };
+    return {
+      ...base,
+      written: false,
+      interrupted: true,
+      entries: 0,
+      requests: 0,
+      errors: [],
+      notFound: [],
+      redacted: [],
+      warnings: [],
+      durationMs: performance.now() - started,
+    };
   }
   const { cassette, errors } = result;
   // An incomplete crawl is not written unless asked: a cassette silently missing paths misleads every test that replays it.

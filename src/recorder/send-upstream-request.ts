@@ -52,8 +52,13 @@ export function sendUpstreamRequest(request: UpstreamRequest): Promise<UpstreamR
       agent: request.agent,
       signal,
     });
-    const timer = setTimeout(() => req.destroy(new UpstreamRequestError('timeout', `timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
-    req.on('error', (error) => settle(error instanceof UpstreamRequestError ? error : new UpstreamRequestError('network', error.message, { cause: error })));
+    const timer = setTimeout(
+      () => req.destroy(new UpstreamRequestError('timeout', `timed out after ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    );
+    req.on('error', (error) =>
+      settle(error instanceof UpstreamRequestError ? error : new UpstreamRequestError('network', error.message, { cause: error })),
+    );
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

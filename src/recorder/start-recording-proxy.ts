@@ -148,7 +148,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   if (!(timeoutMs > 0)) throw new UsageError(`Timeout ${timeoutMs} ms is not more than 0. Give the upstream time to answer, e.g. 5000 ms.`);
   const hostname = options.hostname ?? '127.0.0.1';
   if (!isLoopback(hostname) && !options.allowRemote) {
-    throw new UsageError(`Refusing to listen on ${hostname}: the proxy would hand this instance's credentials to the network. Listen on 127.0.0.1, or allow remote clients if you mean it (allowRemote: true; --allow-remote on the command line).`);
+    throw new UsageError(
+      `Refusing to listen on ${hostname}: the proxy would hand this instance's credentials to the network. Listen on 127.0.0.1, or allow remote clients if you mean it (allowRemote: true; --allow-remote on the command line).`,
+    );
   }
   const debounceMs = options.debounceMs ?? 200;
   const shownHost = (): string => (hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname);
@@ -162,7 +164,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   const redactor = createRedactor({ credentials: !keepsSecrets, paths: options.redactPaths, redactedBefore });
   // The file obeys this run's redaction too; entries an earlier run redacted stay as they are.
   const entries: Record<string, Entry> = {};
-  for (const [key, entry] of Object.entries(existing?.entries ?? {})) entries[key] = key in redactedBefore ? entry : redactor.redactEntry(key, entry);
+  for (const [key, entry] of Object.entries(existing?.entries ?? {}))
+    entries[key] = key in redactedBefore ? entry : redactor.redactEntry(key, entry);
   const store = createRecordingStore({ entries, replace: mode === 'overwrite', redact: (key, entry) => redactor.redactEntry(key, entry) });
   const httpProxy = await loadHttpProxy();
 
@@ -184,14 +187,29 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
 
   const writer = createRecordingWriter({
     output,
-    snapshot: () => toRecordedCassette({ source: upstream.origin, entries, redactor, redacted: redactedList(), subject: `"${output}"`, ...(isPartialRecording(entries) ? { extra: { incomplete: true } } : {}) }),
+    snapshot: () =>
+      toRecordedCassette({
+        source: upstream.origin,
+        entries,
+        redactor,
+        redacted: redactedList(),
+        subject: `"${output}"`,
+        ...(isPartialRecording(entries) ? { extra: { incomplete: true } } : {}),
+      }),
     // Live credentials (--no-redact): readable by the owner only, from the first byte on disk.
     ...(keepsSecrets ? { fileMode: 0o600 } : {}),
     force: options.force === true,
     debounceMs,
     onWriteError: options.onWriteError,
   });
-  const recorder = createAnswerRecorder({ store, upstream, agent, timeoutMs, onChange: (keys) => writer.markChanged(keys), onWarning: options.onWarning });
+  const recorder = createAnswerRecorder({
+    store,
+    upstream,
+    agent,
+    timeoutMs,
+    onChange: (keys) => writer.markChanged(keys),
+    onWarning: options.onWarning,
+  });
   // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
   const log = (entry: ProxyRequestLog): void => options.onRequest?.({ ...entry, path: escapeControlChars(entry.path) });
   const exchanges = createExchangeHandler({
@@ -202,7 +220,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     ownOrigin: (req) => {
       const named = isAllowedHost(req.headers.host, { localAddress: req.socket.localAddress, allowHosts: options.allowHosts });
       const host = named && req.headers.host !== undefined ? parseHost(req.headers.host) : undefined;
-      return host ? `http://${formatHost(host.name)}${host.port === undefined ? '' : `:${host.port}`}` : `http://${formatHost(shownHost())}:${address.port}`;
+      return host
+        ? `http://${formatHost(host.name)}${host.port === undefined ? '' : `:${host.port}`}`
+        : `http://${formatHost(shownHost())}:${address.port}`;
     },
     record: (answer) => recorder.record(answer),
     log,
@@ -214,7 +234,13 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     res.on('close', () => inFlight--);
     const method = req.method ?? 'GET';
     const ownHosts = [`127.0.0.1:${address.port}`, `localhost:${address.port}`, `[::1]:${address.port}`];
-    const target = checkProxyTarget(req.url ?? '/', { upstream, ownHosts, host: req.headers.host, localAddress: req.socket.localAddress, allowHosts: options.allowHosts ?? [] });
+    const target = checkProxyTarget(req.url ?? '/', {
+      upstream,
+      ownHosts,
+      host: req.headers.host,
+      localAddress: req.socket.localAddress,
+      allowHosts: options.allowHosts ?? [],
+    });
     if ('status' in target) {
       answerPlain(res, target.status, target.message);
       log({ method, path: req.url ?? '/', status: target.status, from: 'proxy', recorded: false });
@@ -289,7 +315,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         await writer.flush(false);
         const final = stats();
         if (final.unwritten > 0) {
-          throw new AemmError('CASSETTE_WRITE', `${countEntries(final.unwritten)} recorded by the proxy ${final.unwritten === 1 ? 'was' : 'were'} not written: ${final.writeError ?? 'the last write did not happen'}`);
+          throw new AemmError(
+            'CASSETTE_WRITE',
+            `${countEntries(final.unwritten)} recorded by the proxy ${final.unwritten === 1 ? 'was' : 'were'} not written: ${final.writeError ?? 'the last write did not happen'}`,
+          );
         }
         return final;
       })();

@@ -18,5 +18,11 @@ export function toRecordTarget(path: string): RecordTarget | undefined {
   const leaf = `/${segments.join('/')}`;
   if (!bare.endsWith('/')) return { key: leaf };
   // Asked again without the slash, with the client's own encoding (and no repeated slashes).
-  return { leaf, probePath: `/${bare.split('/').filter((part) => part !== '').join('/')}` };
+  return {
+    leaf,
+    probePath: `/${bare
+      .split('/')
+      .filter((part) => part !== '')
+      .join('/')}`,
+  };
 }

@@ -26,10 +26,18 @@ export function toRecordedCassette(parts: RecordedParts): Cassette {
   const scrubbed = parts.redactor.scrub(parts.entries);
   const leaks = parts.redactor.findLeaks(scrubbed);
   if (leaks.length > 0) {
-    throw new InternalError(`Refusing to write ${parts.subject}: it would still hold secrets (${leaks.join(', ')}). Report this as a bug; nothing was written.`, { code: 'REDACTION_FAILED' });
+    throw new InternalError(
+      `Refusing to write ${parts.subject}: it would still hold secrets (${leaks.join(', ')}). Report this as a bug; nothing was written.`,
+      { code: 'REDACTION_FAILED' },
+    );
   }
   const sorted: Record<string, Entry> = {};
   for (const key of Object.keys(scrubbed).sort()) sorted[key] = scrubbed[key]!;
-  const meta = createRecordingMeta({ source: parts.source, entries: sorted, redacted: parts.redacted ?? parts.redactor.redacted, extra: parts.extra });
+  const meta = createRecordingMeta({
+    source: parts.source,
+    entries: sorted,
+    redacted: parts.redacted ?? parts.redactor.redacted,
+    extra: parts.extra,
+  });
   return { format: CASSETTE_FORMAT, meta, entries: sorted };
 }

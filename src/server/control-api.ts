@@ -55,7 +55,8 @@ const VERBS = {
   clear: (c, b) => c.clear(b.kind as LayerKind | undefined),
   reset: (c) => c.reset(),
   signal: (c, b) => {
-    if (!c.signal) throw new AemmError('CONTROL_BODY', 'This server runs no scenario, so nothing waits for a signal. Start it with --scenario.');
+    if (!c.signal)
+      throw new AemmError('CONTROL_BODY', 'This server runs no scenario, so nothing waits for a signal. Start it with --scenario.');
     return c.signal(b.name as string);
   },
 } satisfies Record<Exclude<ControlVerb, 'status'>, Handler> & Record<string, Handler>;
@@ -113,7 +114,10 @@ function refuse(req: IncomingMessage, options: ControlOptions): { status: number
   const policy = { localAddress: req.socket.localAddress, allowHosts: options.allowHosts };
   const host = req.headers.host;
   if (!isAllowedHost(host, policy)) {
-    return { status: 403, error: `Host "${host}" does not name this server, so the control API refuses it (DNS rebinding). Use 127.0.0.1, or allow the name with --allow-host.` };
+    return {
+      status: 403,
+      error: `Host "${host}" does not name this server, so the control API refuses it (DNS rebinding). Use 127.0.0.1, or allow the name with --allow-host.`,
+    };
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {
@@ -124,13 +128,20 @@ function refuse(req: IncomingMessage, options: ControlOptions): { status: number
       originHost = undefined;
     }
     if (originHost === undefined || originHost === '' || !isAllowedHost(originHost, policy)) {
-      return { status: 403, error: `Origin "${origin}" is another site; the control API answers no web page (CSRF). Use aemm control or send no Origin.` };
+      return {
+        status: 403,
+        error: `Origin "${origin}" is another site; the control API answers no web page (CSRF). Use aemm control or send no Origin.`,
+      };
     }
   }
   if (req.method !== 'POST') return undefined;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') return { status: 415, error: 'Send the control body as JSON with Content-Type: application/json.' };
-  if (req.headers[CONTROL_HEADER] === undefined) return { status: 403, error: `Send the header ${CONTROL_HEADER}: 1 with every control POST (aemm control does).` };
+  if (req.headers[CONTROL_HEADER] === undefined)
+    return { status: 403, error: `Send the header ${CONTROL_HEADER}: 1 with every control POST (aemm control does).` };
   return undefined;
 }
 
@@ -149,13 +160,21 @@ export interface ControlOptions {
  * `x-aemm-control`, 413 for a body over 16 KiB, 415 for a body that is not declared JSON. Resolves
  * 0 when the client left before its body arrived.
  */
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, control: Control, options: ControlOptions = {}): Promise<number> {
+export async function handleControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  control: Control,
+  options: ControlOptions = {},
+): Promise<number> {
   const refusal = refuse(req, options);
   if (refusal) {
     res.shouldKeepAlive = false;
     return reply(res, refusal.status, { error: refusal.error });
   }
-  const verb = (req.url ?? '').slice(CONTROL_PREFIX.length).replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const verb = (req.url ?? '')
+    .slice(CONTROL_PREFIX.length)
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
   if (verb === 'status') {
     if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET for /__aemm/status.' });
     return reply(res, 200, control.status());
@@ -174,7 +193,9 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
     const body = await readJson(req);
     const rules = countRules(verb, body);
     if (rules > 0 && control.status().mocks.filter((mock) => mock.kind === 'fault' || mock.kind === 'event').length + rules > MAX_RULES) {
-      return reply(res, 400, { error: `At most ${MAX_RULES} faults and events at once. Clear some first (aemm control clear --kind faults).` });
+      return reply(res, 400, {
+        error: `At most ${MAX_RULES} faults and events at once. Clear some first (aemm control clear --kind faults).`,
+      });
     }
     return reply(res, 200, action(control, body));
   } catch (error) {
@@ -203,12 +224,14 @@ function answerJournal(req: IncomingMessage, res: ServerResponse, journal: Journ
   if (since) filter.since = since;
   if (method) filter.method = method;
   if (token) {
-    if (!['absent', 'presented', 'valid', 'invalid', 'present'].includes(token)) return reply(res, 400, { error: `token "${token}" is unknown. Use absent, presented, valid, invalid or present.` });
+    if (!['absent', 'presented', 'valid', 'invalid', 'present'].includes(token))
+      return reply(res, 400, { error: `token "${token}" is unknown. Use absent, presented, valid, invalid or present.` });
     filter.token = token as JournalFilter['token'];
   }
   const limitText = query.get('limit');
   const limit = limitText === null ? JOURNAL_LIMIT : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > JOURNAL_LIMIT) return reply(res, 400, { error: `limit "${limitText}" is not a count. Use 1 to ${JOURNAL_LIMIT}.` });
+  if (!Number.isInteger(limit) || limit < 1 || limit > JOURNAL_LIMIT)
+    return reply(res, 400, { error: `limit "${limitText}" is not a count. Use 1 to ${JOURNAL_LIMIT}.` });
   try {
     const entries = journal.entries(filter);
     // The oldest `limit` entries: a reader pages on with since=<the last seq it got>.

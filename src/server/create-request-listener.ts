@@ -55,7 +55,11 @@ export interface ImdsRequestListener {
   cancelDelayed(): void;
 }
 
-const INTERNAL_ERROR: ImdsResponse = { status: 500, headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' }, body: new Uint8Array(0) };
+const INTERNAL_ERROR: ImdsResponse = {
+  status: 500,
+  headers: { 'content-type': 'text/plain', 'content-length': '0', server: 'EC2ws' },
+  body: new Uint8Array(0),
+};
 
 /**
  * The request listener of the replay server, in the style of @hono/node-server's
@@ -71,9 +75,20 @@ export function createRequestListener(engine: ServedEngine, options: RequestList
 
   const log = (request: ImdsRequest, response: Pick<ImdsResponse, 'status' | 'abort'>, started: number, control = false): void => {
     if (!onRequest) return;
-    const version = control ? 'control' : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT' ? 'v2' : 'v1';
+    const version = control
+      ? 'control'
+      : request.headers['x-aws-ec2-metadata-token'] !== undefined || request.method === 'PUT'
+        ? 'v2'
+        : 'v1';
     // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
-    const entry: RequestLog = { method: request.method, path: escapeControlChars(request.path), status: response.status, version, ms: timed ? performance.now() - started : 0, clientAddress: request.clientAddress };
+    const entry: RequestLog = {
+      method: request.method,
+      path: escapeControlChars(request.path),
+      status: response.status,
+      version,
+      ms: timed ? performance.now() - started : 0,
+      clientAddress: request.clientAddress,
+    };
     if (response.abort) entry.abort = response.abort;
     onRequest(entry);
   };

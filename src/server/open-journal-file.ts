@@ -48,7 +48,9 @@ export function openJournalFile(path: string, what = '--journal'): JournalFile {
   try {
     fd = openSync(path, 'a', 0o600);
   } catch (error) {
-    throw new UsageError(`Cannot write the journal to "${path}" (${describeOpenError(error as NodeJS.ErrnoException)}). Give ${what} a file in a folder you can write.`);
+    throw new UsageError(
+      `Cannot write the journal to "${path}" (${describeOpenError(error as NodeJS.ErrnoException)}). Give ${what} a file in a folder you can write.`,
+    );
   }
   let stream: WriteStream;
   try {

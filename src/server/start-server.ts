@@ -124,7 +124,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
     throw new UsageError(`Port "${port}" is not a TCP port. Use a whole number from 0 to 65535 (0 picks a free one).`);
   }
   const hostname = options.hostname ?? '127.0.0.1';
-  const cassette = typeof options.cassette === 'object' ? validateCassette(options.cassette, 'startServer({ cassette })') : await loadCassette(options.cassette);
+  const cassette =
+    typeof options.cassette === 'object'
+      ? validateCassette(options.cassette, 'startServer({ cassette })')
+      : await loadCassette(options.cassette);
   const inputs = options.mocks === undefined ? [] : Array.isArray(options.mocks) ? options.mocks : [options.mocks as ServerLayerSettings];
   const { mocks, sqs } = takeSqsSections(inputs);
   const prepared = await prepareSession(options);
@@ -143,13 +146,27 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   // SQS settings stack: layer files' sections, the scenario's, then eventBridge. SendMessage
   // attempts go in the request journal too, unless the caller names a journal of its own.
   const scenarioSqs = prepared.scenario?.sqs;
-  const bridgeOptions = sqs || scenarioSqs || options.eventBridge ? { ...sqs, ...scenarioSqs, ...(prepared.journal ? { journal: prepared.journal } : {}), ...options.eventBridge } : undefined;
+  const bridgeOptions =
+    sqs || scenarioSqs || options.eventBridge
+      ? { ...sqs, ...scenarioSqs, ...(prepared.journal ? { journal: prepared.journal } : {}), ...options.eventBridge }
+      : undefined;
   // Loaded only when asked for, so a plain replay never loads the AWS SDK. Bad settings throw here, before listening.
   const eventBridge = bridgeOptions
-    ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(engine, bridgeOptions, typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined)
+    ? (await import('../eventbridge/sqs/start-event-bridge.js')).startEventBridge(
+        engine,
+        bridgeOptions,
+        typeof options.cassette === 'string' ? `cassette "${options.cassette}"` : undefined,
+      )
     : undefined;
   // Scenario steps change layers through the EventBridge side's control, so they cause their events too.
-  const session = createReplaySession({ engine, control: eventBridge?.control, scenario: prepared.scenario, journal: prepared.journal, wallClock: Date.now, speed: prepared.speed });
+  const session = createReplaySession({
+    engine,
+    control: eventBridge?.control,
+    scenario: prepared.scenario,
+    journal: prepared.journal,
+    wallClock: Date.now,
+    speed: prepared.speed,
+  });
   // A scenario taking the instance away sends its state changes.
   eventBridge?.follow(session);
   const listener = createRequestListener(session, {
@@ -168,10 +185,15 @@ export async function startServer(options: ServerOptions = {}): Promise<ImdsServ
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable && !socket.destroyed) {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      const status =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
       // AEMM's Go server answers a request it cannot parse with its status as plain text, then closes.
-      if (options.profile === 'aemm') socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+      if (options.profile === 'aemm')
+        socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
       else socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     }
     socket.destroy();

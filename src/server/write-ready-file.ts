@@ -7,7 +7,9 @@ export function checkReadyFile(path: string): void {
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch {
-    throw new UsageError(`Cannot write the ready file "${path}": its folder does not exist or is not writable. Give --ready-file a path in a folder you can write.`);
+    throw new UsageError(
+      `Cannot write the ready file "${path}": its folder does not exist or is not writable. Give --ready-file a path in a folder you can write.`,
+    );
   }
 }
 

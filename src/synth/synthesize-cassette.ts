@@ -7,13 +7,7 @@ import { createFakeIdentitySignatures } from './create-fake-identity-signatures.
 import { formatImdsJson } from '../core/format-imds-json.js';
 import type { ImdsJsonValue } from '../core/format-imds-json.js';
 import { formatNoticeJson } from '../core/format-notice-json.js';
-import type {
-  IamRoleSpec,
-  InstanceSpec,
-  MaintenanceEventSpec,
-  NetworkInterfaceSpec,
-  SpotInterruptionSpec,
-} from './instance-spec.js';
+import type { IamRoleSpec, InstanceSpec, MaintenanceEventSpec, NetworkInterfaceSpec, SpotInterruptionSpec } from './instance-spec.js';
 
 export type { InstanceSpec } from './instance-spec.js';
 
@@ -106,9 +100,7 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
     iam: spec.iamRole && buildIam(spec, spec.iamRole, partition, credentialsUpdatedAt, credentialSeed),
     'identity-credentials': dir({
       ec2: dir({
-        info: text(
-          formatImdsJson({ Code: 'Success', LastUpdated: credentialsUpdatedAt, AccountId: spec.accountId }),
-        ),
+        info: text(formatImdsJson({ Code: 'Success', LastUpdated: credentialsUpdatedAt, AccountId: spec.accountId })),
         'security-credentials': dir({
           'ec2-instance': text(formatCredentials(`${credentialSeed}|ec2-instance`, credentialsUpdatedAt)),
         }),
@@ -126,9 +118,7 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
     metrics: dir({ vhostmd: text('<?xml version="1.0" encoding="UTF-8"?>') }),
     network: dir({
       interfaces: dir({
-        macs: dir(
-          Object.fromEntries(spec.networkInterfaces.map((eni) => [eni.mac, buildInterface(spec, eni)])),
-        ),
+        macs: dir(Object.fromEntries(spec.networkInterfaces.map((eni) => [eni.mac, buildInterface(spec, eni)]))),
       }),
     }),
     placement: dir({
@@ -141,8 +131,7 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
     }),
     'product-codes': optionalLines(spec.productCodes),
     profile: text('default-hvm'),
-    'public-hostname':
-      primary.publicIpv4 === undefined ? undefined : text(toPublicHostname(primary.publicIpv4, spec.region)),
+    'public-hostname': primary.publicIpv4 === undefined ? undefined : text(toPublicHostname(primary.publicIpv4, spec.region)),
     'public-ipv4': optionalText(primary.publicIpv4),
     'public-keys': spec.keyPair && buildPublicKeys(spec.keyPair.name, spec.keyPair.openSshKey),
     'ramdisk-id': optionalText(spec.ramdiskId),
@@ -158,16 +147,8 @@ function buildMetaData(spec: InstanceSpec): TreeDir {
   });
 }
 
-function buildIam(
-  spec: InstanceSpec,
-  role: IamRoleSpec,
-  partition: string,
-  updatedAt: string,
-  credentialSeed: string,
-): TreeDir {
-  const arn =
-    role.instanceProfileArn ??
-    `arn:${partition}:iam::${spec.accountId}:instance-profile/${role.instanceProfileName}`;
+function buildIam(spec: InstanceSpec, role: IamRoleSpec, partition: string, updatedAt: string, credentialSeed: string): TreeDir {
+  const arn = role.instanceProfileArn ?? `arn:${partition}:iam::${spec.accountId}:instance-profile/${role.instanceProfileName}`;
   const info = {
     Code: 'Success',
     LastUpdated: updatedAt,
@@ -204,8 +185,7 @@ function buildInterface(spec: InstanceSpec, eni: NetworkInterfaceSpec): TreeDir 
   return dir({
     'device-number': text(String(eni.deviceNumber)),
     'interface-id': text(eni.interfaceId),
-    'ipv4-associations':
-      publicIpv4 === undefined || primaryIpv4 === undefined ? undefined : dir({ [publicIpv4]: text(primaryIpv4) }),
+    'ipv4-associations': publicIpv4 === undefined || primaryIpv4 === undefined ? undefined : dir({ [publicIpv4]: text(primaryIpv4) }),
     'ipv4-prefix': optionalLines(eni.ipv4Prefixes),
     'ipv6-prefix': optionalLines(eni.ipv6Prefixes),
     ipv6s: optionalLines(eni.ipv6s),
@@ -280,9 +260,7 @@ function toUserDataLeaf(userData: string | Uint8Array): TreeLeaf {
   if (typeof userData === 'string') return { kind: 'leaf', entry: { status: 200, headers, body: userData } };
   const decoded = decodeUtf8(userData);
   const entry: Entry =
-    decoded === undefined
-      ? { status: 200, headers, bodyBase64: encodeBase64(userData) }
-      : { status: 200, headers, body: decoded };
+    decoded === undefined ? { status: 200, headers, bodyBase64: encodeBase64(userData) } : { status: 200, headers, body: decoded };
   return { kind: 'leaf', entry };
 }
 
@@ -332,10 +310,7 @@ function dir(children: Children, options: { listing?: string; bareNames?: boolea
   for (const [name, node] of Object.entries(children)) if (node !== undefined) present.set(name, node);
   const names = sortedNames(present);
   const listing =
-    options.listing ??
-    names
-      .map(([name, node]) => (node.kind === 'dir' && options.bareNames !== true ? `${name}/` : name))
-      .join('\n');
+    options.listing ?? names.map(([name, node]) => (node.kind === 'dir' && options.bareNames !== true ? `${name}/` : name)).join('\n');
   return { kind: 'dir', children: present, listing };
 }
 

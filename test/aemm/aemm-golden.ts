@@ -40,10 +40,32 @@ export const BAD_REQUEST_PAGE = utf8Page('400 - Bad Request');
 const lines = (...names: string[]): string => names.join('\n');
 
 const STATIC_TOP = [
-  'ami-id', 'ami-launch-index', 'ami-manifest-path', 'block-device-mapping/', 'elastic-inference/', 'hostname', 'iam/',
-  'instance-action', 'instance-id', 'instance-life-cycle', 'instance-type', 'kernel-id', 'local-hostname', 'local-ipv4', 'mac',
-  'network/', 'placement/', 'product-codes', 'public-hostname', 'public-ipv4', 'public-keys/', 'ramdisk-id', 'reservation-id',
-  'security-groups', 'services/', 'tags/',
+  'ami-id',
+  'ami-launch-index',
+  'ami-manifest-path',
+  'block-device-mapping/',
+  'elastic-inference/',
+  'hostname',
+  'iam/',
+  'instance-action',
+  'instance-id',
+  'instance-life-cycle',
+  'instance-type',
+  'kernel-id',
+  'local-hostname',
+  'local-ipv4',
+  'mac',
+  'network/',
+  'placement/',
+  'product-codes',
+  'public-hostname',
+  'public-ipv4',
+  'public-keys/',
+  'ramdisk-id',
+  'reservation-id',
+  'security-groups',
+  'services/',
+  'tags/',
 ];
 const withTop = (...extra: string[]): string => `${lines(...[...STATIC_TOP, ...extra].sort())}\n`;
 
@@ -64,9 +86,26 @@ export const SPOT_LISTING = lines('instance-action', 'termination-time');
 
 /** `network/interfaces/macs/<mac>/` of AEMM's default instance. */
 export const MAC_LISTING = lines(
-  'device-number', 'interface-id', 'ipv4-associations/', 'ipv6s', 'local-hostname', 'local-ipv4s', 'mac', 'network-card-index', 'owner-id',
-  'public-hostname', 'public-ipv4s', 'security-group-ids', 'security-groups', 'subnet-id', 'subnet-ipv4-cidr-block',
-  'subnet-ipv6-cidr-blocks', 'vpc-id', 'vpc-ipv4-cidr-block', 'vpc-ipv4-cidr-blocks', 'vpc-ipv6-cidr-blocks',
+  'device-number',
+  'interface-id',
+  'ipv4-associations/',
+  'ipv6s',
+  'local-hostname',
+  'local-ipv4s',
+  'mac',
+  'network-card-index',
+  'owner-id',
+  'public-hostname',
+  'public-ipv4s',
+  'security-group-ids',
+  'security-groups',
+  'subnet-id',
+  'subnet-ipv4-cidr-block',
+  'subnet-ipv6-cidr-blocks',
+  'vpc-id',
+  'vpc-ipv4-cidr-block',
+  'vpc-ipv4-cidr-blocks',
+  'vpc-ipv6-cidr-blocks',
 );
 
 /** AEMM's default credentials: `json.MarshalIndent` with a tab, no final newline. */

@@ -30,7 +30,8 @@ async function engineFor(args: string[]): Promise<{ engine: ReplayEngine; clock:
 }
 
 const text = (response: ImdsResponse): string => new TextDecoder().decode(response.body);
-const get = (engine: ReplayEngine, path: string, clientAddress = '10.0.0.1') => engine.resolve({ method: 'GET', path, headers: {}, clientAddress });
+const get = (engine: ReplayEngine, path: string, clientAddress = '10.0.0.1') =>
+  engine.resolve({ method: 'GET', path, headers: {}, clientAddress });
 const SPOT = '/latest/meta-data/spot/instance-action';
 const EVENTS = '/latest/meta-data/events/maintenance/scheduled';
 
@@ -41,7 +42,11 @@ describe('the aemm profile on the shared engine', () => {
     engine.control.advance('61s');
     const response = get(engine, SPOT);
     assert.equal(response.status, 200);
-    assert.equal(text(response), `{\n\t"action": "terminate",\n\t"time": "2026-01-01T12:03:01Z"\n}`, 'request time (after the jump) + 2 minutes');
+    assert.equal(
+      text(response),
+      `{\n\t"action": "terminate",\n\t"time": "2026-01-01T12:03:01Z"\n}`,
+      'request time (after the jump) + 2 minutes',
+    );
   });
 
   test('mock-ip-count admits the first N client addresses to notices; the others get 404, static metadata stays', async () => {
@@ -53,20 +58,37 @@ describe('the aemm profile on the shared engine', () => {
     assert.equal(get(engine, '/latest/meta-data/mac', '10.0.0.2').status, 200);
   });
 
-  test('events added at run time join AEMM\'s, each with its own id, states kept in scheduled', async () => {
+  test("events added at run time join AEMM's, each with its own id, states kept in scheduled", async () => {
     const { engine } = await engineFor(['events']);
     engine.control.event({ code: 'instance-stop', state: 'canceled' });
     const events = JSON.parse(text(get(engine, EVENTS))) as Array<{ Code: string; State: string; EventId: string; Description: string }>;
-    assert.deepEqual(events.map((event) => [event.Code, event.State]), [['system-reboot', 'active'], ['instance-stop', 'canceled']]);
+    assert.deepEqual(
+      events.map((event) => [event.Code, event.State]),
+      [
+        ['system-reboot', 'active'],
+        ['instance-stop', 'canceled'],
+      ],
+    );
     assert.equal(events[0]!.EventId, 'instance-event-1234567890abcdef0');
     assert.notEqual(events[1]!.EventId, events[0]!.EventId);
     assert.equal(events[1]!.Description, 'The instance is scheduled for instance-stop', 'no [Canceled] prefix in AEMM');
   });
 
   test('event dates keep the zone they were given in, labelled GMT, as AEMM prints them', async () => {
-    const { engine } = await engineFor(['events', '-b', '2020-01-01T01:03:47-05:00', '-a', '2020-01-07T01:03:47+01:00', '-l', '2020-01-10T01:03:47Z']);
+    const { engine } = await engineFor([
+      'events',
+      '-b',
+      '2020-01-01T01:03:47-05:00',
+      '-a',
+      '2020-01-07T01:03:47+01:00',
+      '-l',
+      '2020-01-10T01:03:47Z',
+    ]);
     const [event] = JSON.parse(text(get(engine, EVENTS))) as Array<Record<string, string>>;
-    assert.deepEqual([event!.NotBefore, event!.NotAfter, event!.NotBeforeDeadline], ['1 Jan 2020 01:03:47 GMT', '7 Jan 2020 01:03:47 GMT', '10 Jan 2020 01:03:47 GMT']);
+    assert.deepEqual(
+      [event!.NotBefore, event!.NotAfter, event!.NotBeforeDeadline],
+      ['1 Jan 2020 01:03:47 GMT', '7 Jan 2020 01:03:47 GMT', '10 Jan 2020 01:03:47 GMT'],
+    );
   });
 
   test('a spot notice added at run time to the events command shows under the AEMM listing', async () => {
@@ -79,7 +101,7 @@ describe('the aemm profile on the shared engine', () => {
     assert.equal(text(get(engine, '/latest/meta-data/instance-life-cycle')), 'on-demand');
   });
 
-  test('a fault status is answered with AEMM\'s error page style', async () => {
+  test("a fault status is answered with AEMM's error page style", async () => {
     const { engine } = await engineFor([]);
     engine.control.fault({ path: 'mac', status: 503 });
     const response = get(engine, '/latest/meta-data/mac');

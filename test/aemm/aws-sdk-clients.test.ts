@@ -49,18 +49,23 @@ for (const imdsv2 of [false, true]) {
       else assert.equal(await read, 'm4.xlarge');
     });
 
-    test('fromInstanceMetadata resolves AEMM\'s credentials; their 2020 expiry makes the SDK extend them with a warning', async () => {
+    test("fromInstanceMetadata resolves AEMM's credentials; their 2020 expiry makes the SDK extend them with a warning", async () => {
       const { warnings, logger } = createLogger();
       const credentials = await withImdsEndpoint(aemm.url, () => fromInstanceMetadata({ timeout: 2000, maxRetries: 0, logger })());
       assert.equal(credentials.accessKeyId, '12345678901');
       assert.equal(credentials.secretAccessKey, 'v/12345678901');
       assert.equal(credentials.sessionToken, 'TEST92test48TEST+y6RpoTEST92test48TEST/8oWVAiBqTEsT5Ky7ty2tEStxC1T==');
-      assert.ok(warnings.some((warning) => /credential expiration extension/.test(warning)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((warning) => /credential expiration extension/.test(warning)),
+        warnings.join('\n'),
+      );
     });
 
     test('with --fresh-credentials the SDK gets credentials that expire hours ahead, and no warning', async () => {
       const { warnings, logger } = createLogger();
-      const credentials = await withImdsEndpoint(fresh.url, () => fromInstanceMetadata({ timeout: 2000, maxRetries: 0, logger, ec2MetadataV1Disabled: imdsv2 })());
+      const credentials = await withImdsEndpoint(fresh.url, () =>
+        fromInstanceMetadata({ timeout: 2000, maxRetries: 0, logger, ec2MetadataV1Disabled: imdsv2 })(),
+      );
       assert.equal(credentials.accessKeyId, '12345678901');
       assert.ok(credentials.expiration instanceof Date && credentials.expiration.getTime() > Date.now() + 5 * 3_600_000);
       assert.deepEqual(warnings, []);

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { send } from '../helpers/http.js';
 import {
-  ASG_META_LISTING, EVENTS_META_LISTING, NOT_FOUND_PAGE, README_EVENT_JSON, ROOT_META_LISTING, SPOT_META_LISTING,
+  ASG_META_LISTING,
+  EVENTS_META_LISTING,
+  NOT_FOUND_PAGE,
+  README_EVENT_JSON,
+  ROOT_META_LISTING,
+  SPOT_META_LISTING,
 } from './aemm-golden.js';
 import { runAemm, startAemm, type AemmProcess } from './spawn-ec2-metadata-mock.js';
 
@@ -32,19 +37,26 @@ async function withAemm(args: string[], run: (aemm: AemmProcess) => Promise<void
 
 /** Moves the replay clock of a drop-in started with `--control`, instead of sleeping through a delay as AEMM's e2e tests do. */
 async function advance(url: string, by: string): Promise<void> {
-  const response = await send(url, '/__aemm/advance', { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify({ by }) });
+  const response = await send(url, '/__aemm/advance', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-aemm-control': '1' },
+    body: JSON.stringify({ by }),
+  });
   assert.equal(response.status, 200, response.text);
 }
 
 const rfc3339 = (epochMs: number): string => new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('start-up and shutdown', () => {
-  test('logs AEMM\'s start-up line on stderr, the set flags on stdout, and exits 0 on SIGINT', async () => {
+  test("logs AEMM's start-up line on stderr, the set flags on stdout, and exits 0 on SIGINT", async () => {
     const aemm = await startAemm([...LOOPBACK, '-d', '1'], { env: { HOME: home }, bin: true });
     const result = await aemm.stop('SIGINT');
     assert.equal(result.code, 0);
     assert.match(result.stderr, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Warning: {2}Config File "aemm-config" Not Found in "\[.+\]"$/m);
-    assert.match(result.stderr, new RegExp(`^\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d Initiating ec2-metadata-mock for all mocks on port ${aemm.port}$`, 'm'));
+    assert.match(
+      result.stderr,
+      new RegExp(`^\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d Initiating ec2-metadata-mock for all mocks on port ${aemm.port}$`, 'm'),
+    );
     assert.equal(result.stdout, '\nFlags:\nhostname: 127.0.0.1\nmock-delay-sec: 1\nport: 0\n\n');
   });
 
@@ -56,7 +68,11 @@ describe('start-up and shutdown', () => {
   });
 
   test('names the command in its start-up line', async () => {
-    for (const [command, what] of [['spot', 'EC2 Spot interruption notice'], ['events', 'EC2 Events'], ['asglifecycle', 'EC2 ASG Lifecycle']] as const) {
+    for (const [command, what] of [
+      ['spot', 'EC2 Spot interruption notice'],
+      ['events', 'EC2 Events'],
+      ['asglifecycle', 'EC2 ASG Lifecycle'],
+    ] as const) {
       const aemm = await startAemm([command, ...LOOPBACK], { env: { HOME: home } });
       const { stderr } = await aemm.stop();
       assert.match(stderr, new RegExp(`Initiating ec2-metadata-mock for ${what} on port ${aemm.port}\n`));
@@ -83,7 +99,10 @@ describe('the root command mocks everything', () => {
       }
       const rebalance = await send(url, REBALANCE);
       assert.match(rebalance.text, /^\{\n\t"noticeTime": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\n\}$/);
-      assert.match((await send(url, EVENTS)).text, /^\[\n\t\{\n\t\t"Code": "system-reboot",\n\t\t"Description": "The instance is scheduled for system-reboot",\n\t\t"State": "active",/);
+      assert.match(
+        (await send(url, EVENTS)).text,
+        /^\[\n\t\{\n\t\t"Code": "system-reboot",\n\t\t"Description": "The instance is scheduled for system-reboot",\n\t\t"State": "active",/,
+      );
       assert.equal((await send(url, ASG)).text, 'Terminated');
       assert.equal((await send(url, '/latest/meta-data/instance-life-cycle')).text, 'on-demand', 'AEMM keeps its config value');
     }));
@@ -106,11 +125,14 @@ describe('the root command mocks everything', () => {
 
   test('--mock-trigger-time takes priority over --mock-delay-sec', () =>
     // An hour ahead, so a slow start on a busy machine cannot pass the trigger time before the first request.
-    withAemm([...LOOPBACK, '--mock-delay-sec', '86400', '--mock-trigger-time', rfc3339(Date.now() + 3_600_000), '--control'], async ({ url }) => {
-      assert.equal((await send(url, SPOT)).status, 404);
-      await advance(url, '2h');
-      assert.equal((await send(url, SPOT)).status, 200, 'the trigger time passed, while the one-day delay has not');
-    }));
+    withAemm(
+      [...LOOPBACK, '--mock-delay-sec', '86400', '--mock-trigger-time', rfc3339(Date.now() + 3_600_000), '--control'],
+      async ({ url }) => {
+        assert.equal((await send(url, SPOT)).status, 404);
+        await advance(url, '2h');
+        assert.equal((await send(url, SPOT)).status, 200, 'the trigger time passed, while the one-day delay has not');
+      },
+    ));
 
   test('--rebalance-delay-sec delays only the rebalance recommendation', () =>
     withAemm([...LOOPBACK, '--rebalance-delay-sec', '3600', '--control'], async ({ url }) => {
@@ -158,15 +180,31 @@ describe('subcommands serve static metadata plus only their own category', () =>
 
   for (const name of ['events', 'se', 'scheduledevents']) {
     test(`${name}: the README's event byte for byte; spot answers 404`, () =>
-      withAemm([name, ...LOOPBACK, '--code', 'instance-reboot', '-a', '2020-01-07T01:03:47Z', '-b', '2020-01-01T01:03:47Z', '-l', '2020-01-10T01:03:47Z', '--state', 'completed'], async ({ url }) => {
-        const response = await send(url, EVENTS);
-        assert.equal(response.headers['content-type'], 'application/json');
-        assert.equal(response.text, README_EVENT_JSON);
-        assert.equal((await send(url, '/latest/meta-data')).text, EVENTS_META_LISTING);
-        assert.equal((await send(url, SPOT)).status, 404);
-        assert.equal((await send(url, REBALANCE)).status, 404);
-        assert.equal((await send(url, ASG)).status, 404);
-      }));
+      withAemm(
+        [
+          name,
+          ...LOOPBACK,
+          '--code',
+          'instance-reboot',
+          '-a',
+          '2020-01-07T01:03:47Z',
+          '-b',
+          '2020-01-01T01:03:47Z',
+          '-l',
+          '2020-01-10T01:03:47Z',
+          '--state',
+          'completed',
+        ],
+        async ({ url }) => {
+          const response = await send(url, EVENTS);
+          assert.equal(response.headers['content-type'], 'application/json');
+          assert.equal(response.text, README_EVENT_JSON);
+          assert.equal((await send(url, '/latest/meta-data')).text, EVENTS_META_LISTING);
+          assert.equal((await send(url, SPOT)).status, 404);
+          assert.equal((await send(url, REBALANCE)).status, 404);
+          assert.equal((await send(url, ASG)).status, 404);
+        },
+      ));
   }
 
   for (const name of ['asglifecycle', 'autoscaling', 'asg']) {
@@ -194,12 +232,24 @@ describe('help, version and bad input', () => {
   test('--help, -h and help COMMAND print cobra-style help and exit 0', async () => {
     const root = await runAemm(['--help'], { env: { HOME: home } });
     assert.equal(root.code, 0);
-    assert.match(root.stdout, /^ec2-metadata-mock is a tool to mock Amazon EC2 instance metadata\.\n\nUsage:\n {2}ec2-metadata-mock <command> \[arguments\] \[flags\]\n/);
-    assert.match(root.stdout, /\n {2}-x, --mock-ip-count int +number of IPs in a cluster that can receive a Spot Interrupt Notice and\/or Scheduled Event \(default 2\)\n/);
+    assert.match(
+      root.stdout,
+      /^ec2-metadata-mock is a tool to mock Amazon EC2 instance metadata\.\n\nUsage:\n {2}ec2-metadata-mock <command> \[arguments\] \[flags\]\n/,
+    );
+    assert.match(
+      root.stdout,
+      /\n {2}-x, --mock-ip-count int +number of IPs in a cluster that can receive a Spot Interrupt Notice and\/or Scheduled Event \(default 2\)\n/,
+    );
     assert.match(root.stdout, /Use "ec2-metadata-mock \[command\] --help" for more information about a command\.\n$/);
     const events = await runAemm(['help', 'events']);
-    assert.match(events.stdout, /^Mock EC2 maintenance events\n\nUsage:\n {2}ec2-metadata-mock events \[--code CODE\] \[--state STATE\] \[--not-after\] \[--not-before-deadline\] \[flags\]\n\nAliases:\n {2}events, se, scheduledevents\n/);
-    assert.match(events.stdout, /\n {2}-o, --code string +event code in the scheduled event \(default: system-reboot\)\n {30,}event-code can be one of the following: instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop\n/);
+    assert.match(
+      events.stdout,
+      /^Mock EC2 maintenance events\n\nUsage:\n {2}ec2-metadata-mock events \[--code CODE\] \[--state STATE\] \[--not-after\] \[--not-before-deadline\] \[flags\]\n\nAliases:\n {2}events, se, scheduledevents\n/,
+    );
+    assert.match(
+      events.stdout,
+      /\n {2}-o, --code string +event code in the scheduled event \(default: system-reboot\)\n {30,}event-code can be one of the following: instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop\n/,
+    );
     assert.equal((await runAemm(['spot', '-h'])).stdout, (await runAemm(['help', 'spot'])).stdout);
   });
 
@@ -211,10 +261,13 @@ describe('help, version and bad input', () => {
     }
   });
 
-  test('an invalid value prints AEMM\'s message on one line, exits 2, and saves nothing', async () => {
+  test("an invalid value prints AEMM's message on one line, exits 2, and saves nothing", async () => {
     const result = await runAemm(['events', '--code', 'FOO', '-s', ...LOOPBACK], { env: { HOME: home } });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^Error: Invalid CLI input "FOO" for flag code\. Allowed value\(s\): instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop\.$/m);
+    assert.match(
+      result.stderr,
+      /^Error: Invalid CLI input "FOO" for flag code\. Allowed value\(s\): instance-reboot,system-reboot,system-maintenance,instance-retirement,instance-stop\.$/m,
+    );
     assert.doesNotMatch(result.stderr, /panic|goroutine|\n {4}at /);
     await assert.rejects(access(join(home, '.ec2-metadata-mock', '.aemm-config-used.json')));
   });
@@ -222,10 +275,16 @@ describe('help, version and bad input', () => {
   test('every invalid value is named with what is allowed', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['spot', '-a', 'jump'], /Invalid CLI input "jump" for flag action\. Allowed value\(s\): terminate,hibernate,stop\./],
-      [['--mock-trigger-time', 'tomorrow'], /Invalid CLI input "tomorrow" for flag mock-trigger-time\. Allowed value\(s\): time in RFC3339 format, e\.g\. 2020-01-07T01:03:47Z\./],
+      [
+        ['--mock-trigger-time', 'tomorrow'],
+        /Invalid CLI input "tomorrow" for flag mock-trigger-time\. Allowed value\(s\): time in RFC3339 format, e\.g\. 2020-01-07T01:03:47Z\./,
+      ],
       [['events', '-t', 'pending'], /Invalid CLI input "pending" for flag state\. Allowed value\(s\): active,completed,canceled\./],
       [['-p', '99999'], /Invalid CLI input "99999" for flag port\. Allowed value\(s\): a TCP port number from 0 to 65535/],
-      [['-d', 'soon'], /invalid argument "soon" for "-d, --mock-delay-sec" flag: strconv\.ParseInt: parsing "soon": invalid syntax\nUsage:\n/],
+      [
+        ['-d', 'soon'],
+        /invalid argument "soon" for "-d, --mock-delay-sec" flag: strconv\.ParseInt: parsing "soon": invalid syntax\nUsage:\n/,
+      ],
       [['--bogus'], /^Error: unknown flag: --bogus\nUsage:\n {2}ec2-metadata-mock <command> \[arguments\] \[flags\]\n/m],
       [['spot', '-v'], /unknown shorthand flag: 'v' in -v/],
       [['womp'], /unknown command "womp" for "ec2-metadata-mock"/],

@@ -22,9 +22,10 @@ for (const flag of ['-I', '--imdsv2']) {
       await aemm.stop();
       await rm(home, { recursive: true, force: true });
     });
-    const token = async (ttl: string): Promise<string> => (await send(aemm.url, '/latest/api/token', { method: 'PUT', headers: { [TTL]: ttl } })).text;
+    const token = async (ttl: string): Promise<string> =>
+      (await send(aemm.url, '/latest/api/token', { method: 'PUT', headers: { [TTL]: ttl } })).text;
 
-    test('a v1 request gets AEMM\'s UTF-8 401 page', async () => {
+    test("a v1 request gets AEMM's UTF-8 401 page", async () => {
       const response = await send(aemm.url, '/latest/meta-data/mac');
       assert.equal(response.status, 401);
       assert.equal(response.text, UNAUTHORIZED_PAGE);
@@ -42,7 +43,7 @@ for (const flag of ['-I', '--imdsv2']) {
       assert.equal((await send(aemm.url, '/latest/meta-data', { headers })).text, ROOT_META_LISTING);
     });
 
-    test('a TTL outside 1..21600 gets AEMM\'s UTF-8 400 page', async () => {
+    test("a TTL outside 1..21600 gets AEMM's UTF-8 400 page", async () => {
       for (const ttl of ['0', '21601', 'abc', '']) {
         const response = await send(aemm.url, '/latest/api/token', { method: 'PUT', headers: { [TTL]: ttl } });
         assert.equal(response.status, 400, ttl);
@@ -56,7 +57,16 @@ for (const flag of ['-I', '--imdsv2']) {
       const value = await token('1');
       const fresh = await send(aemm.url, '/latest/meta-data/mac', { headers: { 'x-aws-ec2-metadata-token': value } });
       assert.equal(fresh.status, 200, 'valid within its TTL');
-      assert.equal((await send(aemm.url, '/__aemm/advance', { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: '{"by": "1100ms"}' })).status, 200);
+      assert.equal(
+        (
+          await send(aemm.url, '/__aemm/advance', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-aemm-control': '1' },
+            body: '{"by": "1100ms"}',
+          })
+        ).status,
+        200,
+      );
       const response = await send(aemm.url, '/latest/meta-data/mac', { headers: { 'x-aws-ec2-metadata-token': value } });
       assert.equal(response.status, 401);
       assert.equal(response.text, UNAUTHORIZED_PAGE);

@@ -15,8 +15,15 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
   });
 
   test('long, long=value, short, attached short, short=value and grouped bool shorthands', () => {
-    assert.deepEqual(flagsOf(parseAemmArgs(['--port', '1', '--hostname=h', '-d', '5', '-x3', '-c=f.json', '-Is'])),
-      ['port=1', 'hostname=h', 'mock-delay-sec=5', 'mock-ip-count=3', 'config-file=f.json', 'imdsv2=true', 'save-config-to-file=true']);
+    assert.deepEqual(flagsOf(parseAemmArgs(['--port', '1', '--hostname=h', '-d', '5', '-x3', '-c=f.json', '-Is'])), [
+      'port=1',
+      'hostname=h',
+      'mock-delay-sec=5',
+      'mock-ip-count=3',
+      'config-file=f.json',
+      'imdsv2=true',
+      'save-config-to-file=true',
+    ]);
   });
 
   test('a repeated flag keeps its last value', () => {
@@ -24,8 +31,11 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
   });
 
   test('ints are read like strconv.ParseInt with base 0, bools like ParseBool', () => {
-    assert.deepEqual(flagsOf(parseAemmArgs(['-d', '0x10', '--rebalance-delay-sec', '010', '--imdsv2=false'])),
-      ['mock-delay-sec=16', 'rebalance-delay-sec=8', 'imdsv2=false']);
+    assert.deepEqual(flagsOf(parseAemmArgs(['-d', '0x10', '--rebalance-delay-sec', '010', '--imdsv2=false'])), [
+      'mock-delay-sec=16',
+      'rebalance-delay-sec=8',
+      'imdsv2=false',
+    ]);
   });
 
   test('the command and its aliases are found among flags, local flags anywhere', () => {
@@ -35,13 +45,18 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
     }
     const before = parseAemmArgs(['--action', 'stop', 'spot']);
     assert.deepEqual(before.action === 'run' && [before.command, flagsOf(before)], ['spot', ['action=stop']]);
-    for (const [word, command] of [['se', 'events'], ['scheduledevents', 'events'], ['asg', 'asglifecycle'], ['autoscaling', 'asglifecycle']]) {
+    for (const [word, command] of [
+      ['se', 'events'],
+      ['scheduledevents', 'events'],
+      ['asg', 'asglifecycle'],
+      ['autoscaling', 'asglifecycle'],
+    ]) {
       const invocation = parseAemmArgs([word!]);
       assert.equal(invocation.action === 'run' && invocation.command, command);
     }
   });
 
-  test('events\' -a and -t mean not-after and state; spot\'s mean action and time', () => {
+  test("events' -a and -t mean not-after and state; spot's mean action and time", () => {
     assert.deepEqual(flagsOf(parseAemmArgs(['events', '-a', 'X', '-t', 'active'])), ['not-after=X', 'state=active']);
     assert.deepEqual(flagsOf(parseAemmArgs(['spot', '-a', 'stop', '-t', 'T'])), ['action=stop', 'time=T']);
   });
@@ -52,7 +67,11 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
     assert.deepEqual(parseAemmArgs(['spot', '--help']), { action: 'help', topic: 'spot', viaCommand: false });
     assert.deepEqual(parseAemmArgs(['help', 'se']), { action: 'help', topic: 'events', viaCommand: true });
     assert.deepEqual(parseAemmArgs(['completion', 'zsh', '-h']), { action: 'help', topic: 'completion zsh', viaCommand: false });
-    assert.deepEqual(parseAemmArgs(['completion', 'fish', '--no-descriptions']), { action: 'completion', shell: 'fish', descriptions: false });
+    assert.deepEqual(parseAemmArgs(['completion', 'fish', '--no-descriptions']), {
+      action: 'completion',
+      shell: 'fish',
+      descriptions: false,
+    });
     assert.deepEqual(parseAemmArgs(['__complete', 'sp']), { action: 'complete', words: ['sp'], descriptions: true });
     const unknown = parseAemmArgs(['help', 'nope']);
     assert.equal(unknown.action === 'help' && unknown.unknownTopic, 'nope');
@@ -64,7 +83,7 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
     assert.throws(() => parseAemmArgs(['--', '-p']), /unknown command "-p"/);
   });
 
-  test('mistakes are UsageErrors in cobra\'s words', () => {
+  test("mistakes are UsageErrors in cobra's words", () => {
     const cases: Array<[string[], string]> = [
       [['--nope'], 'unknown flag: --nope'],
       [['-z'], "unknown shorthand flag: 'z' in -z"],
@@ -80,7 +99,11 @@ describe('parseAemmArgs reads the command line as cobra and pflag do', () => {
       [['completion', 'bash', 'extra'], 'unknown command "extra" for "ec2-metadata-mock completion bash"'],
     ];
     for (const [args, message] of cases) {
-      assert.throws(() => parseAemmArgs(args), (error: unknown) => error instanceof UsageError && error.message === message, args.join(' '));
+      assert.throws(
+        () => parseAemmArgs(args),
+        (error: unknown) => error instanceof UsageError && error.message === message,
+        args.join(' '),
+      );
     }
   });
 });

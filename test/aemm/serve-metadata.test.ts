@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { send } from '../helpers/http.js';
 import {
-  CREDENTIALS_JSON, DYNAMIC_LISTING, IDENTITY_DOCUMENT_JSON, IDENTITY_LISTING, MAC_LISTING, NOT_FOUND_PAGE, ROOT_META_LISTING, SPOT_LISTING,
+  CREDENTIALS_JSON,
+  DYNAMIC_LISTING,
+  IDENTITY_DOCUMENT_JSON,
+  IDENTITY_LISTING,
+  MAC_LISTING,
+  NOT_FOUND_PAGE,
+  ROOT_META_LISTING,
+  SPOT_LISTING,
 } from './aemm-golden.js';
 import { startAemm, type AemmProcess } from './spawn-ec2-metadata-mock.js';
 
@@ -72,13 +79,19 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
     assert.equal(document.headers['content-type'], 'application/json');
     assert.equal(document.text, IDENTITY_DOCUMENT_JSON);
     const info = await get('/latest/meta-data/iam/info');
-    assert.match(info.text, /^\{\n\t"Code": "Success",\n\t"LastUpdated": "2020-04-02T18:50:40Z",\n\t"InstanceProfileArn": "arn:aws:iam::896453262835:instance-profile\/baskinc-role",\n/);
+    assert.match(
+      info.text,
+      /^\{\n\t"Code": "Success",\n\t"LastUpdated": "2020-04-02T18:50:40Z",\n\t"InstanceProfileArn": "arn:aws:iam::896453262835:instance-profile\/baskinc-role",\n/,
+    );
   });
 
   test('the elastic inference accelerator is compact JSON as text/plain', async () => {
     const response = await get('/latest/meta-data/elastic-inference/associations/eia-bfa21c7904f64a82a21b9f4540169ce1');
     assert.equal(response.headers['content-type'], 'text/plain');
-    assert.equal(response.text, '{"version_2018_04_12":{"elastic-inference-accelerator-id":"eia-bfa21c7904f64a82a21b9f4540169ce1","elastic-inference-accelerator-type":"eia1.medium"}}');
+    assert.equal(
+      response.text,
+      '{"version_2018_04_12":{"elastic-inference-accelerator-id":"eia-bfa21c7904f64a82a21b9f4540169ce1","elastic-inference-accelerator-type":"eia1.medium"}}',
+    );
   });
 
   test('values are plain text without a final newline', async () => {
@@ -86,7 +99,10 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
     assert.equal(mac.text, '0e:49:61:0f:c3:11');
     assert.equal(mac.headers['content-length'], '17');
     assert.equal((await get('/latest/meta-data/instance-id/')).text, 'i-1234567890abcdef0');
-    assert.equal((await get('/latest/meta-data/network/interfaces/macs/0e:49:61:0f:c3:11/ipv4-associations/192.0.2.54')).text, '192.0.2.54');
+    assert.equal(
+      (await get('/latest/meta-data/network/interfaces/macs/0e:49:61:0f:c3:11/ipv4-associations/192.0.2.54')).text,
+      '192.0.2.54',
+    );
     assert.equal((await get('/latest/meta-data/tags/instance/Name')).text, 'test-instance');
     assert.equal(mac.headers.server, undefined, 'AEMM sends no Server: EC2ws');
   });
@@ -97,7 +113,7 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
     assert.equal(response.text, '1234,john,reboot,true\n');
   });
 
-  test('unknown paths answer AEMM\'s 404 page through http.Error', async () => {
+  test("unknown paths answer AEMM's 404 page through http.Error", async () => {
     for (const path of ['/womp', '/latest/meta-data/nope', '/latest/api', '/latest/meta-data/ce']) {
       const response = await get(path);
       assert.equal(response.status, 404, path);
@@ -114,11 +130,11 @@ describe('ec2-metadata-mock serves AEMM v1.12 defaults byte for byte', () => {
     assert.equal((await send(aemm.url, '/latest/meta-data/ami-id', { method: 'POST' })).text, 'ami-0a887e401f7654935');
   });
 
-  test('the AWS JS SDK\'s //latest/… is served the cleaned path', async () => {
+  test("the AWS JS SDK's //latest/… is served the cleaned path", async () => {
     assert.equal((await get('//latest/meta-data/instance-type')).text, 'm4.xlarge');
   });
 
-  test('a request target Go cannot parse gets Go\'s bare 400', async () => {
+  test("a request target Go cannot parse gets Go's bare 400", async () => {
     const response = await get('/latest/meta-data/%zz');
     assert.equal(response.status, 400);
     assert.equal(response.text, '400 Bad Request');

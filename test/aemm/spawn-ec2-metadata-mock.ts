@@ -69,7 +69,11 @@ export async function runAemm(args: string[], options: AemmSpawnOptions = {}): P
 /** Runs the built binary to completion in a child process. */
 function spawnAemm(args: string[], options: AemmSpawnOptions): Promise<AemmRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], { env: environment(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], {
+      env: environment(options.env),
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -133,7 +137,11 @@ export function startAemm(args: string[], options: AemmSpawnOptions = {}): Promi
 /** Starts the built binary in a child process. */
 function spawnServer(args: string[], options: AemmSpawnOptions): Promise<AemmProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], { env: environment(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AEMM_BIN_PATH, ...args], {
+      env: environment(options.env),
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let started = false;

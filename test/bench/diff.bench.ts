@@ -47,7 +47,9 @@ function generate(entryCount: number, side: number): Cassette {
           );
           break;
         case 3:
-          entries[dir + name] = text([`sg-0${hex(index + side, 16)}`, `sg-0${hex(index + 9 + side, 16)}`, ...(changed ? ['extra-line'] : [])].join('\n'));
+          entries[dir + name] = text(
+            [`sg-0${hex(index + side, 16)}`, `sg-0${hex(index + 9 + side, 16)}`, ...(changed ? ['extra-line'] : [])].join('\n'),
+          );
           break;
         case 4:
           entries[dir + name] = text(changed ? `value-${index}-changed` : `value-${index}`);

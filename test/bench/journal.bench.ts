@@ -9,7 +9,6 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const ROUNDS = 3;
 
-
 /** Runs the journal benchmark and prints its table. */
 export default async function benchJournal(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aemm-journal-bench-'));
@@ -25,12 +24,15 @@ export default async function benchJournal(): Promise<void> {
     // One second of warm-up each, then alternating rounds so drift on a shared machine hits all alike.
     for (const [, child] of targets) await measureWithWrk(`${child.url}${path}`, 1, CONNECTIONS);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, child] of targets) totals.set(name, totals.get(name)! + (await measureWithWrk(`${child.url}${path}`, DURATION_S, CONNECTIONS)));
+      for (const [name, child] of targets)
+        totals.set(name, totals.get(name)! + (await measureWithWrk(`${child.url}${path}`, DURATION_S, CONNECTIONS)));
     }
   } finally {
     for (const [, child] of targets) child.process.kill();
   }
-  console.log(`wrk -t1, ${CONNECTIONS} connections, keep-alive, GET ${path}, ${ROUNDS} alternating rounds of ${DURATION_S}s (target: journal on ≥ 0.9× off)`);
+  console.log(
+    `wrk -t1, ${CONNECTIONS} connections, keep-alive, GET ${path}, ${ROUNDS} alternating rounds of ${DURATION_S}s (target: journal on ≥ 0.9× off)`,
+  );
   const off = totals.get('off')! / ROUNDS;
   for (const [name] of targets) {
     const rps = totals.get(name)! / ROUNDS;

@@ -58,7 +58,9 @@ async function measureMemory(command: string, args: (port: number) => string[]):
     return { idle, peak: readMegabytes(child, 'VmHWM') };
   } finally {
     child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve),
+    );
   }
 }
 
@@ -66,7 +68,10 @@ async function measureMemory(command: string, args: (port: number) => string[]):
 export default async function benchMemory(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-memory-'));
   const bare = join(dir, 'bare.mjs');
-  writeFileSync(bare, "import http from 'node:http';\nhttp.createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv[2]), '127.0.0.1');\n");
+  writeFileSync(
+    bare,
+    "import http from 'node:http';\nhttp.createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv[2]), '127.0.0.1');\n",
+  );
   const dropInArgs = (port: number): string[] => ['-n', '127.0.0.1', '-p', String(port)];
   const replayArgs = (port: number): string[] => ['replay', '--port', String(port), '--quiet'];
   const contenders: Array<[string, string, (port: number) => string[], boolean]> = [
@@ -83,10 +88,14 @@ export default async function benchMemory(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const [base] = results as [{ idle: number; peak: number }];
-  console.log(`resident memory idle (1 s after the first 200) and peak (VmHWM after ${SECONDS} s of wrk -c50 on ${ID}), Node ${process.version}, load ${loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `resident memory idle (1 s after the first 200) and peak (VmHWM after ${SECONDS} s of wrk -c50 on ${ID}), Node ${process.version}, load ${loadavg()[0]!.toFixed(2)}`,
+  );
   for (const [index, [name, , , dropIn]] of contenders.entries()) {
     const { idle, peak } = results[index]!;
     const target = dropIn ? '  (target idle < 48 MB, peak < 96 MB)' : '';
-    console.log(`  ${name.padEnd(48)} idle ${idle.toFixed(1).padStart(5)} MB (${(idle / base.idle).toFixed(2)}×)  peak ${peak.toFixed(1).padStart(5)} MB (${(peak / base.peak).toFixed(2)}×)${target}`);
+    console.log(
+      `  ${name.padEnd(48)} idle ${idle.toFixed(1).padStart(5)} MB (${(idle / base.idle).toFixed(2)}×)  peak ${peak.toFixed(1).padStart(5)} MB (${(peak / base.peak).toFixed(2)}×)${target}`,
+    );
   }
 }

@@ -35,9 +35,14 @@ export default async function benchMsw(): Promise<void> {
   const imds = imdsHandlers({ cassette: defaultCassette });
   const plain = http.all(`${IMDS}/*`, () => new HttpResponse(INSTANCE_ID, { headers: { 'content-type': 'text/plain' } }));
   server.resetHandlers(...imds.handlers);
-  const token = await (await fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } })).text();
+  const token = await (
+    await fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } })
+  ).text();
 
-  const text = (path: string, headers: Record<string, string> = {}): Send => async () => (await fetch(`${IMDS}${path}`, { headers })).text();
+  const text =
+    (path: string, headers: Record<string, string> = {}): Send =>
+    async () =>
+      (await fetch(`${IMDS}${path}`, { headers })).text();
   const scenarios: Array<[string, Send]> = [
     ['fetch leaf', text('/latest/meta-data/instance-id')],
     ['fetch listing', text('/latest/meta-data/')],

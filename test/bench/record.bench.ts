@@ -10,7 +10,9 @@ const DEFAULT_RATE = 100;
 
 /** A straightforward recursive IMDS walk with fetch, one request at a time, as a script would do it. */
 async function crawlSequentially(base: string): Promise<number> {
-  const token = await (await fetch(`${base}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } })).text();
+  const token = await (
+    await fetch(`${base}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } })
+  ).text();
   const headers = { 'x-aws-ec2-metadata-token': token };
   let entries = 0;
   const get = async (path: string): Promise<Response> => {
@@ -71,10 +73,26 @@ export default async function benchRecord(): Promise<void> {
 
     console.log(`crawl of recordings/default.json (${Object.keys(cassette.entries).length} entries) from our replay server on loopback`);
     console.log(row('plain sequential fetch walk', plain.ms, plain.value));
-    console.log(row(`aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`, limited.ms, entries, `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`));
-    console.log(row('aemm crawl, 4 at once, no rate limit', unlimited.ms, entries, `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`));
+    console.log(
+      row(
+        `aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`,
+        limited.ms,
+        entries,
+        `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`,
+      ),
+    );
+    console.log(
+      row(
+        'aemm crawl, 4 at once, no rate limit',
+        unlimited.ms,
+        entries,
+        `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`,
+      ),
+    );
     const busiest = maxPerSecond(limitedTimes);
-    console.log(`  rate check at the server: ${limitedTimes.length} requests, at most ${busiest} in any 1 s window (limit ${DEFAULT_RATE}): ${busiest <= DEFAULT_RATE ? 'never exceeded' : 'EXCEEDED'}`);
+    console.log(
+      `  rate check at the server: ${limitedTimes.length} requests, at most ${busiest} in any 1 s window (limit ${DEFAULT_RATE}): ${busiest <= DEFAULT_RATE ? 'never exceeded' : 'EXCEEDED'}`,
+    );
   } finally {
     await server.close();
   }
@@ -89,8 +107,22 @@ export default async function benchRecord(): Promise<void> {
     const entries = Object.keys(limited.value.cassette.entries).length;
     console.log('same crawl from an upstream that answers after 2 ms');
     console.log(row('plain sequential fetch walk', plain.ms, plain.value));
-    console.log(row(`aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`, limited.ms, entries, `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`));
-    console.log(row('aemm crawl, 4 at once, no rate limit', unlimited.ms, entries, `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`));
+    console.log(
+      row(
+        `aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`,
+        limited.ms,
+        entries,
+        `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`,
+      ),
+    );
+    console.log(
+      row(
+        'aemm crawl, 4 at once, no rate limit',
+        unlimited.ms,
+        entries,
+        `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`,
+      ),
+    );
   } finally {
     await slow.close();
   }

@@ -13,7 +13,10 @@ export interface ReplayChild {
 
 /** Starts `aemm replay --port 0 --quiet` with extra arguments; resolves once it prints its URL. */
 export function startReplayChild(args: string[]): Promise<ReplayChild> {
-  const child = spawn(process.execPath, [BIN, 'replay', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, 'replay', '--port', '0', '--quiet', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -27,7 +30,9 @@ export function startReplayChild(args: string[]): Promise<ReplayChild> {
 
 /** Requests per second wrk gets from `url` in `seconds` over `connections`; any non-2xx answer or socket error throws. */
 export async function measureWithWrk(url: string, seconds: number, connections: number, timeoutSeconds = 2): Promise<number> {
-  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise((resolve, reject) => {

@@ -31,8 +31,17 @@ const server = http.createServer((req, res) => { const [status, headers, body] =
 server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
 `;
 
-interface Server { name: string; process: ChildProcess; url: string }
-interface Run { requests: number; cpuMs: number; p99Ms: number; errors: number }
+interface Server {
+  name: string;
+  process: ChildProcess;
+  url: string;
+}
+interface Run {
+  requests: number;
+  cpuMs: number;
+  p99Ms: number;
+  errors: number;
+}
 
 /** Starts a server process and resolves with its URL once it prints (stdout) or logs (stderr) one. */
 function startServer(name: string, args: string[], pattern: RegExp): Promise<Server> {
@@ -76,13 +85,18 @@ function capture(url: string, headers: Record<string, string>): Promise<[number,
 
 async function startBare(server: Server, kinds: Kind[], v2: string, dir: string): Promise<Server> {
   const answers = [];
-  for (const kind of kinds) answers.push([kind.path, ...(await capture(`${server.url}${kind.path}`, kind.v2 ? { 'x-aws-ec2-metadata-token': v2 } : {}))]);
+  for (const kind of kinds)
+    answers.push([kind.path, ...(await capture(`${server.url}${kind.path}`, kind.v2 ? { 'x-aws-ec2-metadata-token': v2 } : {}))]);
   const file = join(dir, `answers-${server.process.pid}.json`);
   writeFileSync(file, JSON.stringify(answers));
   return startServer('bare', ['-e', BARE, file], /(http:\/\/127\.0\.0\.1:\d+)/);
 }
 const startReplay = (root: string, label: string, cassette?: string): Promise<Server> =>
-  startServer(label, [join(root, 'bin/run.js'), 'replay', ...(cassette ? [cassette] : []), '--port', '0', '--quiet'], /(http:\/\/127\.0\.0\.1:\d+)/);
+  startServer(
+    label,
+    [join(root, 'bin/run.js'), 'replay', ...(cassette ? [cassette] : []), '--port', '0', '--quiet'],
+    /(http:\/\/127\.0\.0\.1:\d+)/,
+  );
 const startDropIn = (root: string, label: string): Promise<Server> =>
   startServer(label, [join(root, 'bin/ec2-metadata-mock.js'), '-p', '0', '-n', '127.0.0.1'], / on port (\d+)\n/);
 
@@ -102,9 +116,22 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
 /** Runs the load generator in its own process and returns what it counted; `paced` is a wrk script that pauses after each answer. */
-async function generate(url: string, headers: Record<string, string>, seconds: number, paced?: string): Promise<{ requests: number; p99Ms: number; errors: number }> {
+async function generate(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  paced?: string,
+): Promise<{ requests: number; p99Ms: number; errors: number }> {
   if (hasWrk) {
-    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(paced ? ['-s', paced] : []), ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]), url];
+    const args = [
+      '-t1',
+      `-c${CONNECTIONS}`,
+      `-d${seconds}s`,
+      '--latency',
+      ...(paced ? ['-s', paced] : []),
+      ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+      url,
+    ];
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -128,7 +155,8 @@ async function measure(server: Server, path: string, headers: Record<string, str
   return { ...counted, cpuMs: cpuMs(pid) - before };
 }
 
-const perRequestUs = (runs: Run[]): number => (runs.reduce((sum, run) => sum + run.cpuMs, 0) * 1000) / runs.reduce((sum, run) => sum + run.requests, 0);
+const perRequestUs = (runs: Run[]): number =>
+  (runs.reduce((sum, run) => sum + run.cpuMs, 0) * 1000) / runs.reduce((sum, run) => sum + run.requests, 0);
 const perSecond = (runs: Run[]): number => runs.reduce((sum, run) => sum + run.requests, 0) / (runs.length * DURATION_S);
 const worstP99 = (runs: Run[]): number => Math.max(...runs.map((run) => run.p99Ms));
 
@@ -136,15 +164,23 @@ async function token(url: string): Promise<string> {
   return (await fetch(`${url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } })).text();
 }
 
-interface Kind { name: string; path: string; v2?: boolean }
+interface Kind {
+  name: string;
+  path: string;
+  v2?: boolean;
+}
 
 /** Measures each kind on each server beside a bare one with the same bytes, rounds alternating, and prints the table. */
 async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Promise<void> {
   console.log(`wrk -t1, ${CONNECTIONS} connections, keep-alive, 1 s warm-up + ${ROUNDS}×${DURATION_S} s per side, rounds alternating;`);
   console.log('bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it;');
   console.log('CPU/req = server process CPU time (user + system, all threads) ÷ requests answered; target ≤ 1.15× bare, p99 ≤ 2 ms');
-  console.log(`p99 at saturation (the rounds above, worst round) and paced: each connection pauses ${PAUSE_MS} ms after each answer (≤ ${(CONNECTIONS * 1000) / PAUSE_MS} req/s offered), ${DURATION_S} s per side`);
-  console.log('server                         kind           bare µs/req  µs/req  ratio   bare req/s   req/s  bare p99  p99 ms  paced bare p99  paced p99  errors');
+  console.log(
+    `p99 at saturation (the rounds above, worst round) and paced: each connection pauses ${PAUSE_MS} ms after each answer (≤ ${(CONNECTIONS * 1000) / PAUSE_MS} req/s offered), ${DURATION_S} s per side`,
+  );
+  console.log(
+    'server                         kind           bare µs/req  µs/req  ratio   bare req/s   req/s  bare p99  p99 ms  paced bare p99  paced p99  errors',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-'));
   const paced = join(dir, 'paced.lua');
   writeFileSync(paced, `function delay()\n  return ${PAUSE_MS}\nend\n`);
@@ -167,9 +203,13 @@ async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Prom
           const pacedRun = await generate(`${server.url}${kind.path}`, headers, DURATION_S, paced);
           const [b, a] = [perRequestUs(bareRuns), perRequestUs(runs)];
           const errors = [...runs, pacedRun].reduce((sum, run) => sum + run.errors, 0);
-          console.log(`${server.name.padEnd(30)} ${kind.name.padEnd(14)} ${b.toFixed(1).padStart(11)}  ${a.toFixed(1).padStart(6)}  ${(a / b).toFixed(2).padStart(5)}×  ${perSecond(bareRuns).toFixed(0).padStart(10)}  ${perSecond(runs).toFixed(0).padStart(6)}  ${worstP99(bareRuns).toFixed(2).padStart(8)}  ${worstP99(runs).toFixed(2).padStart(6)}  ${pacedBare.p99Ms.toFixed(2).padStart(14)}  ${pacedRun.p99Ms.toFixed(2).padStart(9)}  ${errors}`);
+          console.log(
+            `${server.name.padEnd(30)} ${kind.name.padEnd(14)} ${b.toFixed(1).padStart(11)}  ${a.toFixed(1).padStart(6)}  ${(a / b).toFixed(2).padStart(5)}×  ${perSecond(bareRuns).toFixed(0).padStart(10)}  ${perSecond(runs).toFixed(0).padStart(6)}  ${worstP99(bareRuns).toFixed(2).padStart(8)}  ${worstP99(runs).toFixed(2).padStart(6)}  ${pacedBare.p99Ms.toFixed(2).padStart(14)}  ${pacedRun.p99Ms.toFixed(2).padStart(9)}  ${errors}`,
+          );
         }
-        console.log(`peak RSS under load: ${server.name} ${rssMb(server.process.pid!, 'VmHWM').toFixed(1)} MB, its bare ${rssMb(bare.process.pid!, 'VmHWM').toFixed(1)} MB`);
+        console.log(
+          `peak RSS under load: ${server.name} ${rssMb(server.process.pid!, 'VmHWM').toFixed(1)} MB, its bare ${rssMb(bare.process.pid!, 'VmHWM').toFixed(1)} MB`,
+        );
       } finally {
         bare.process.kill();
       }
@@ -185,7 +225,11 @@ function writeBigCassette(path: string, count: number): number {
     '/latest/meta-data/instance-id': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'i-1234567890abcdef0' },
   };
   for (let i = 0; i < count - 1; i++) {
-    entries[`/latest/meta-data/bulk/d${Math.floor(i / 100)}/leaf-${i}`] = { status: 200, headers: { 'content-type': 'text/plain' }, body: `value ${i} ${'x'.repeat(40)}` };
+    entries[`/latest/meta-data/bulk/d${Math.floor(i / 100)}/leaf-${i}`] = {
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: `value ${i} ${'x'.repeat(40)}`,
+    };
   }
   const text = `${JSON.stringify({ format: 'aemm-cassette/1', meta: { recordedAt: '2026-01-01T00:00:00Z', source: 'bench', recorder: 'bench', redacted: [], synthetic: true }, entries }, null, 2)}\n`;
   writeFileSync(path, text);
@@ -220,12 +264,16 @@ async function benchBigCassette(roots: Array<[string, string]>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const baseRss = rssMb(idle.process.pid!, 'VmRSS');
     idle.process.kill();
-    console.log(`100k-entry cassette: ${bigSize.toFixed(1)} MB on disk; aemm replay of the embedded recording idles at ${baseRss.toFixed(0)} MB RSS`);
+    console.log(
+      `100k-entry cassette: ${bigSize.toFixed(1)} MB on disk; aemm replay of the embedded recording idles at ${baseRss.toFixed(0)} MB RSS`,
+    );
     console.log('build                  100k first 200  50k first 200  ratio   100k idle RSS  above embedded  ÷ file size (target ≤ 3)');
     for (const [label, root] of roots) {
       const h = await loadCassette(root, half);
       const b = await loadCassette(root, big);
-      console.log(`${label.padEnd(22)} ${b.ms.toFixed(0).padStart(11)} ms  ${h.ms.toFixed(0).padStart(10)} ms  ${(b.ms / h.ms).toFixed(2).padStart(5)}×  ${b.rssMb.toFixed(0).padStart(10)} MB  ${(b.rssMb - baseRss).toFixed(0).padStart(11)} MB  ${(b.rssMb / bigSize).toFixed(1)} (above embedded: ${((b.rssMb - baseRss) / bigSize).toFixed(1)})`);
+      console.log(
+        `${label.padEnd(22)} ${b.ms.toFixed(0).padStart(11)} ms  ${h.ms.toFixed(0).padStart(10)} ms  ${(b.ms / h.ms).toFixed(2).padStart(5)}×  ${b.rssMb.toFixed(0).padStart(10)} MB  ${(b.rssMb - baseRss).toFixed(0).padStart(11)} MB  ${(b.rssMb / bigSize).toFixed(1)} (above embedded: ${((b.rssMb - baseRss) / bigSize).toFixed(1)})`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -51,7 +51,9 @@ async function timeToFirst200(command: string, args: (port: number) => string[],
     }
   } finally {
     child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve),
+    );
   }
 }
 
@@ -61,17 +63,26 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 export default async function benchStartup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-startup-'));
   const bare = join(dir, 'bare.mjs');
-  writeFileSync(bare, "import http from 'node:http';\nhttp.createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv[2]), '127.0.0.1');\n");
+  writeFileSync(
+    bare,
+    "import http from 'node:http';\nhttp.createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv[2]), '127.0.0.1');\n",
+  );
   const ID = '/latest/meta-data/instance-id';
   const contenders: Array<[string, string, (port: number) => string[]]> = [
     ['bare node:http script', process.execPath, (port) => [bare, String(port)]],
     ['node bin/run.js replay', process.execPath, (port) => [join(root, 'bin', 'run.js'), 'replay', '--port', String(port), '--quiet']],
-    ['node bin/ec2-metadata-mock.js', process.execPath, (port) => [join(root, 'bin', 'ec2-metadata-mock.js'), '-n', '127.0.0.1', '-p', String(port)]],
+    [
+      'node bin/ec2-metadata-mock.js',
+      process.execPath,
+      (port) => [join(root, 'bin', 'ec2-metadata-mock.js'), '-n', '127.0.0.1', '-p', String(port)],
+    ],
   ];
   const seaAemm = join(root, 'dist-sea', 'aemm');
   const seaDropIn = join(root, 'dist-sea', 'ec2-metadata-mock');
-  if (existsSync(seaAemm)) contenders.push(['dist-sea/aemm replay (single executable)', seaAemm, (port) => ['replay', '--port', String(port), '--quiet']]);
-  if (existsSync(seaDropIn)) contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, (port) => ['-n', '127.0.0.1', '-p', String(port)]]);
+  if (existsSync(seaAemm))
+    contenders.push(['dist-sea/aemm replay (single executable)', seaAemm, (port) => ['replay', '--port', String(port), '--quiet']]);
+  if (existsSync(seaDropIn))
+    contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, (port) => ['-n', '127.0.0.1', '-p', String(port)]]);
   if (contenders.length < 5) console.log('(no single executables: run npm run build:binary to include them)');
   const times = contenders.map((): Array<{ wall: number; cpu: number }> => []);
   const loadBefore = loadavg()[0]!;
@@ -85,10 +96,14 @@ export default async function benchStartup(): Promise<void> {
   }
   const base = median(times[0]!.map((time) => time.wall));
   const baseCpu = median(times[0]!.map((time) => time.cpu));
-  console.log(`process start to first 200 (GET ${ID}), median of ${ROUNDS}, rounds alternated, Node ${process.version}, load ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `process start to first 200 (GET ${ID}), median of ${ROUNDS}, rounds alternated, Node ${process.version}, load ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`,
+  );
   for (const [index, [name]] of contenders.entries()) {
     const wall = median(times[index]!.map((time) => time.wall));
     const cpu = median(times[index]!.map((time) => time.cpu));
-    console.log(`  ${name.padEnd(48)} ${wall.toFixed(0).padStart(5)} ms  ${(wall / base).toFixed(2)}× bare (target ≤ 1.25×)  cpu ${cpu.toFixed(0).padStart(4)} ms  ${(cpu / baseCpu).toFixed(2)}× bare`);
+    console.log(
+      `  ${name.padEnd(48)} ${wall.toFixed(0).padStart(5)} ms  ${(wall / base).toFixed(2)}× bare (target ≤ 1.25×)  cpu ${cpu.toFixed(0).padStart(4)} ms  ${(cpu / baseCpu).toFixed(2)}× bare`,
+    );
   }
 }

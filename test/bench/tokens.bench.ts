@@ -39,7 +39,12 @@ export default async function benchTokens(): Promise<void> {
   const nodeHmac = (): void => {
     createHmac('sha256', secret).update(body).digest();
   };
-  const rows: Array<[string, () => void]> = [['issue (new signer)', issue], ['issue', issueOnly], ['issue + verify', verify], ['node:crypto hmac', nodeHmac]];
+  const rows: Array<[string, () => void]> = [
+    ['issue (new signer)', issue],
+    ['issue', issueOnly],
+    ['issue + verify', verify],
+    ['node:crypto hmac', nodeHmac],
+  ];
   for (const [, work] of rows) microsPer(work);
   const times = new Map<string, number[]>(rows.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) for (const [name, work] of rows) times.get(name)!.push(microsPer(work));

@@ -81,8 +81,14 @@ describe('ec2-imds-replay/msw in a real browser (msw/browser service worker)', (
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
         // Anything not answered by the worker would go to this dead loopback proxy, never out;
         // Chromium reaches loopback (the page server) directly.
         '--proxy-server=http://127.0.0.1:9',
@@ -97,7 +103,8 @@ describe('ec2-imds-replay/msw in a real browser (msw/browser service worker)', (
     });
     const imdsResponses: { url: string; fromWorker: boolean }[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith('http://169.254.169.254/')) imdsResponses.push({ url: response.url(), fromWorker: response.fromServiceWorker() });
+      if (response.url().startsWith('http://169.254.169.254/'))
+        imdsResponses.push({ url: response.url(), fromWorker: response.fromServiceWorker() });
     });
     const { port } = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -119,7 +126,10 @@ describe('ec2-imds-replay/msw in a real browser (msw/browser service worker)', (
     assert.deepEqual(problems, []);
     // Every IMDS answer came from the service worker; the page server saw no IMDS path.
     assert.equal(imdsResponses.length, 6);
-    assert.ok(imdsResponses.every((response) => response.fromWorker), JSON.stringify(imdsResponses));
+    assert.ok(
+      imdsResponses.every((response) => response.fromWorker),
+      JSON.stringify(imdsResponses),
+    );
     assert.ok(!requested.some((path) => path.includes('latest')), requested.join(', '));
   });
 });

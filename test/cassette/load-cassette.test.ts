@@ -29,28 +29,43 @@ describe('loading cassettes', () => {
     ['meta without recordedAt', broken((c) => delete c.meta.recordedAt), /meta\.recordedAt is missing or not a string\./],
     ['meta.synthetic not boolean', broken((c) => (c.meta.synthetic = 'yes')), /meta\.synthetic is missing or not true\/false\./],
     ['no entries', broken((c) => delete c.entries), /it has no "entries" object\./],
-    ['an entry without status', broken((c) => delete c.entries['/latest/meta-data/'].status), /^Failed to load cassette "x\.json": entry "\/latest\/meta-data\/" has no status\. Fix or re-record it\.$/],
-    ['a bad status', broken((c) => (c.entries['/latest/meta-data/ami-id'].status = 42)), /entry "\/latest\/meta-data\/ami-id" has status 42, not an HTTP status code\./],
+    [
+      'an entry without status',
+      broken((c) => delete c.entries['/latest/meta-data/'].status),
+      /^Failed to load cassette "x\.json": entry "\/latest\/meta-data\/" has no status\. Fix or re-record it\.$/,
+    ],
+    [
+      'a bad status',
+      broken((c) => (c.entries['/latest/meta-data/ami-id'].status = 42)),
+      /entry "\/latest\/meta-data\/ami-id" has status 42, not an HTTP status code\./,
+    ],
     ['a relative key', broken((c) => (c.entries['latest/x'] = { status: 200, headers: {} })), /entry "latest\/x" is not an absolute path/],
     ['both body kinds', broken((c) => (c.entries['/latest/meta-data/ami-id'].bodyBase64 = 'AA==')), /has both body and bodyBase64\./],
     ['bad base64', broken((c) => (c.entries['/latest/user-data'].bodyBase64 = '!!!')), /has a bodyBase64 that is not base64\./],
-    ['upper-case header', broken((c) => (c.entries['/latest/meta-data/ami-id'].headers = { 'Content-Type': 'text/plain' })), /header "Content-Type" in upper case\./],
+    [
+      'upper-case header',
+      broken((c) => (c.entries['/latest/meta-data/ami-id'].headers = { 'Content-Type': 'text/plain' })),
+      /header "Content-Type" in upper case\./,
+    ],
     ['an unknown field', broken((c) => (c.entries['/latest/meta-data/ami-id'].stauts = 200)), /has unknown field "stauts"\./],
   ];
   for (const [name, text, message] of problems) {
     test(`a cassette with ${name} is refused with one line naming file, entry and fix`, () => {
-      assert.throws(() => parseCassette(text, 'x.json'), (error: Error) => {
-        assert.ok(error instanceof CassetteError);
-        assert.equal(error.code, 'CASSETTE_INVALID');
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => parseCassette(text, 'x.json'),
+        (error: Error) => {
+          assert.ok(error instanceof CassetteError);
+          assert.equal(error.code, 'CASSETTE_INVALID');
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('\n'));
+          return true;
+        },
+      );
     });
   }
 
   test('a missing file names the path and says how to use the default', async () => {
-    await assert.rejects(loadCassette(join(dir, "nope.json")), /nope\.json": the file does not exist\. Check the path\.$/);
+    await assert.rejects(loadCassette(join(dir, 'nope.json')), /nope\.json": the file does not exist\. Check the path\.$/);
   });
 
   test('a directory is refused as one', async () => {
@@ -64,9 +79,12 @@ describe('loading cassettes', () => {
   });
 
   test('entries with the same headers share one headers object, others keep their own', () => {
-    const cassette = parseCassette(broken((value) => {
-      value.entries['/latest/user-data'] = { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'x' };
-    }), 'shared.json');
+    const cassette = parseCassette(
+      broken((value) => {
+        value.entries['/latest/user-data'] = { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'x' };
+      }),
+      'shared.json',
+    );
     const { entries } = cassette;
     const plain = entries['/latest/meta-data/ami-id']!.headers;
     assert.equal(entries['/latest/meta-data/instance-id']!.headers, plain);
@@ -115,7 +133,10 @@ describe('writing cassettes', () => {
 describe('write errors', () => {
   test('a missing directory is one line naming the file and the fix', async () => {
     await assert.rejects(writeCassette('/nonexistent-dir-aemm/x.json', createTinyCassette()), (error: Error) => {
-      assert.match(error.message, /^Failed to write cassette "\/nonexistent-dir-aemm\/x\.json": its directory does not exist\. Choose a writable path/);
+      assert.match(
+        error.message,
+        /^Failed to write cassette "\/nonexistent-dir-aemm\/x\.json": its directory does not exist\. Choose a writable path/,
+      );
       return true;
     });
   });
@@ -133,7 +154,9 @@ describe('a write that fails half-way', () => {
         const big = createTinyCassette();
         big.entries['/latest/user-data'] = { status: 200, headers: {}, body: 'x'.repeat(64 * 1024) };
         try { await writeCassette(${JSON.stringify(join(dir, 'big.json'))}, big); } catch (error) { console.log(error.message); }`;
-      const run = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], { encoding: 'utf8' });
+      const run = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], {
+        encoding: 'utf8',
+      });
       assert.match(run.stdout, /Failed to write cassette ".*big\.json": the file cannot be written \(EFBIG\)/, run.stderr);
       assert.deepEqual(await readdir(dir), []);
     } finally {

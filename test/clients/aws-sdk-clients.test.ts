@@ -24,7 +24,10 @@ for (const imdsv2 of [false, true]) {
       const client = new MetadataService({ endpoint: server.url, retries: 0, httpOptions: { timeout: 2000 } });
       assert.equal(await client.request('/latest/meta-data/instance-id', {}), recorded('/latest/meta-data/instance-id'));
       assert.equal(await client.request('/latest/meta-data/', {}), recorded('/latest/meta-data/'));
-      assert.equal(await client.request('/latest/dynamic/instance-identity/document', {}), recorded('/latest/dynamic/instance-identity/document'));
+      assert.equal(
+        await client.request('/latest/dynamic/instance-identity/document', {}),
+        recorded('/latest/dynamic/instance-identity/document'),
+      );
     });
 
     test('MetadataService with tokens disabled', async () => {
@@ -41,7 +44,12 @@ for (const imdsv2 of [false, true]) {
       const plain = new MetadataService({ endpoint: server.url, retries: 0, disableFetchToken: true });
       const id = await plain.request('/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } });
       assert.equal(id, recorded('/latest/meta-data/instance-id'));
-      await assert.rejects(plain.request('/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': `${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}` } }), /401|Unauthorized/i);
+      await assert.rejects(
+        plain.request('/latest/meta-data/instance-id', {
+          headers: { 'x-aws-ec2-metadata-token': `${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}` },
+        }),
+        /401|Unauthorized/i,
+      );
     });
 
     test('fromInstanceMetadata resolves credentials that expire in the future', async () => {
@@ -53,12 +61,20 @@ for (const imdsv2 of [false, true]) {
       assert.equal(credentials.secretAccessKey, doc.SecretAccessKey);
       assert.equal(credentials.sessionToken, doc.Token);
       assert.ok(credentials.expiration instanceof Date && credentials.expiration.getTime() > Date.now() + 60 * 60_000);
-      assert.ok(logs.some((log) => log.method === 'PUT' && log.status === 200), 'the provider fetched a token');
-      assert.ok(logs.every((log) => log.status === 200), JSON.stringify(logs));
+      assert.ok(
+        logs.some((log) => log.method === 'PUT' && log.status === 200),
+        'the provider fetched a token',
+      );
+      assert.ok(
+        logs.every((log) => log.status === 200),
+        JSON.stringify(logs),
+      );
     });
 
     test('fromInstanceMetadata with IMDSv1 disabled still works (tokens)', async () => {
-      const credentials = await withImdsEndpoint(server.url, () => fromInstanceMetadata({ timeout: 2000, maxRetries: 0, ec2MetadataV1Disabled: true })());
+      const credentials = await withImdsEndpoint(server.url, () =>
+        fromInstanceMetadata({ timeout: 2000, maxRetries: 0, ec2MetadataV1Disabled: true })(),
+      );
       assert.match(credentials.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
     });
   });

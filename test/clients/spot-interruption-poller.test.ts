@@ -40,20 +40,35 @@ function checkJournal(lines: JournalLine[], start: number): void {
   const notice = lines.filter((line) => line.path.endsWith('/spot/instance-action'));
   assert.ok(rebalance.length > 0 && notice.length > 0);
   const answered = (line: JournalLine): boolean => offset(line) < 4 * M;
-  for (const line of rebalance.filter(answered)) assert.equal(line.status, offset(line) >= 1 * M ? 200 : 404, `rebalance at +${offset(line)} ms`);
+  for (const line of rebalance.filter(answered))
+    assert.equal(line.status, offset(line) >= 1 * M ? 200 : 404, `rebalance at +${offset(line)} ms`);
   for (const line of notice.filter(answered)) assert.equal(line.status, offset(line) >= 2 * M ? 200 : 404, `notice at +${offset(line)} ms`);
   // Nothing is answered once the instance is gone at 4 min (over HTTP nothing even arrives).
   for (const line of lines.filter((line) => !answered(line))) assert.equal(line.status, 0, `${line.path} answered at +${offset(line)} ms`);
   // The SDK took tokens (a PUT with its TTL) and presented them on every read.
   const puts = lines.filter((line) => line.method === 'PUT' && answered(line));
   assert.ok(puts.length > 0 && puts.every((line) => line.path === '/latest/api/token' && line.ttl === '21600' && line.status === 200));
-  assert.ok(notice.filter(answered).every((line) => line.token === 'valid'), 'every notice read carried a valid token');
+  assert.ok(
+    notice.filter(answered).every((line) => line.token === 'valid'),
+    'every notice read carried a valid token',
+  );
 }
 
 describe('a termination-handler poller against the spot-interruption scenario', () => {
   test('over HTTP: aemm replay --scenario spot-interruption --speed 60, the real MetadataService polling every 2 s', async () => {
     const journal = join(dir, 'journal.ndjson');
-    const server = await startCliServer(['replay', '--port', '0', '--quiet', '--scenario', 'spot-interruption', '--speed', '60', '--journal', journal]);
+    const server = await startCliServer([
+      'replay',
+      '--port',
+      '0',
+      '--quiet',
+      '--scenario',
+      'spot-interruption',
+      '--speed',
+      '60',
+      '--journal',
+      journal,
+    ]);
     let polls: Poll[];
     let start: number;
     try {
@@ -61,7 +76,10 @@ describe('a termination-handler poller against the spot-interruption scenario', 
       assert.equal(status.speed, 60);
       start = Date.parse(status.scenario.startedAt);
       // The poller sleeps 2 s of replay time: 2000 / 60 ms of wall time.
-      polls = await pollLikeNth(server.url, { now: () => Number.NaN, sleep: () => new Promise((resolve) => setTimeout(resolve, POLL_MS / 60)) });
+      polls = await pollLikeNth(server.url, {
+        now: () => Number.NaN,
+        sleep: () => new Promise((resolve) => setTimeout(resolve, POLL_MS / 60)),
+      });
     } finally {
       await server.stop();
     }
@@ -70,12 +88,18 @@ describe('a termination-handler poller against the spot-interruption scenario', 
     assert.equal(failed, polls.length - 1);
     // Refused from then on; a poll caught mid-request when the instance went sees its socket hang up.
     assert.match(polls[failed]!.failed!, /ECONNREFUSED|ECONNRESET|socket hang up/);
-    assert.deepEqual(JSON.parse(polls[notice]!.notice!), { action: 'terminate', time: `${new Date(start + 4 * M).toISOString().slice(0, 19)}Z` });
-    const lines = readFileSync(journal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalLine);
+    assert.deepEqual(JSON.parse(polls[notice]!.notice!), {
+      action: 'terminate',
+      time: `${new Date(start + 4 * M).toISOString().slice(0, 19)}Z`,
+    });
+    const lines = readFileSync(journal, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JournalLine);
     checkJournal(lines, start);
   });
 
-  test('in-process: the same poller under aemm/msw on the handlers\' clock, with no real waiting', async () => {
+  test("in-process: the same poller under aemm/msw on the handlers' clock, with no real waiting", async () => {
     let wall = Date.parse('2026-11-26T10:30:00Z');
     const start = wall;
     const endpoint = 'http://127.0.0.1:9';
@@ -98,8 +122,11 @@ describe('a termination-handler poller against the spot-interruption scenario', 
     const lines = imds.journal.entries() as JournalLine[];
     checkJournal(lines, start);
     // Every poll before the instance went read the notice path with a valid token.
-    assert.equal(imds.journal.expectPolled('/latest/meta-data/spot/instance-action', { withToken: true }).length, 4 * M / POLL_MS);
+    assert.equal(imds.journal.expectPolled('/latest/meta-data/spot/instance-action', { withToken: true }).length, (4 * M) / POLL_MS);
     assert.equal((await imds.journal.waitFor({ path: 'events/recommendations/rebalance', token: 'valid', count: 3 })).length, 3);
-    await assert.rejects(imds.journal.waitFor({ path: 'spot/termination-time', timeoutMs: 5 }), /Gave up waiting for 1 request matching \{"path":"spot\/termination-time"\}; saw 0\./);
+    await assert.rejects(
+      imds.journal.waitFor({ path: 'spot/termination-time', timeoutMs: 5 }),
+      /Gave up waiting for 1 request matching \{"path":"spot\/termination-time"\}; saw 0\./,
+    );
   });
 });

@@ -15,11 +15,32 @@ describe('aemm replay with mock flags', () => {
 
   test('spot, events, asg, tags and faults from flags', async () => {
     const server = await startCliServer([
-      'replay', '--port', '0', '--quiet', '--spot', 'stop', '--events', 'instance-stop', '--events-state', 'active',
-      '--asg-terminate-after', '1h', '--tags', 'Name=web', '--tags', 'New=1', '--fault', 'meta-data/ami-id=503', '--mock-ip-count', '5',
+      'replay',
+      '--port',
+      '0',
+      '--quiet',
+      '--spot',
+      'stop',
+      '--events',
+      'instance-stop',
+      '--events-state',
+      'active',
+      '--asg-terminate-after',
+      '1h',
+      '--tags',
+      'Name=web',
+      '--tags',
+      'New=1',
+      '--fault',
+      'meta-data/ami-id=503',
+      '--mock-ip-count',
+      '5',
     ]);
     try {
-      assert.match((await send(server.url, '/latest/meta-data/spot/instance-action')).text, /^\{"action": "stop", "time": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\}$/);
+      assert.match(
+        (await send(server.url, '/latest/meta-data/spot/instance-action')).text,
+        /^\{"action": "stop", "time": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\}$/,
+      );
       assert.match((await send(server.url, '/latest/meta-data/events/maintenance/scheduled')).text, /"Code" : "instance-stop"/);
       assert.equal((await send(server.url, '/latest/meta-data/autoscaling/target-lifecycle-state')).text, 'InService');
       assert.equal((await send(server.url, '/latest/meta-data/tags/instance/Name')).text, 'web');
@@ -39,7 +60,9 @@ describe('aemm replay with mock flags', () => {
     const server = await startCliServer(['replay', '--port', '0', '--quiet', '--layers', first, '--layers', second, '--spot', 'terminate']);
     try {
       assert.equal((await send(server.url, '/latest/meta-data/tags/instance/')).status, 401, 'imdsv2 from the second file');
-      const token = (await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
+      const token = (
+        await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })
+      ).text;
       const get = (path: string) => send(server.url, path, { headers: { 'x-aws-ec2-metadata-token': token } });
       assert.equal((await get('/latest/meta-data/tags/instance/')).text, 'A');
       assert.match((await get('/latest/meta-data/spot/instance-action')).text, /"terminate"/);
@@ -70,7 +93,10 @@ describe('aemm replay with mock flags', () => {
     await writeFile(path, JSON.stringify({ events: [{ code: 'FOO' }] }));
     const result = await runCli(['replay', '--port', '0', '--layers', path]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^Error: Layer file ".*bad\.json": Event code "FOO" is not allowed\. Use one of: instance-reboot, system-reboot/);
+    assert.match(
+      result.stderr,
+      /^Error: Layer file ".*bad\.json": Event code "FOO" is not allowed\. Use one of: instance-reboot, system-reboot/,
+    );
   });
 });
 
@@ -92,7 +118,10 @@ describe('aemm control / aemm trigger', () => {
     const result = await runCli(['control', 'event', '--code', 'instance-retirement', '--delay', '1h', '--url', server.url, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const status = JSON.parse(result.stdout) as { mocks: Array<{ kind: string; active: boolean; detail: string }> };
-    assert.deepEqual(status.mocks.find((mock) => mock.kind === 'event'), { ...status.mocks.find((mock) => mock.kind === 'event'), active: false, detail: 'instance-retirement (active)' });
+    assert.deepEqual(
+      status.mocks.find((mock) => mock.kind === 'event'),
+      { ...status.mocks.find((mock) => mock.kind === 'event'), active: false, detail: 'instance-retirement (active)' },
+    );
   });
 
   test('advance, then clear and reset', async () => {

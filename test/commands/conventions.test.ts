@@ -23,7 +23,11 @@ describe('oclif conventions', { concurrency: true }, () => {
     ['replay --help', ['replay', '--help'], HELP],
     ['-v', ['-v'], VERSION],
     ['--version', ['--version'], VERSION],
-    ['--help lists every command', ['--help'], /autocomplete[\s\S]*control[\s\S]*diff[\s\S]*help[\s\S]*inspect[\s\S]*record[\s\S]*recordings[\s\S]*replay/],
+    [
+      '--help lists every command',
+      ['--help'],
+      /autocomplete[\s\S]*control[\s\S]*diff[\s\S]*help[\s\S]*inspect[\s\S]*record[\s\S]*recordings[\s\S]*replay/,
+    ],
   ];
   for (const [name, args, expected] of cases) {
     test(`aemm ${name}`, async () => {
@@ -42,7 +46,9 @@ describe('oclif conventions', { concurrency: true }, () => {
     const complete = (line: string): string => {
       const words = line.split(' ');
       const script = `source "$1"; COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; COMP_LINE='${line}'; _aemm_autocomplete; echo "\${COMPREPLY[@]}"`;
-      return spawnSync('bash', ['-c', script, 'bash', join(home, 'autocomplete', 'functions', 'bash', 'aemm.bash')], { encoding: 'utf8' }).stdout.trim();
+      return spawnSync('bash', ['-c', script, 'bash', join(home, 'autocomplete', 'functions', 'bash', 'aemm.bash')], {
+        encoding: 'utf8',
+      }).stdout.trim();
     };
     assert.equal(complete('aemm rep'), 'replay');
     assert.equal(complete('aemm replay --spot-d'), '--spot-delay');
@@ -57,7 +63,12 @@ describe('oclif conventions', { concurrency: true }, () => {
       return;
     }
     // script(1) gives the CLI a pseudo-terminal (the plugin only asks on a TTY); the typed "n" declines.
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} repaly`, '/dev/null'], { input: 'n\n', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} repaly`, '/dev/null'], {
+      input: 'n\n',
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 20_000,
+    });
     assert.match(run.stdout, /repaly is not a aemm command/);
     assert.match(run.stdout, /Did you mean replay\?/);
     assert.equal(run.status, 127);
@@ -95,11 +106,28 @@ describe('--json on every command that prints data', { concurrency: true }, () =
   after(() => replay.stop());
 
   const cases: Array<[string, () => string[], (value: unknown) => void, number?]> = [
-    ['recordings', () => ['recordings', '--json'], (value) => assert.ok(Array.isArray(value) && value.some((item: { name: string }) => item.name === 'm7i-large'))],
+    [
+      'recordings',
+      () => ['recordings', '--json'],
+      (value) => assert.ok(Array.isArray(value) && value.some((item: { name: string }) => item.name === 'm7i-large')),
+    ],
     ['inspect', () => ['inspect', 'default', '--json'], (value) => assert.equal((value as { format: string }).format, 'aemm-inspect/1')],
-    ['diff', () => ['diff', 'm7i-large', 'm7g-large', '--json'], (value) => assert.equal((value as { format: string }).format, 'aemm-diff/1'), 1],
-    ['control', () => ['control', 'status', '--json', '--url', replay.url], (value) => assert.equal((value as { imdsv2: string }).imdsv2, 'optional')],
-    ['record --crawl', () => ['record', '--crawl', '-o', join(tmpdir(), `aemm-json-${process.pid}.json`), '--upstream', replay.url, '--json'], (value) => assert.equal((value as { how: string }).how, 'crawl')],
+    [
+      'diff',
+      () => ['diff', 'm7i-large', 'm7g-large', '--json'],
+      (value) => assert.equal((value as { format: string }).format, 'aemm-diff/1'),
+      1,
+    ],
+    [
+      'control',
+      () => ['control', 'status', '--json', '--url', replay.url],
+      (value) => assert.equal((value as { imdsv2: string }).imdsv2, 'optional'),
+    ],
+    [
+      'record --crawl',
+      () => ['record', '--crawl', '-o', join(tmpdir(), `aemm-json-${process.pid}.json`), '--upstream', replay.url, '--json'],
+      (value) => assert.equal((value as { how: string }).how, 'crawl'),
+    ],
   ];
   for (const [name, args, check, code = 0] of cases) {
     test(`aemm ${name} --json prints one JSON document and nothing else`, async () => {
@@ -110,7 +138,12 @@ describe('--json on every command that prints data', { concurrency: true }, () =
   }
 
   const errors: Array<[string, string[], string, RegExp]> = [
-    ['a missing cassette', ['inspect', 'nope.json', '--json'], 'CASSETTE_INVALID', /^Failed to load cassette "nope\.json": the file does not exist/],
+    [
+      'a missing cassette',
+      ['inspect', 'nope.json', '--json'],
+      'CASSETTE_INVALID',
+      /^Failed to load cassette "nope\.json": the file does not exist/,
+    ],
     ['a bad port', ['replay', '--port', 'x', '--json'], 'USAGE', /^--port "x" is not a TCP port/],
     ['diff with one cassette', ['diff', 'default', '--json'], 'USAGE', /needs two cassettes/],
     ['an unknown flag', ['recordings', '--nope', '--json'], 'USAGE', /Nonexistent flag: --nope/],
@@ -130,7 +163,12 @@ describe('--json on every command that prints data', { concurrency: true }, () =
 
 describe('servers print one JSON line once listening', () => {
   test('aemm replay --port 0 --json: url, port, cassette, layers; then the stop line', async () => {
-    const server = await startUntil(process.execPath, [BIN, 'replay', 'm7i-large', '--port', '0', '--json', '--spot', 'stop'], process.cwd(), /^(\{.*\})\n/);
+    const server = await startUntil(
+      process.execPath,
+      [BIN, 'replay', 'm7i-large', '--port', '0', '--json', '--spot', 'stop'],
+      process.cwd(),
+      /^(\{.*\})\n/,
+    );
     const ready = JSON.parse(server.ready[1]!) as Record<string, unknown>;
     assert.equal(ready.event, 'listening');
     assert.match(ready.url as string, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -141,7 +179,10 @@ describe('servers print one JSON line once listening', () => {
     assert.equal(await (await fetch(`${ready.url as string}/latest/meta-data/instance-type`)).text(), 'm7i.large');
     const stopped = await server.stop();
     assert.equal(stopped.code, 0);
-    const lines = stopped.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stopped.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.equal(lines.length, 2, 'no banner and no request log, only JSON lines');
     assert.deepEqual(lines[1], { event: 'stopped', url: ready.url, requests: 1 });
   });
@@ -151,14 +192,25 @@ describe('servers print one JSON line once listening', () => {
     const dir = await mkdtemp(join(tmpdir(), 'aemm-proxy-json-'));
     try {
       const output = join(dir, 'app.json');
-      const proxy = await startUntil(process.execPath, [BIN, 'record', '--proxy', '-o', output, '--upstream', upstream.url, '--port', '0', '--json'], process.cwd(), /^(\{.*\})\n/);
+      const proxy = await startUntil(
+        process.execPath,
+        [BIN, 'record', '--proxy', '-o', output, '--upstream', upstream.url, '--port', '0', '--json'],
+        process.cwd(),
+        /^(\{.*\})\n/,
+      );
       const ready = JSON.parse(proxy.ready[1]!) as Record<string, unknown>;
-      assert.deepEqual({ ...ready, url: undefined, port: undefined }, { event: 'listening', url: undefined, port: undefined, upstream: upstream.url, cassette: output, mode: 'new', layers: [] });
+      assert.deepEqual(
+        { ...ready, url: undefined, port: undefined },
+        { event: 'listening', url: undefined, port: undefined, upstream: upstream.url, cassette: output, mode: 'new', layers: [] },
+      );
       assert.equal(ready.url, `http://127.0.0.1:${ready.port as number}`);
       assert.equal(await (await fetch(`${ready.url as string}/latest/meta-data/instance-id`)).text(), 'i-1234567890abcdef0');
       const stopped = await proxy.stop();
       assert.equal(stopped.code, 0, stopped.stderr);
-      const lines = stopped.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = stopped.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.equal(lines.length, 2);
       assert.equal(lines[1]!.how, 'proxy');
       assert.equal(lines[1]!.written, true);

@@ -53,7 +53,13 @@ test('--json prints the documented schema and keeps the exit code', async () => 
   const report = JSON.parse(result.stdout) as Record<string, unknown>;
   assert.deepEqual(Object.keys(report), ['format', 'a', 'b', 'normalised', 'ignore', 'equal', 'totals', 'categories', 'changes']);
   assert.equal(report['format'], 'aemm-diff/1');
-  assert.deepEqual(report['a'], { source: M7I, instanceType: 'm7i.large', region: 'eu-west-1', recordedAt: '2026-03-02T09:40:11Z', entries: 100 });
+  assert.deepEqual(report['a'], {
+    source: M7I,
+    instanceType: 'm7i.large',
+    region: 'eu-west-1',
+    recordedAt: '2026-03-02T09:40:11Z',
+    entries: 100,
+  });
   assert.equal(report['normalised'], true);
   assert.equal(report['equal'], false);
   assert.deepEqual(report['totals'], { added: 0, removed: 0, changed: 4, categories: 4 });
@@ -70,17 +76,46 @@ test('--json prints the documented schema and keeps the exit code', async () => 
 test('--raw shows the MAC-keyed paths that normalisation lines up', async () => {
   const normal = JSON.parse((await runCli(['diff', M7I, M7G, '--json'])).stdout) as { changes: Array<{ category: string }> };
   assert.ok(normal.changes.every((change) => change.category !== 'network'));
-  const raw = JSON.parse((await runCli(['diff', M7I, M7G, '--json', '--raw'])).stdout) as { normalised: boolean; changes: Array<{ path: string }> };
+  const raw = JSON.parse((await runCli(['diff', M7I, M7G, '--json', '--raw'])).stdout) as {
+    normalised: boolean;
+    changes: Array<{ path: string }>;
+  };
   assert.equal(raw.normalised, false);
   assert.ok(raw.changes.some((change) => change.path.startsWith('/latest/meta-data/network/interfaces/macs/06:3a:9f:41:d2:7b/')));
 });
 
 test('--ignore is repeatable and leaves those paths out', async () => {
-  const result = await runCli(['diff', M7I, M7G, '--ignore', 'dynamic/**', '--ignore', '/latest/meta-data/ami-id', '--ignore', 'placement', '--json']);
+  const result = await runCli([
+    'diff',
+    M7I,
+    M7G,
+    '--ignore',
+    'dynamic/**',
+    '--ignore',
+    '/latest/meta-data/ami-id',
+    '--ignore',
+    'placement',
+    '--json',
+  ]);
   const report = JSON.parse(result.stdout) as { ignore: string[]; changes: Array<{ path: string }> };
   assert.deepEqual(report.ignore, ['dynamic/**', '/latest/meta-data/ami-id', 'placement']);
-  assert.deepEqual(report.changes.map((change) => change.path), ['/latest/meta-data/instance-type']);
-  const none = await runCli(['diff', M7I, M7G, '--ignore', 'dynamic', '--ignore', 'ami-id', '--ignore', 'instance-type', '--ignore', 'placement']);
+  assert.deepEqual(
+    report.changes.map((change) => change.path),
+    ['/latest/meta-data/instance-type'],
+  );
+  const none = await runCli([
+    'diff',
+    M7I,
+    M7G,
+    '--ignore',
+    'dynamic',
+    '--ignore',
+    'ami-id',
+    '--ignore',
+    'instance-type',
+    '--ignore',
+    'placement',
+  ]);
   assert.equal(none.code, 0);
   const between = await runCli(['diff', M7I, '--ignore', 'placement', M7G, '--stat']);
   assert.equal(between.stdout, '0 added, 0 removed, 3 changed in 3 categories\n', 'a glob does not swallow the next argument');

@@ -22,13 +22,24 @@ test('--depth limits the tree and --json returns the whole inspection', async ()
   assert.doesNotMatch(shallow.stdout, /network\//);
   assert.match(shallow.stdout, /^ {4}meta-data\/ +[\d,]+ B {2}\d+ entries$/m);
   const json = await runCli(['inspect', 'recordings/p5-48xlarge.json', '--json']);
-  const report = JSON.parse(json.stdout) as { format: string; source: string; meta: { instanceType: string }; totals: { entries: number; bytes: number }; tree: { totalSize: number } };
+  const report = JSON.parse(json.stdout) as {
+    format: string;
+    source: string;
+    meta: { instanceType: string };
+    totals: { entries: number; bytes: number };
+    tree: { totalSize: number };
+  };
   assert.equal(report.format, 'aemm-inspect/1');
   assert.equal(report.source, 'recordings/p5-48xlarge.json');
   assert.equal(report.meta.instanceType, 'p5.48xlarge');
-  const cassette = JSON.parse(readFileSync(new URL(`../../recordings/p5-48xlarge.json`, import.meta.url), 'utf8')) as { entries: Record<string, { body: string }> };
+  const cassette = JSON.parse(readFileSync(new URL(`../../recordings/p5-48xlarge.json`, import.meta.url), 'utf8')) as {
+    entries: Record<string, { body: string }>;
+  };
   assert.equal(report.totals.entries, Object.keys(cassette.entries).length);
-  assert.equal(report.tree.totalSize, Object.values(cassette.entries).reduce((sum, entry) => sum + Buffer.byteLength(entry.body), 0));
+  assert.equal(
+    report.tree.totalSize,
+    Object.values(cassette.entries).reduce((sum, entry) => sum + Buffer.byteLength(entry.body), 0),
+  );
 });
 
 test('without an argument it inspects the embedded default recording', async () => {
@@ -39,7 +50,10 @@ test('without an argument it inspects the embedded default recording', async () 
 });
 
 test('a missing file or a bad depth exits 2 with one line', async () => {
-  for (const args of [['inspect', 'nope.json'], ['inspect', '--depth', 'deep']]) {
+  for (const args of [
+    ['inspect', 'nope.json'],
+    ['inspect', '--depth', 'deep'],
+  ]) {
     const result = await runCli(args);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /^Error: /);

@@ -31,23 +31,40 @@ describe('aemm record', () => {
     const output = join(dir, 'crawl.json');
     const result = await runCli(['record', '--crawl', '-o', output, '--upstream', upstream.url, '--rate', '2000']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Recorded 101 entries from http:\/\/127\.0\.0\.1:\d+ \(m5\.large, us-east-1, IMDSv2\) to .*crawl\.json in \d+\.\d s, 103 requests; redacted 2 paths\.\n$/);
+    assert.match(
+      result.stdout,
+      /^Recorded 101 entries from http:\/\/127\.0\.0\.1:\d+ \(m5\.large, us-east-1, IMDSv2\) to .*crawl\.json in \d+\.\d s, 103 requests; redacted 2 paths\.\n$/,
+    );
     assert.equal(result.stderr, '', 'no progress line when stderr is not a TTY');
     const cassette = await loadCassette(output);
     assert.deepEqual(Object.keys(cassette.entries), Object.keys(source.entries).sort());
     // No byte of the upstream's secrets, nor of its tokens, reaches the file.
     const text = await readFile(output, 'utf8');
-    const secrets = Object.values(source.entries).filter((entry) => entry.body?.includes('"AccessKeyId"')).flatMap((entry) => {
-      const doc = JSON.parse(entry.body!) as Record<string, string>;
-      return [doc.AccessKeyId!, doc.SecretAccessKey!, doc.Token!];
-    });
+    const secrets = Object.values(source.entries)
+      .filter((entry) => entry.body?.includes('"AccessKeyId"'))
+      .flatMap((entry) => {
+        const doc = JSON.parse(entry.body!) as Record<string, string>;
+        return [doc.AccessKeyId!, doc.SecretAccessKey!, doc.Token!];
+      });
     assert.equal(secrets.length, 6);
     for (const secret of [...secrets, ...upstream.tokens]) assert.ok(!text.includes(secret), `${secret.slice(0, 8)}… is in the file`);
   });
 
   test('--json prints the summary object, and --redact replaces whole bodies', async () => {
     const output = join(dir, 'json.json');
-    const result = await runCli(['record', '--crawl', '-o', output, '--upstream', upstream.url, '--rate', '2000', '--redact', 'user-data', '--json']);
+    const result = await runCli([
+      'record',
+      '--crawl',
+      '-o',
+      output,
+      '--upstream',
+      upstream.url,
+      '--rate',
+      '2000',
+      '--redact',
+      'user-data',
+      '--json',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     assert.equal(summary.how, 'crawl');
@@ -61,22 +78,53 @@ describe('aemm record', () => {
   describe('when paths keep failing', () => {
     let flaky: FakeUpstream;
     before(async () => {
-      flaky = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.path === '/latest/meta-data/ami-id' ? { status: 503 } : undefined) });
+      flaky = await startFakeUpstream({
+        cassette: source,
+        intercept: (hit) => (hit.path === '/latest/meta-data/ami-id' ? { status: 503 } : undefined),
+      });
     });
     after(() => flaky.close());
 
     test('exits 1, lists them, and leaves the previous file as it was', async () => {
       const output = join(dir, 'failing.json');
       await writeFile(output, 'previous');
-      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', flaky.url, '--rate', '2000', '--timeout', '500ms', '--retries', '1']);
+      const result = await runCli([
+        'record',
+        '--crawl',
+        '-o',
+        output,
+        '--upstream',
+        flaky.url,
+        '--rate',
+        '2000',
+        '--timeout',
+        '500ms',
+        '--retries',
+        '1',
+      ]);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /^Error: could not fetch 1 path from http:\/\/127\.0\.0\.1:\d+; .*failing\.json was not written \(--allow-partial writes what was fetched\):\n {2}\/latest\/meta-data\/ami-id: HTTP 503 \(2 attempts\)\n$/);
+      assert.match(
+        result.stderr,
+        /^Error: could not fetch 1 path from http:\/\/127\.0\.0\.1:\d+; .*failing\.json was not written \(--allow-partial writes what was fetched\):\n {2}\/latest\/meta-data\/ami-id: HTTP 503 \(2 attempts\)\n$/,
+      );
       assert.equal(await readFile(output, 'utf8'), 'previous');
     });
 
     test('--allow-partial writes the rest and names the missing paths in meta.incomplete', async () => {
       const output = join(dir, 'partial.json');
-      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', flaky.url, '--rate', '2000', '--retries', '0', '--allow-partial']);
+      const result = await runCli([
+        'record',
+        '--crawl',
+        '-o',
+        output,
+        '--upstream',
+        flaky.url,
+        '--rate',
+        '2000',
+        '--retries',
+        '0',
+        '--allow-partial',
+      ]);
       assert.equal(result.code, 1);
       const cassette = await loadCassette(output);
       assert.deepEqual(cassette.meta.incomplete, ['/latest/meta-data/ami-id']);
@@ -90,11 +138,18 @@ describe('aemm record', () => {
       const output = join(dir, 'interrupted.json');
       const previous = JSON.stringify(createTinyCassette());
       await writeFile(output, previous);
-      const result = await runCliUntil(['record', '--crawl', '-o', output, '--upstream', slow.url, '--concurrency', '1'], () => slow.hits.length >= 5);
+      const result = await runCliUntil(
+        ['record', '--crawl', '-o', output, '--upstream', slow.url, '--concurrency', '1'],
+        () => slow.hits.length >= 5,
+      );
       assert.equal(result.code, 130, result.stderr);
       assert.match(result.stderr, /Interrupted: .*interrupted\.json was not written \(a previous file there is unchanged\)\./);
       assert.equal(await readFile(output, 'utf8'), previous);
-      assert.deepEqual((await readdir(dir)).filter((name) => name.includes('interrupted')), ['interrupted.json'], 'no temp file left');
+      assert.deepEqual(
+        (await readdir(dir)).filter((name) => name.includes('interrupted')),
+        ['interrupted.json'],
+        'no temp file left',
+      );
       assert.ok(slow.hits.length < 20);
     } finally {
       await slow.close();
@@ -104,9 +159,17 @@ describe('aemm record', () => {
   test('--proxy records what passes through and writes it on Ctrl-C', async () => {
     const output = join(dir, 'proxy.json');
     const server = await startCliServer(['record', '--proxy', '--port', '0', '-o', output, '--upstream', upstream.url]);
-    assert.match(server.output(), /^aemm record listening on http:\/\/127\.0\.0\.1:\d+ -> http:\/\/127\.0\.0\.1:\d+, writing .*proxy\.json \(mode new\)\. Ctrl-C to stop\.\n/);
-    const token = (await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
-    assert.equal((await send(server.url, '/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } })).text, 'i-1234567890abcdef0');
+    assert.match(
+      server.output(),
+      /^aemm record listening on http:\/\/127\.0\.0\.1:\d+ -> http:\/\/127\.0\.0\.1:\d+, writing .*proxy\.json \(mode new\)\. Ctrl-C to stop\.\n/,
+    );
+    const token = (
+      await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })
+    ).text;
+    assert.equal(
+      (await send(server.url, '/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } })).text,
+      'i-1234567890abcdef0',
+    );
     const result = await server.stop('SIGINT');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /GET {2}\/latest\/meta-data\/instance-id 200 recorded\n/);
@@ -122,7 +185,9 @@ describe('aemm record', () => {
     try {
       const output = join(dir, 'proxy-busy.json');
       const server = await startCliServer(['record', '--proxy', '--port', '0', '-o', output, '--upstream', slow.url, '--quiet']);
-      const paths = Object.keys(source.entries).filter((key) => !key.endsWith('/')).slice(0, 30);
+      const paths = Object.keys(source.entries)
+        .filter((key) => !key.endsWith('/'))
+        .slice(0, 30);
       const requests = paths.map((path) => send(server.url, path).catch(() => undefined));
       while (slow.hits.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
       const result = await server.stop('SIGTERM');
@@ -141,9 +206,23 @@ describe('aemm record', () => {
 
   test('--no-redact keeps real credentials and says so loudly', async () => {
     const output = join(dir, 'clear.json');
-    const result = await runCli(['record', '--crawl', '-o', output, '--upstream', upstream.url, '--rate', '2000', '--no-redact', '--quiet']);
+    const result = await runCli([
+      'record',
+      '--crawl',
+      '-o',
+      output,
+      '--upstream',
+      upstream.url,
+      '--rate',
+      '2000',
+      '--no-redact',
+      '--quiet',
+    ]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^WARNING: --no-redact: this instance's real credentials will be written to ".*clear\.json" in clear text\./);
+    assert.match(
+      result.stderr,
+      /^WARNING: --no-redact: this instance's real credentials will be written to ".*clear\.json" in clear text\./,
+    );
     const cassette = await loadCassette(output);
     const role = '/latest/meta-data/iam/security-credentials/baskinc-role';
     assert.equal(cassette.entries[role]!.body, source.entries[role]!.body);
@@ -156,9 +235,25 @@ describe('aemm record', () => {
     const replay = await startCliServer(['replay', '--port', '0', '--quiet', '--fault', 'api/token=hang']);
     try {
       const output = join(dir, 'hop-limit.json');
-      const result = await runCli(['record', '--crawl', '-o', output, '--upstream', replay.url, '--rate', '2000', '--timeout', '1s', '--retries', '0']);
+      const result = await runCli([
+        'record',
+        '--crawl',
+        '-o',
+        output,
+        '--upstream',
+        replay.url,
+        '--rate',
+        '2000',
+        '--timeout',
+        '1s',
+        '--retries',
+        '0',
+      ]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stderr, /^Warning: The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 with the recorder in a container [^\n]*\n$/);
+      assert.match(
+        result.stderr,
+        /^Warning: The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 with the recorder in a container [^\n]*\n$/,
+      );
       assert.match(result.stdout, /^Recorded 101 entries from .* \(m5\.large, us-east-1, IMDSv1\)/);
       assert.equal(Object.keys((await loadCassette(output)).entries).length, 101);
     } finally {
@@ -171,32 +266,63 @@ describe('aemm record', () => {
     const output = join(gone, 'proxy.json');
     const server = await startCliServer(['record', '--proxy', '--port', '0', '-o', output, '--upstream', upstream.url, '--quiet']);
     await send(server.url, '/latest/meta-data/instance-id');
-    for (let waited = 0; waited < 5000 && !(await stat(output).catch(() => undefined)); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let waited = 0; waited < 5000 && !(await stat(output).catch(() => undefined)); waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await rm(gone, { recursive: true });
     await send(server.url, '/latest/meta-data/instance-type');
     const result = await server.stop('SIGINT');
     assert.equal(result.code, 2, result.stderr);
     assert.doesNotMatch(result.stdout, /Recorded to/);
     const lines = result.stderr.trim().split('\n');
-    assert.match(lines.at(-1)!, /^Error: 1 entry recorded by the proxy was not written: Failed to write cassette ".*proxy\.json": its directory does not exist\. [^\n]*$/);
-    assert.ok(lines.slice(0, -1).every((line) => line.startsWith('Warning: Failed to write cassette')), result.stderr);
+    assert.match(
+      lines.at(-1)!,
+      /^Error: 1 entry recorded by the proxy was not written: Failed to write cassette ".*proxy\.json": its directory does not exist\. [^\n]*$/,
+    );
+    assert.ok(
+      lines.slice(0, -1).every((line) => line.startsWith('Warning: Failed to write cassette')),
+      result.stderr,
+    );
   });
 
   describe('mistakes', { concurrency: true }, () => {
     const mistakes: Array<[string, string[], RegExp]> = [
-      ['a missing output directory', ['--crawl', '-o', '/nonexistent-aemm-dir/x.json'], /^Error: Output directory "\/nonexistent-aemm-dir" does not exist\. Create it first, or choose another -o path\.$/],
+      [
+        'a missing output directory',
+        ['--crawl', '-o', '/nonexistent-aemm-dir/x.json'],
+        /^Error: Output directory "\/nonexistent-aemm-dir" does not exist\. Create it first, or choose another -o path\.$/,
+      ],
       ['both --crawl and --proxy', ['--crawl', '--proxy', '-o', 'x.json'], /^Error: Choose one of --crawl and --proxy, not both\.$/],
       ['neither --crawl nor --proxy', ['-o', 'x.json'], /^Error: Choose how to record: --crawl \(the whole tree\) or --proxy/],
       ['no -o', ['--crawl'], /^Error: Name the cassette to write with -o, e.g\. -o recordings\/my-instance\.json\.$/],
-      ['a bad --upstream URL', ['--crawl', '-o', 'x.json', '--upstream', 'not a url'], /^Error: Upstream "not a url" is not an http:\/\/ URL\. Use an http:\/\/ origin like http:\/\/169\.254\.169\.254/],
+      [
+        'a bad --upstream URL',
+        ['--crawl', '-o', 'x.json', '--upstream', 'not a url'],
+        /^Error: Upstream "not a url" is not an http:\/\/ URL\. Use an http:\/\/ origin like http:\/\/169\.254\.169\.254/,
+      ],
       ['--port with --crawl', ['--crawl', '-o', 'x.json', '--port', '0'], /^Error: --port only applies to --proxy\. Drop it\.$/],
-      ['--no-redact with --redact', ['--crawl', '-o', 'x.json', '--no-redact', '--redact', 'user-data'], /^Error: --no-redact and --redact contradict each other\. Keep one of them\.$/],
-      ['--timeout 0', ['--crawl', '-o', 'x.json', '--timeout', '0'], /^Error: --timeout "0" must be more than 0\. Use e\.g\. --timeout 2s\./],
-      ['an unknown --mode', ['--proxy', '-o', 'x.json', '--mode', 'always'], /^Error: Expected --mode=always to be one of: new, overwrite, replay-or-record/],
+      [
+        '--no-redact with --redact',
+        ['--crawl', '-o', 'x.json', '--no-redact', '--redact', 'user-data'],
+        /^Error: --no-redact and --redact contradict each other\. Keep one of them\.$/,
+      ],
+      [
+        '--timeout 0',
+        ['--crawl', '-o', 'x.json', '--timeout', '0'],
+        /^Error: --timeout "0" must be more than 0\. Use e\.g\. --timeout 2s\./,
+      ],
+      [
+        'an unknown --mode',
+        ['--proxy', '-o', 'x.json', '--mode', 'always'],
+        /^Error: Expected --mode=always to be one of: new, overwrite, replay-or-record/,
+      ],
     ];
     for (const [name, args, message] of mistakes) {
       test(`${name} is one line on stderr, exit 2, and no traffic`, async () => {
-        const result = await runCli(['record', ...args.map((arg) => (arg === 'x.json' ? join(dir, 'mistake.json') : arg)), ...(args.includes('--upstream') ? [] : ['--upstream', upstream.url])]);
+        const result = await runCli([
+          'record',
+          ...args.map((arg) => (arg === 'x.json' ? join(dir, 'mistake.json') : arg)),
+          ...(args.includes('--upstream') ? [] : ['--upstream', upstream.url]),
+        ]);
         assert.equal(result.code, 2, result.stderr);
         // Nothing else, not even the --no-redact warning, for a run that never starts.
         const lines = result.stderr.trim().split('\n');

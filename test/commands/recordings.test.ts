@@ -11,10 +11,18 @@ describe('shipped recordings by name', { concurrency: true }, () => {
   test('aemm recordings lists every file in recordings/ with its type, region and what is special', async () => {
     const result = await runCli(['recordings']);
     assert.equal(result.code, 0, result.stderr);
-    const names = readdirSync(RECORDINGS).filter((file) => file.endsWith('.json')).map((file) => file.replace(/\.json$/, ''));
+    const names = readdirSync(RECORDINGS)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.replace(/\.json$/, ''));
     for (const name of names) assert.match(result.stdout, new RegExp(`^${name} `, 'm'));
-    assert.match(result.stdout, /^m7g-large +m7g\.large +eu-west-1 +arm64, on-demand, instance profile, 3 tags, 2 ENIs, IPv6, partition placement group, user-data, synthetic$/m);
-    assert.match(result.stdout, /^t3-spot-interrupted +t3\.medium +ap-southeast-2 +x86_64, spot, .*rebalance recommendation, spot notice \(terminate\), synthetic$/m);
+    assert.match(
+      result.stdout,
+      /^m7g-large +m7g\.large +eu-west-1 +arm64, on-demand, instance profile, 3 tags, 2 ENIs, IPv6, partition placement group, user-data, synthetic$/m,
+    );
+    assert.match(
+      result.stdout,
+      /^t3-spot-interrupted +t3\.medium +ap-southeast-2 +x86_64, spot, .*rebalance recommendation, spot notice \(terminate\), synthetic$/m,
+    );
     assert.match(result.stdout, /^p5-48xlarge .*32 ENIs, 32 network cards, placement group, .*scheduled event/m);
     assert.match(result.stdout, /A name works wherever a cassette file does/);
   });
@@ -47,6 +55,9 @@ describe('shipped recordings by name', { concurrency: true }, () => {
     const result = await runCli(['replay', 'm9-huge', '--port', '0']);
     assert.equal(result.code, 2);
     const dir = RECORDINGS.replace(/\/$/, '');
-    assert.equal(result.stderr, `Error: Failed to load cassette "m9-huge": the file does not exist. Give a cassette path, or the name of a shipped recording (aemm-defaults, default, m7g-large, m7i-large, p5-48xlarge, t3-spot-interrupted) from ${dir}; "aemm recordings" lists them.\n`);
+    assert.equal(
+      result.stderr,
+      `Error: Failed to load cassette "m9-huge": the file does not exist. Give a cassette path, or the name of a shipped recording (aemm-defaults, default, m7g-large, m7i-large, p5-48xlarge, t3-spot-interrupted) from ${dir}; "aemm recordings" lists them.\n`,
+    );
   });
 });

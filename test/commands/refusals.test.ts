@@ -32,17 +32,41 @@ describe('no silent surprises: refused, one line, exit 2, nothing done', { concu
   });
 
   const cases: Array<[string, () => string[], RegExp]> = [
-    ['a flag of another control verb (spot --by)', () => ['control', 'spot', '--by', '2m', '--url', replay.url], /^Error: --by does not apply to "aemm control spot" \(it is for advance\); spot takes --action, --time, --delay, --at\. Drop it\.$/m],
-    ['a flag for no verb of status (--kind)', () => ['control', 'status', '--kind', 'spot', '--url', replay.url], /^Error: --kind does not apply to "aemm control status" \(it is for clear\); status takes no flags besides --url\. Drop it\.$/m],
-    ['a trigger on advance (--delay)', () => ['control', 'advance', '--by', '1m', '--delay', '2m', '--url', replay.url], /^Error: --delay does not apply to "aemm control advance" \(it is for spot, rebalance, event, asg\)/],
-    ['--mode on fault', () => ['control', 'fault', '--path', 'spot/*', '--mode', 'off', '--url', replay.url], /^Error: --mode does not apply to "aemm control fault" \(it is for tags, imdsv2\)/],
-    ['an empty --spot-delay', () => ['replay', '--port', '0', '--spot', 'stop', '--spot-delay', ''], /^Error: --spot-delay "" is empty\. Give it a value, or leave it out for the default\.$/m],
+    [
+      'a flag of another control verb (spot --by)',
+      () => ['control', 'spot', '--by', '2m', '--url', replay.url],
+      /^Error: --by does not apply to "aemm control spot" \(it is for advance\); spot takes --action, --time, --delay, --at\. Drop it\.$/m,
+    ],
+    [
+      'a flag for no verb of status (--kind)',
+      () => ['control', 'status', '--kind', 'spot', '--url', replay.url],
+      /^Error: --kind does not apply to "aemm control status" \(it is for clear\); status takes no flags besides --url\. Drop it\.$/m,
+    ],
+    [
+      'a trigger on advance (--delay)',
+      () => ['control', 'advance', '--by', '1m', '--delay', '2m', '--url', replay.url],
+      /^Error: --delay does not apply to "aemm control advance" \(it is for spot, rebalance, event, asg\)/,
+    ],
+    [
+      '--mode on fault',
+      () => ['control', 'fault', '--path', 'spot/*', '--mode', 'off', '--url', replay.url],
+      /^Error: --mode does not apply to "aemm control fault" \(it is for tags, imdsv2\)/,
+    ],
+    [
+      'an empty --spot-delay',
+      () => ['replay', '--port', '0', '--spot', 'stop', '--spot-delay', ''],
+      /^Error: --spot-delay "" is empty\. Give it a value, or leave it out for the default\.$/m,
+    ],
     ['an empty --tags', () => ['replay', '--port', '0', '--tags', ''], /^Error: --tags "" is empty\./],
     ['an empty cassette argument', () => ['replay', '', '--port', '0'], /^Error: CASSETTE "" is empty\./],
     ['an empty --delay on control', () => ['control', 'spot', '--delay', '', '--url', replay.url], /^Error: --delay "" is empty\./],
     ['an empty --output on record', () => ['record', '--crawl', '-o', '', '--upstream', replay.url], /^Error: --output "" is empty\./],
     ['an empty --ignore on diff', () => ['diff', 'default', 'm7i-large', '--ignore', ''], /^Error: --ignore "" is empty\./],
-    ['record --proxy with an unreachable upstream', () => ['record', '--proxy', '-o', join(dir, 'never.json'), '--upstream', `http://127.0.0.1:${closedPort}`, '--port', '0'], /^Error: Cannot reach upstream http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)(?: \(\d attempts?\))?\. Check --upstream/],
+    [
+      'record --proxy with an unreachable upstream',
+      () => ['record', '--proxy', '-o', join(dir, 'never.json'), '--upstream', `http://127.0.0.1:${closedPort}`, '--port', '0'],
+      /^Error: Cannot reach upstream http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)(?: \(\d attempts?\))?\. Check --upstream/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     test(name, async () => {
@@ -56,7 +80,10 @@ describe('no silent surprises: refused, one line, exit 2, nothing done', { concu
 
   test('a refused control call changes nothing on the server', async () => {
     await runCli(['control', 'spot', '--by', '2m', '--url', replay.url]);
-    const status = JSON.parse((await runCli(['control', 'status', '--json', '--url', replay.url])).stdout) as { mocks: unknown[]; offsetMs: number };
+    const status = JSON.parse((await runCli(['control', 'status', '--json', '--url', replay.url])).stdout) as {
+      mocks: unknown[];
+      offsetMs: number;
+    };
     assert.deepEqual(status.mocks, []);
     assert.equal(status.offsetMs, 0);
   });
@@ -84,12 +111,18 @@ describe('an incomplete cassette says so', { concurrency: true }, () => {
   test('aemm inspect shows "complete no" with the missing paths', async () => {
     const result = await runCli(['inspect', incomplete([])]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /complete +no: 4 paths could not be recorded \(meta\.incomplete\): \/latest\/meta-data\/ami-id, \/latest\/meta-data\/hostname, \/latest\/meta-data\/mac, and 1 more$/m);
+    assert.match(
+      result.stdout,
+      /complete +no: 4 paths could not be recorded \(meta\.incomplete\): \/latest\/meta-data\/ami-id, \/latest\/meta-data\/hostname, \/latest\/meta-data\/mac, and 1 more$/m,
+    );
     assert.match((await runCli(['inspect', 'default'])).stdout, /complete +yes$/m);
   });
 
   test('aemm inspect of a recording that stopped early (meta.incomplete: true)', async () => {
-    assert.match((await runCli(['inspect', incomplete(true)])).stdout, /complete +no: the recording stopped before it was whole \(meta\.incomplete\)$/m);
+    assert.match(
+      (await runCli(['inspect', incomplete(true)])).stdout,
+      /complete +no: the recording stopped before it was whole \(meta\.incomplete\)$/m,
+    );
   });
 
   test('the replay banner warns, and --json carries meta.incomplete', async () => {

@@ -29,15 +29,39 @@ function freePort(): Promise<number> {
 
 describe('aemm replay --scenario, --speed, --journal, --ready-file', () => {
   const mistakes: [string, () => string[], RegExp][] = [
-    ['a scenario file that does not match the schema', () => ['--scenario', scenarioFile('no-steps', [])], /^Error: Failed to load scenario ".*no-steps\.json": it has no steps\. Add "steps"/],
-    ['a step that refers to an unknown layer', () => ['--scenario', scenarioFile('unknown-layer', [{ name: 'notice', at: '1m', apply: { spoot: 'terminate' } }])],
-      /^Error: Failed to load scenario ".*unknown-layer\.json": step "notice" \(#1\): apply refers to unknown layer "spoot"\. Use one of: spot,/],
-    ['a trigger that can never fire', () => ['--scenario', scenarioFile('never', [{ name: 'gone', at: '1m', instance: 'refused' }, { name: 'wait', on: { requests: { path: 'spot/instance-action', count: 3 } }, instance: 'up' }])],
-      /^Error: Failed to load scenario ".*never\.json": step "wait" \(#2\): waits for requests, which can never come: the instance is gone since step "gone"\./],
-    ['an unknown built-in scenario', () => ['--scenario', 'spot-interuption'], /^Error: Failed to load scenario "spot-interuption": the file does not exist and no built-in scenario has that name\. Use a path to a scenario file or one of: spot-interruption,/],
+    [
+      'a scenario file that does not match the schema',
+      () => ['--scenario', scenarioFile('no-steps', [])],
+      /^Error: Failed to load scenario ".*no-steps\.json": it has no steps\. Add "steps"/,
+    ],
+    [
+      'a step that refers to an unknown layer',
+      () => ['--scenario', scenarioFile('unknown-layer', [{ name: 'notice', at: '1m', apply: { spoot: 'terminate' } }])],
+      /^Error: Failed to load scenario ".*unknown-layer\.json": step "notice" \(#1\): apply refers to unknown layer "spoot"\. Use one of: spot,/,
+    ],
+    [
+      'a trigger that can never fire',
+      () => [
+        '--scenario',
+        scenarioFile('never', [
+          { name: 'gone', at: '1m', instance: 'refused' },
+          { name: 'wait', on: { requests: { path: 'spot/instance-action', count: 3 } }, instance: 'up' },
+        ]),
+      ],
+      /^Error: Failed to load scenario ".*never\.json": step "wait" \(#2\): waits for requests, which can never come: the instance is gone since step "gone"\./,
+    ],
+    [
+      'an unknown built-in scenario',
+      () => ['--scenario', 'spot-interuption'],
+      /^Error: Failed to load scenario "spot-interuption": the file does not exist and no built-in scenario has that name\. Use a path to a scenario file or one of: spot-interruption,/,
+    ],
     ['--speed 0', () => ['--speed', '0'], /^Error: --speed 0 is not a speed\. Use a number above 0/],
     ['a negative --speed', () => ['--speed', '-5'], /^Error: --speed "-5" is not a speed\./],
-    ['a journal path that cannot be written', () => ['--journal', join(dir, 'no-such-folder', 'journal.ndjson')], /^Error: Cannot write the journal to ".*journal\.ndjson" \(its folder does not exist\)\. Give --journal a file in a folder you can write\./],
+    [
+      'a journal path that cannot be written',
+      () => ['--journal', join(dir, 'no-such-folder', 'journal.ndjson')],
+      /^Error: Cannot write the journal to ".*journal\.ndjson" \(its folder does not exist\)\. Give --journal a file in a folder you can write\./,
+    ],
   ];
   for (const [name, args, message] of mistakes) {
     test(`${name}: one line, exit 2, before the server starts`, async () => {
@@ -68,7 +92,10 @@ describe('aemm replay --scenario, --speed, --journal, --ready-file', () => {
       assert.match(lines[0]!, /^#1 \S+ GET +\/latest\/meta-data\/spot\/instance-action 404 token absent$/);
       assert.match(lines[1]!, /^#2 \S+ GET +\/latest\/meta-data\/spot\/instance-action 200 token absent spot@notice$/);
       const json = await runCli(['control', 'journal', '--since', '1', '--json', '--url', server.url]);
-      assert.deepEqual((JSON.parse(json.stdout) as { entries: { seq: number }[] }).entries.map((entry) => entry.seq), [2]);
+      assert.deepEqual(
+        (JSON.parse(json.stdout) as { entries: { seq: number }[] }).entries.map((entry) => entry.seq),
+        [2],
+      );
       const wrong = await runCli(['control', 'signal', '--name', 'go', '--url', server.url]);
       assert.equal(wrong.code, 2);
       assert.match(wrong.stderr, /^Error: Scenario "signalled" has no step left to trigger/);
@@ -96,7 +123,9 @@ describe('aemm replay --scenario, --speed, --journal, --ready-file', () => {
       return { url, results };
     })();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const child = spawn(process.execPath, [BIN, 'replay', '--port', String(port), '--quiet', '--ready-file', readyFile], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'replay', '--port', String(port), '--quiet', '--ready-file', readyFile], {
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('close', resolve));
     try {
       const { url, results } = await client;

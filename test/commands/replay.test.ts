@@ -48,7 +48,11 @@ describe('aemm replay', () => {
   });
 
   const mistakes: Array<[string, string[], RegExp]> = [
-    ['a missing cassette', ['replay', 'missing.json'], /^Error: Failed to load cassette "missing\.json": the file does not exist\. Give a cassette path, or the name of a shipped recording \(aemm-defaults, default, .*\) from \/.*\/recordings; "aemm recordings" lists them\.$/m],
+    [
+      'a missing cassette',
+      ['replay', 'missing.json'],
+      /^Error: Failed to load cassette "missing\.json": the file does not exist\. Give a cassette path, or the name of a shipped recording \(aemm-defaults, default, .*\) from \/.*\/recordings; "aemm recordings" lists them\.$/m,
+    ],
     ['a bad port', ['replay', '--port', 'http'], /^Error: --port "http" is not a TCP port\. Use a whole number from 0 to 65535/],
     ['a port out of range', ['replay', '--port', '70000'], /^Error: --port "70000" is not a TCP port/],
     ['an unknown flag', ['replay', '--spot-delai', '5'], /^Error: Nonexistent flag: --spot-delai\. See "aemm replay --help"\./],
@@ -68,7 +72,10 @@ describe('aemm replay', () => {
     await writeFile(path, '{"format":"aemm-cassette/1","meta":{},"entries":{}}');
     const result = await runCli(['replay', path]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^Error: Failed to load cassette ".*broken\.json": meta\.recordedAt is missing or not a string\. Fix or re-record it\.\n$/);
+    assert.match(
+      result.stderr,
+      /^Error: Failed to load cassette ".*broken\.json": meta\.recordedAt is missing or not a string\. Fix or re-record it\.\n$/,
+    );
   });
 
   test('a port in use is one line and exit 2', async () => {

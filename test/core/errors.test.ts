@@ -14,10 +14,18 @@ describe('errors', () => {
   });
 
   test('a redaction that would leave a secret behind is our bug, not a user mistake', () => {
-    const leaky = { scrub: (entries: object) => ({ ...entries }), findLeaks: () => ['/latest/meta-data/iam/security-credentials/role'], redacted: [] } as unknown as Redactor;
+    const leaky = {
+      scrub: (entries: object) => ({ ...entries }),
+      findLeaks: () => ['/latest/meta-data/iam/security-credentials/role'],
+      redacted: [],
+    } as unknown as Redactor;
     assert.throws(
       () => toRecordedCassette({ source: 'http://127.0.0.1:1', entries: {}, redactor: leaky, subject: '"out.json"' }),
-      (error: unknown) => error instanceof InternalError && !(error instanceof UsageError) && error.code === 'REDACTION_FAILED' && /Report this as a bug/.test(error.message),
+      (error: unknown) =>
+        error instanceof InternalError &&
+        !(error instanceof UsageError) &&
+        error.code === 'REDACTION_FAILED' &&
+        /Report this as a bug/.test(error.message),
     );
   });
 });

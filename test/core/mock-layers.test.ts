@@ -9,7 +9,10 @@ import { renderErrorPage } from '../../src/core/error-pages.js';
 const START = Date.parse('2026-11-26T10:00:00Z');
 const cassette = await loadCassette();
 
-function engineWith(mocks: Record<string, unknown>, extra: { imdsv2?: 'required' } = {}): { engine: ReplayEngine; tick: (ms: number) => void } {
+function engineWith(
+  mocks: Record<string, unknown>,
+  extra: { imdsv2?: 'required' } = {},
+): { engine: ReplayEngine; tick: (ms: number) => void } {
   let wall = START;
   const engine = createReplayEngine({ cassette, secret: 's', clock: () => wall, mocks, ...extra });
   return { engine, tick: (ms) => (wall += ms) };
@@ -54,7 +57,9 @@ describe('spot layer', () => {
   });
 
   test('an absolute trigger time wins over the delay, and an explicit time is served as given', () => {
-    const { engine, tick } = engineWith({ spot: { action: 'terminate', delay: '1s', at: '2026-11-26T10:05:00Z', time: '2026-11-26T10:09:00Z' } });
+    const { engine, tick } = engineWith({
+      spot: { action: 'terminate', delay: '1s', at: '2026-11-26T10:05:00Z', time: '2026-11-26T10:09:00Z' },
+    });
     tick(60_000);
     assert.equal(get(engine, '/latest/meta-data/spot/instance-action').status, 404);
     tick(240_000);
@@ -100,26 +105,37 @@ describe('events layer', () => {
     const { engine, tick } = engineWith({ events: [{ code: 'instance-stop', delay: '5s', notAfter: '2026-12-01T00:00:00Z' }] });
     assert.equal(get(engine, '/latest/meta-data/events/maintenance/scheduled').text, '[]');
     tick(5000);
-    assert.equal(get(engine, '/latest/meta-data/events/maintenance/scheduled').text, [
-      '[',
-      '  {',
-      '    "NotBefore" : "26 Nov 2026 10:00:05 GMT",',
-      '    "Code" : "instance-stop",',
-      '    "Description" : "The instance is scheduled for instance-stop",',
-      '    "EventId" : "instance-event-1234567890abcdef0",',
-      '    "NotAfter" : "1 Dec 2026 00:00:00 GMT",',
-      '    "NotBeforeDeadline" : "5 Dec 2026 10:00:05 GMT",',
-      '    "State" : "active"',
-      '  }',
-      ']',
-    ].join('\n'));
+    assert.equal(
+      get(engine, '/latest/meta-data/events/maintenance/scheduled').text,
+      [
+        '[',
+        '  {',
+        '    "NotBefore" : "26 Nov 2026 10:00:05 GMT",',
+        '    "Code" : "instance-stop",',
+        '    "Description" : "The instance is scheduled for instance-stop",',
+        '    "EventId" : "instance-event-1234567890abcdef0",',
+        '    "NotAfter" : "1 Dec 2026 00:00:00 GMT",',
+        '    "NotBeforeDeadline" : "5 Dec 2026 10:00:05 GMT",',
+        '    "State" : "active"',
+        '  }',
+        ']',
+      ].join('\n'),
+    );
     assert.equal(get(engine, '/latest/meta-data/events/maintenance/history').text, '[]');
   });
 
   test('completed and canceled events go to history with the outcome before the description', () => {
-    const { engine } = engineWith({ events: [{ code: 'system-reboot', state: 'completed' }, { code: 'instance-reboot', state: 'canceled', description: 'reboot' }] });
+    const { engine } = engineWith({
+      events: [
+        { code: 'system-reboot', state: 'completed' },
+        { code: 'instance-reboot', state: 'canceled', description: 'reboot' },
+      ],
+    });
     const history = JSON.parse(get(engine, '/latest/meta-data/events/maintenance/history').text) as Array<Record<string, string>>;
-    assert.deepEqual(history.map((event) => event.Description), ['[Completed] The instance is scheduled for system-reboot', '[Canceled] reboot']);
+    assert.deepEqual(
+      history.map((event) => event.Description),
+      ['[Completed] The instance is scheduled for system-reboot', '[Canceled] reboot'],
+    );
     assert.notEqual(history[0]!.EventId, history[1]!.EventId);
     assert.equal(get(engine, '/latest/meta-data/events/maintenance/scheduled').text, '[]');
   });
@@ -129,7 +145,10 @@ describe('events layer', () => {
     engine.control.event({ code: 'system-maintenance' });
     engine.control.event({ code: 'instance-retirement' });
     const scheduled = JSON.parse(get(engine, '/latest/meta-data/events/maintenance/scheduled').text) as Array<Record<string, string>>;
-    assert.deepEqual(scheduled.map((event) => event.Code), ['system-maintenance', 'instance-retirement']);
+    assert.deepEqual(
+      scheduled.map((event) => event.Code),
+      ['system-maintenance', 'instance-retirement'],
+    );
   });
 });
 
@@ -175,14 +194,22 @@ describe('tags layer', () => {
 
   test('keys that cannot appear in metadata are refused', () => {
     for (const key of ['has space', 'a/b', '..', '_index']) {
-      assert.throws(() => normalizeLayerSettings({ tags: { values: { [key]: 'x' } } }, 0), (error: Error) => error instanceof UsageError && error.message.includes(JSON.stringify(key)));
+      assert.throws(
+        () => normalizeLayerSettings({ tags: { values: { [key]: 'x' } } }, 0),
+        (error: Error) => error instanceof UsageError && error.message.includes(JSON.stringify(key)),
+      );
     }
   });
 });
 
 describe('fault layer', () => {
   test('a status fault answers with the IMDS error page on matching paths only', () => {
-    const { engine } = engineWith({ faults: [{ path: 'spot/*', status: 503 }, { path: 'iam/**', status: 500 }] });
+    const { engine } = engineWith({
+      faults: [
+        { path: 'spot/*', status: 503 },
+        { path: 'iam/**', status: 500 },
+      ],
+    });
     engine.control.spot();
     const spot = get(engine, '/latest/meta-data/spot/instance-action');
     assert.equal(spot.status, 503);
@@ -193,7 +220,13 @@ describe('fault layer', () => {
   });
 
   test('latency adds to the normal answer; drop and hang answer nothing', () => {
-    const { engine } = engineWith({ faults: [{ path: '**', latency: '150ms' }, { path: 'api/token', hang: true }, { path: 'meta-data/mac', drop: true }] });
+    const { engine } = engineWith({
+      faults: [
+        { path: '**', latency: '150ms' },
+        { path: 'api/token', hang: true },
+        { path: 'meta-data/mac', drop: true },
+      ],
+    });
     const leaf = get(engine, '/latest/meta-data/instance-id');
     assert.equal(leaf.status, 200);
     assert.equal(leaf.delayMs, 150);
@@ -204,7 +237,10 @@ describe('fault layer', () => {
 
   test('times limits a fault to the first N matching requests', () => {
     const { engine } = engineWith({ faults: [{ path: '/latest/meta-data/instance-id', status: 500, times: 2 }] });
-    assert.deepEqual([1, 2, 3].map(() => get(engine, '/latest/meta-data/instance-id').status), [500, 500, 200]);
+    assert.deepEqual(
+      [1, 2, 3].map(() => get(engine, '/latest/meta-data/instance-id').status),
+      [500, 500, 200],
+    );
   });
 
   test('a fault without an effect, or with two, is refused', () => {
@@ -224,7 +260,10 @@ describe('throttle layer', () => {
 
   test('a status can be answered instead of dropping', () => {
     const { engine } = engineWith({ throttle: { rate: 1, burst: 1, action: 429 } });
-    assert.deepEqual([1, 2].map(() => get(engine, '/latest/meta-data/instance-id').status), [200, 429]);
+    assert.deepEqual(
+      [1, 2].map(() => get(engine, '/latest/meta-data/instance-id').status),
+      [200, 429],
+    );
   });
 });
 
@@ -244,9 +283,14 @@ describe('mock-ip-count', () => {
 
 describe('every layer with IMDSv2 required', () => {
   test('tokens are still required and listings stay consistent with a token', () => {
-    const { engine } = engineWith({ spot: {}, rebalance: true, events: [{}], asg: {}, tags: { values: { A: 'b' } } }, { imdsv2: 'required' });
+    const { engine } = engineWith(
+      { spot: {}, rebalance: true, events: [{}], asg: {}, tags: { values: { A: 'b' } } },
+      { imdsv2: 'required' },
+    );
     assert.equal(get(engine, '/latest/meta-data/spot/instance-action').status, 401);
-    const token = new TextDecoder().decode(engine.resolve({ method: 'PUT', path: '/latest/api/token', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } }).body);
+    const token = new TextDecoder().decode(
+      engine.resolve({ method: 'PUT', path: '/latest/api/token', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } }).body,
+    );
     assertListingsConsistent(engine, { 'x-aws-ec2-metadata-token': token });
   });
 });
@@ -264,7 +308,10 @@ describe('mock settings errors', () => {
   ];
   for (const [input, message] of cases) {
     test(`${JSON.stringify(input)} is refused with one line`, () => {
-      assert.throws(() => normalizeLayerSettings(input, 0), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'));
+      assert.throws(
+        () => normalizeLayerSettings(input, 0),
+        (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'),
+      );
     });
   }
 });

@@ -105,7 +105,10 @@ describe('error pages', () => {
   test('401 and 404 are byte-exact XHTML pages of 343 and 337 bytes', () => {
     assert.equal(ask('GET', '/latest/meta-data/ami-id', {}, { imdsv2: 'required' }).body.length, 343);
     assert.equal(ask('GET', '/latest/meta-data/none').body.length, 337);
-    assert.match(renderErrorPage(401), /^<\?xml version="1.0" encoding="iso-8859-1"\?>\n<!DOCTYPE html PUBLIC "-\/\/W3C\/\/DTD XHTML 1.0 Transitional\/\/EN"\n\t"http/);
+    assert.match(
+      renderErrorPage(401),
+      /^<\?xml version="1.0" encoding="iso-8859-1"\?>\n<!DOCTYPE html PUBLIC "-\/\/W3C\/\/DTD XHTML 1.0 Transitional\/\/EN"\n\t"http/,
+    );
   });
 });
 
@@ -163,7 +166,13 @@ describe('IMDSv2 tokens', () => {
     ['garbage', () => 'not-a-token'],
     ['expired', () => issueToken(SECRET, NOW - 1)],
     ['signed with another secret', () => issueToken('other-secret', NOW + 60_000)],
-    ['tampered', () => { const t = validToken(); return (t[5] === 'A' ? 'B' : 'A') + t.slice(1); }],
+    [
+      'tampered',
+      () => {
+        const t = validToken();
+        return (t[5] === 'A' ? 'B' : 'A') + t.slice(1);
+      },
+    ],
   ];
   for (const mode of ['optional', 'required'] as const) {
     for (const [name, make] of badTokens) {
@@ -182,7 +191,14 @@ describe('IMDSv2 tokens', () => {
     assert.equal(at(NOW + 5_000), 401);
   });
 
-  for (const path of ['/', '/latest/', '/latest/meta-data/', '/latest/meta-data/ami-id', '/latest/meta-data/iam', '/latest/meta-data/missing']) {
+  for (const path of [
+    '/',
+    '/latest/',
+    '/latest/meta-data/',
+    '/latest/meta-data/ami-id',
+    '/latest/meta-data/iam',
+    '/latest/meta-data/missing',
+  ]) {
     test(`with tokens required, GET ${path} without a token answers 401 and with one does not`, () => {
       assert.equal(ask('GET', path, {}, { imdsv2: 'required' }).status, 401);
       assert.notEqual(ask('GET', path, { 'x-aws-ec2-metadata-token': validToken() }, { imdsv2: 'required' }).status, 401);
@@ -192,7 +208,9 @@ describe('IMDSv2 tokens', () => {
 
 describe('layers', () => {
   const layer = (name: string, entries: Array<[string, string | null]>): Layer => {
-    const patch = new Map(entries.map(([key, body]) => [key, body === null ? null : { status: 200, headers: { 'content-type': 'text/plain' }, body }]));
+    const patch = new Map(
+      entries.map(([key, body]) => [key, body === null ? null : { status: 200, headers: { 'content-type': 'text/plain' }, body }]),
+    );
     return { name, patch: () => patch };
   };
 
@@ -231,14 +249,20 @@ describe('listings never name a child that answers 404', () => {
   test('a recorded listing drops children the cassette does not have', () => {
     const partial = createTinyCassette();
     delete partial.entries['/latest/meta-data/instance-id'];
-    const response = resolveRequest({ method: 'GET', path: '/latest/meta-data/', headers: {} }, { cassette: partial, now: NOW, secret: SECRET });
+    const response = resolveRequest(
+      { method: 'GET', path: '/latest/meta-data/', headers: {} },
+      { cassette: partial, now: NOW, secret: SECRET },
+    );
     assert.equal(new TextDecoder().decode(response.body), 'ami-id\niam/\npublic-keys/\ntags/');
   });
 
   test('a directory without a recorded listing gets one from its children', () => {
     const partial = createTinyCassette();
     delete partial.entries['/latest/meta-data/iam/'];
-    const response = resolveRequest({ method: 'GET', path: '/latest/meta-data/iam/', headers: {} }, { cassette: partial, now: NOW, secret: SECRET });
+    const response = resolveRequest(
+      { method: 'GET', path: '/latest/meta-data/iam/', headers: {} },
+      { cassette: partial, now: NOW, secret: SECRET },
+    );
     assert.equal(new TextDecoder().decode(response.body), 'info\nsecurity-credentials/');
   });
 });
@@ -264,7 +288,10 @@ describe('dated prefixes with recorded dated entries', () => {
   test('layers apply under the dated prefix too', () => {
     const hideAmi = new Map([['/latest/meta-data/ami-id', null]]);
     const addSpot = new Map([['/latest/meta-data/spot/instance-action', { status: 200, headers: {}, body: '{}' }]]);
-    const layers: Layer[] = [{ name: 'a', patch: () => hideAmi }, { name: 'b', patch: () => addSpot }];
+    const layers: Layer[] = [
+      { name: 'a', patch: () => hideAmi },
+      { name: 'b', patch: () => addSpot },
+    ];
     assert.equal(ask2('/2021-03-23/meta-data/', layers).text, 'instance-id\nspot/');
     assert.equal(ask2('/2021-03-23/meta-data/ami-id', layers).status, 404);
     assert.equal(ask2('/2021-03-23/meta-data/spot/instance-action', layers).status, 200);

@@ -30,9 +30,23 @@ describe('typed layer settings', () => {
 
   test('every shorthand the settings allow is accepted', () => {
     const { control } = create();
-    const settings: LayerSettings = { spot: 'hibernate', rebalance: true, events: { code: 'instance-stop', delay: 90_000 }, asg: true, tags: false, throttle: 100, imdsv2: true };
+    const settings: LayerSettings = {
+      spot: 'hibernate',
+      rebalance: true,
+      events: { code: 'instance-stop', delay: 90_000 },
+      asg: true,
+      tags: false,
+      throttle: 100,
+      imdsv2: true,
+    };
     assert.equal(control.apply(settings).imdsv2, 'required');
-    assert.equal(control.spot('stop').mocks.find((mock) => mock.kind === 'spot')?.detail.startsWith('stop'), true);
+    assert.equal(
+      control
+        .spot('stop')
+        .mocks.find((mock) => mock.kind === 'spot')
+        ?.detail.startsWith('stop'),
+      true,
+    );
   });
 
   test('await using closes the server at the end of the scope', async () => {

@@ -14,89 +14,114 @@ const helm = findGoTool(HELM);
 
 /** The final stage of a Dockerfile: its instructions, continuation lines joined, comments dropped. */
 function readFinalStage(text: string): { instruction: string; rest: string }[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-  const stages = lines.map((line) => ({ instruction: line.split(/\s+/)[0]!.toUpperCase(), rest: line.slice(line.indexOf(' ') + 1).trim() }));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const stages = lines.map((line) => ({
+    instruction: line.split(/\s+/)[0]!.toUpperCase(),
+    rest: line.slice(line.indexOf(' ') + 1).trim(),
+  }));
   const last = stages.map((stage) => stage.instruction).lastIndexOf('FROM');
   return stages.slice(last + 1);
 }
 
 /** Copies the production dependencies only (what `npm prune --omit=dev` keeps) into `target`. */
 function copyProductionDependencies(target: string): void {
-  const paths = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').slice(1);
+  const paths = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .slice(1);
   for (const path of paths) {
-    cpSync(path, join(target, relative(join(ROOT, 'node_modules'), path)), { recursive: true, filter: (source) => source === path || !source.slice(path.length).includes('/node_modules') });
+    cpSync(path, join(target, relative(join(ROOT, 'node_modules'), path)), {
+      recursive: true,
+      filter: (source) => source === path || !source.slice(path.length).includes('/node_modules'),
+    });
   }
 }
 
-test('the image\'s final stage runs read-only as uid 1000 with the chart\'s env, and serves on its port', { skip: 'missing' in helm && !process.env.CI ? `skipped: ${(helm as { missing: string }).missing}` : false, timeout: 120_000 }, async () => {
-  if ('missing' in helm) assert.fail(helm.missing);
-  const stage = readFinalStage(readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8'));
-  const last = (name: string): string | undefined => stage.filter((item) => item.instruction === name).at(-1)?.rest;
-  assert.equal(last('USER'), '1000:1000');
-  assert.deepEqual(JSON.parse(last('ENTRYPOINT')!), ['ec2-metadata-mock']);
-  assert.equal(last('CMD'), undefined, 'the pod\'s args are the command line, as with AEMM\'s image');
-  assert.equal(last('EXPOSE'), '1338');
-  const workdir = last('WORKDIR')!;
-  const env = Object.fromEntries(stage.filter((item) => item.instruction === 'ENV').flatMap((item) => item.rest.split(/\s+/).map((pair) => pair.split('=') as [string, string])));
+test(
+  "the image's final stage runs read-only as uid 1000 with the chart's env, and serves on its port",
+  { skip: 'missing' in helm && !process.env.CI ? `skipped: ${(helm as { missing: string }).missing}` : false, timeout: 120_000 },
+  async () => {
+    if ('missing' in helm) assert.fail(helm.missing);
+    const stage = readFinalStage(readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8'));
+    const last = (name: string): string | undefined => stage.filter((item) => item.instruction === name).at(-1)?.rest;
+    assert.equal(last('USER'), '1000:1000');
+    assert.deepEqual(JSON.parse(last('ENTRYPOINT')!), ['ec2-metadata-mock']);
+    assert.equal(last('CMD'), undefined, "the pod's args are the command line, as with AEMM's image");
+    assert.equal(last('EXPOSE'), '1338');
+    const workdir = last('WORKDIR')!;
+    const env = Object.fromEntries(
+      stage
+        .filter((item) => item.instruction === 'ENV')
+        .flatMap((item) => item.rest.split(/\s+/).map((pair) => pair.split('=') as [string, string])),
+    );
 
-  // Stage the final image's files as its COPY and RUN lines lay them out, under a temporary root.
-  const root = mkdtempSync(join(tmpdir(), 'aemm-image-'));
-  try {
-    const inRoot = (path: string): string => join(root, path.startsWith('/') ? path : join(workdir, path));
-    for (const item of stage.filter((entry) => entry.instruction === 'COPY')) {
-      const [from, source, target] = item.rest.split(/\s+/);
-      assert.equal(from, '--from=build', `only files from the build stage: ${item.rest}`);
-      const inRepo = relative('/src', source!);
-      mkdirSync(dirname(inRoot(target!)), { recursive: true });
-      if (inRepo === 'node_modules') copyProductionDependencies(inRoot(target!));
-      else cpSync(join(ROOT, inRepo), inRoot(target!), { recursive: true });
-    }
-    for (const item of stage.filter((entry) => entry.instruction === 'RUN')) {
-      // Only the symlink matters here; the rest of the line removes npm from the base image.
-      const link = /ln -s (\S+) (\S+)/.exec(item.rest);
-      assert.ok(link, `a RUN line the test does not know: ${item.rest}`);
-      mkdirSync(dirname(inRoot(link[2]!)), { recursive: true });
-      symlinkSync(inRoot(link[1]!), inRoot(link[2]!));
-    }
-    mkdirSync(inRoot(env.HOME!), { recursive: true });
-    // Readable by uid 1000, writable by nobody but root (a read-only root filesystem for the pod).
-    execFileSync('chmod', ['-R', 'a+rX,a-w', root]);
-    chmodSync(root, 0o555);
-
-    const rendered = renderChart(helm.path, []);
-    assert.ok(!('error' in rendered), 'error' in rendered ? rendered.error : '');
-    const container = getContainer(listWorkloads(rendered.objects)[0]!);
-    const processEnv = {
-      PATH: `${inRoot('/usr/local/bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
-      ...Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value.startsWith('/') ? inRoot(value) : value])),
-      ...toProcessEnv(container),
-    };
-    const child = spawn(JSON.parse(last('ENTRYPOINT')!)[0], [...(container.args ?? []), '-n', '127.0.0.1', '-p', '0'], {
-      cwd: inRoot(workdir), env: processEnv, uid: 1000, gid: 1000, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the image did not start: ${stderr}`)), 20_000);
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = / on port (\d+)\n/.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`the image exited with ${code}: ${stderr}`)));
-    });
+    // Stage the final image's files as its COPY and RUN lines lay them out, under a temporary root.
+    const root = mkdtempSync(join(tmpdir(), 'aemm-image-'));
     try {
-      const answer = await send(`http://127.0.0.1:${port}`, '/latest/meta-data/instance-id');
-      assert.equal(answer.status, 200);
-      assert.equal(answer.text, 'i-1234567890abcdef0');
-      assert.equal((await send(`http://127.0.0.1:${port}`, '/latest/meta-data/spot/instance-action')).status, 200);
+      const inRoot = (path: string): string => join(root, path.startsWith('/') ? path : join(workdir, path));
+      for (const item of stage.filter((entry) => entry.instruction === 'COPY')) {
+        const [from, source, target] = item.rest.split(/\s+/);
+        assert.equal(from, '--from=build', `only files from the build stage: ${item.rest}`);
+        const inRepo = relative('/src', source!);
+        mkdirSync(dirname(inRoot(target!)), { recursive: true });
+        if (inRepo === 'node_modules') copyProductionDependencies(inRoot(target!));
+        else cpSync(join(ROOT, inRepo), inRoot(target!), { recursive: true });
+      }
+      for (const item of stage.filter((entry) => entry.instruction === 'RUN')) {
+        // Only the symlink matters here; the rest of the line removes npm from the base image.
+        const link = /ln -s (\S+) (\S+)/.exec(item.rest);
+        assert.ok(link, `a RUN line the test does not know: ${item.rest}`);
+        mkdirSync(dirname(inRoot(link[2]!)), { recursive: true });
+        symlinkSync(inRoot(link[1]!), inRoot(link[2]!));
+      }
+      mkdirSync(inRoot(env.HOME!), { recursive: true });
+      // Readable by uid 1000, writable by nobody but root (a read-only root filesystem for the pod).
+      execFileSync('chmod', ['-R', 'a+rX,a-w', root]);
+      chmodSync(root, 0o555);
+
+      const rendered = renderChart(helm.path, []);
+      assert.ok(!('error' in rendered), 'error' in rendered ? rendered.error : '');
+      const container = getContainer(listWorkloads(rendered.objects)[0]!);
+      const processEnv = {
+        PATH: `${inRoot('/usr/local/bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
+        ...Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value.startsWith('/') ? inRoot(value) : value])),
+        ...toProcessEnv(container),
+      };
+      const child = spawn(JSON.parse(last('ENTRYPOINT')!)[0], [...(container.args ?? []), '-n', '127.0.0.1', '-p', '0'], {
+        cwd: inRoot(workdir),
+        env: processEnv,
+        uid: 1000,
+        gid: 1000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the image did not start: ${stderr}`)), 20_000);
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = / on port (\d+)\n/.exec(stderr);
+          if (match) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`the image exited with ${code}: ${stderr}`)));
+      });
+      try {
+        const answer = await send(`http://127.0.0.1:${port}`, '/latest/meta-data/instance-id');
+        assert.equal(answer.status, 200);
+        assert.equal(answer.text, 'i-1234567890abcdef0');
+        assert.equal((await send(`http://127.0.0.1:${port}`, '/latest/meta-data/spot/instance-action')).status, 200);
+      } finally {
+        child.kill('SIGTERM');
+      }
     } finally {
-      child.kill('SIGTERM');
+      execFileSync('chmod', ['-R', 'u+w', root]);
+      rmSync(root, { recursive: true, force: true });
     }
-  } finally {
-    execFileSync('chmod', ['-R', 'u+w', root]);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  },
+);

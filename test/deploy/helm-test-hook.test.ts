@@ -74,7 +74,10 @@ async function helmTest(sets: readonly string[], env: Record<string, string> = {
   const rendered = renderChart((helm as { path: string }).path, sets);
   if ('error' in rendered) assert.fail(rendered.error);
   const container = getContainer(listWorkloads(rendered.objects)[0]!);
-  const aemm = await startAemm([...(container.args ?? []), '-n', '127.0.0.1', '-p', '0'], { env: { HOME: home, ...toProcessEnv(container), ...env }, cwd: ROOT });
+  const aemm = await startAemm([...(container.args ?? []), '-n', '127.0.0.1', '-p', '0'], {
+    env: { HOME: home, ...toProcessEnv(container), ...env },
+    cwd: ROOT,
+  });
   try {
     return await runTestPod(findTestPod(rendered.objects), aemm.port);
   } finally {
@@ -82,41 +85,45 @@ async function helmTest(sets: readonly string[], env: Record<string, string> = {
   }
 }
 
-describe('helm test: the chart\'s test pod, run as its script against the pod it tests', { skip: missing !== undefined && !process.env.CI ? `skipped: ${missing}` : false }, () => {
-  before(() => {
-    if (missing !== undefined) assert.fail(missing);
-  });
+describe(
+  "helm test: the chart's test pod, run as its script against the pod it tests",
+  { skip: missing !== undefined && !process.env.CI ? `skipped: ${missing}` : false },
+  () => {
+    before(() => {
+      if (missing !== undefined) assert.fail(missing);
+    });
 
-  test('with the defaults it finds the instance id and passes', async () => {
-    const result = await helmTest([]);
-    assert.equal(result.code, 0, result.output);
-    assert.match(result.output, /^instance id: i-1234567890abcdef0$/m);
-  });
+    test('with the defaults it finds the instance id and passes', async () => {
+      const result = await helmTest([]);
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, /^instance id: i-1234567890abcdef0$/m);
+    });
 
-  test('with aemm.imdsv2=true it takes the token flow and passes', async () => {
-    const result = await helmTest(['aemm.imdsv2=true']);
-    assert.equal(result.code, 0, result.output);
-    assert.match(result.output, /^instance id: i-1234567890abcdef0$/m);
-  });
+    test('with aemm.imdsv2=true it takes the token flow and passes', async () => {
+      const result = await helmTest(['aemm.imdsv2=true']);
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, /^instance id: i-1234567890abcdef0$/m);
+    });
 
-  test('on another serviceName and servicePort it follows them and passes', async () => {
-    const result = await helmTest(['serviceName=my-aemm', 'servicePort=1550']);
-    assert.equal(result.code, 0, result.output);
-  });
+    test('on another serviceName and servicePort it follows them and passes', async () => {
+      const result = await helmTest(['serviceName=my-aemm', 'servicePort=1550']);
+      assert.equal(result.code, 0, result.output);
+    });
 
-  test('it fails when the pod serves something that is not an instance id', async () => {
-    const config = join(home, 'bad-id.json');
-    await writeFile(config, JSON.stringify({ metadata: { values: { 'instance-id': 'not-an-id' } } }));
-    const result = await helmTest([], { AEMM_CONFIG_FILE: config });
-    assert.equal(result.code, 1, result.output);
-    assert.match(result.output, /not an instance id/);
-  });
+    test('it fails when the pod serves something that is not an instance id', async () => {
+      const config = join(home, 'bad-id.json');
+      await writeFile(config, JSON.stringify({ metadata: { values: { 'instance-id': 'not-an-id' } } }));
+      const result = await helmTest([], { AEMM_CONFIG_FILE: config });
+      assert.equal(result.code, 1, result.output);
+      assert.match(result.output, /not an instance id/);
+    });
 
-  test('it fails when nothing answers on the Service', async () => {
-    const rendered = renderChart((helm as { path: string }).path, []);
-    if ('error' in rendered) assert.fail(rendered.error);
-    // Port 1 on loopback: nothing listens there, so curl is refused at once.
-    const result = await runTestPod(findTestPod(rendered.objects), 1);
-    assert.notEqual(result.code, 0, result.output);
-  });
-});
+    test('it fails when nothing answers on the Service', async () => {
+      const rendered = renderChart((helm as { path: string }).path, []);
+      if ('error' in rendered) assert.fail(rendered.error);
+      // Port 1 on loopback: nothing listens there, so curl is refused at once.
+      const result = await runTestPod(findTestPod(rendered.objects), 1);
+      assert.notEqual(result.code, 0, result.output);
+    });
+  },
+);

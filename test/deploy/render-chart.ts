@@ -21,10 +21,18 @@ export interface K8sContainer {
 }
 
 /** `helm template` of the chart with `--set` lines; the rendered objects, or helm's error text. */
-export function renderChart(helm: string, sets: readonly string[], extra: readonly string[] = []): { objects: K8sObject[] } | { error: string } {
-  const result = spawnSync(helm, ['template', 'amazon-ec2-metadata-mock', CHART_DIR, ...sets.flatMap((set) => ['--set', set]), ...extra], { encoding: 'utf8' });
+export function renderChart(
+  helm: string,
+  sets: readonly string[],
+  extra: readonly string[] = [],
+): { objects: K8sObject[] } | { error: string } {
+  const result = spawnSync(helm, ['template', 'amazon-ec2-metadata-mock', CHART_DIR, ...sets.flatMap((set) => ['--set', set]), ...extra], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) return { error: result.stderr.trim() };
-  const objects = parseAllDocuments(result.stdout).map((document) => document.toJS() as K8sObject | null).filter((object): object is K8sObject => object !== null);
+  const objects = parseAllDocuments(result.stdout)
+    .map((document) => document.toJS() as K8sObject | null)
+    .filter((object): object is K8sObject => object !== null);
   return { objects };
 }
 
@@ -40,7 +48,10 @@ export function getContainer(workload: K8sObject): K8sContainer {
 }
 
 /** The container's env as a process would see it, with downward-API fields filled from `node`. */
-export function toProcessEnv(container: K8sContainer, node: { name: string; ip: string } = { name: 'node-a', ip: '10.0.0.1' }): Record<string, string> {
+export function toProcessEnv(
+  container: K8sContainer,
+  node: { name: string; ip: string } = { name: 'node-a', ip: '10.0.0.1' },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     const field = variable.valueFrom?.fieldRef.fieldPath;

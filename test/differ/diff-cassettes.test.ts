@@ -113,7 +113,12 @@ test('entries that differ only in status or content type are changes', () => {
 });
 
 test('volatile headers count only in raw mode', () => {
-  const b = edit(tiny, { '/latest/meta-data/ami-id': { ...tiny.entries['/latest/meta-data/ami-id']!, headers: { 'content-type': 'text/plain', date: 'Mon, 01 Jan 2026 00:00:00 GMT' } } });
+  const b = edit(tiny, {
+    '/latest/meta-data/ami-id': {
+      ...tiny.entries['/latest/meta-data/ami-id']!,
+      headers: { 'content-type': 'text/plain', date: 'Mon, 01 Jan 2026 00:00:00 GMT' },
+    },
+  });
   assert.equal(diffCassettes(tiny, b).equal, true);
   assert.deepEqual(changeAt(diffCassettes(tiny, b, { raw: true }).changes, '/latest/meta-data/ami-id').details, [
     { type: 'header', name: 'date', before: null, after: 'Mon, 01 Jan 2026 00:00:00 GMT' },
@@ -133,13 +138,21 @@ test('same content with a different layout is a layout change', () => {
 });
 
 test('bodies that are not UTF-8 are compared as bytes', () => {
-  const b = edit(tiny, { '/latest/user-data': { status: 200, headers: { 'content-type': 'application/octet-stream' }, bodyBase64: '/wABAw==' } });
+  const b = edit(tiny, {
+    '/latest/user-data': { status: 200, headers: { 'content-type': 'application/octet-stream' }, bodyBase64: '/wABAw==' },
+  });
   const [detail] = changeAt(diffCassettes(tiny, b).changes, '/latest/user-data').details;
   assert.equal(detail?.type, 'bytes');
   assert.equal(detail.type === 'bytes' && detail.before?.size, 4);
-  assert.match(detail.type === 'bytes' ? detail.after?.sha256 ?? '' : '', /^[0-9a-f]{64}$/);
+  assert.match(detail.type === 'bytes' ? (detail.after?.sha256 ?? '') : '', /^[0-9a-f]{64}$/);
   // The same bytes stored as text and as base64 are equal.
-  const asText = edit(tiny, { '/latest/meta-data/ami-id': { status: 200, headers: { 'content-type': 'text/plain' }, bodyBase64: Buffer.from('ami-0123').toString('base64') } });
+  const asText = edit(tiny, {
+    '/latest/meta-data/ami-id': {
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      bodyBase64: Buffer.from('ami-0123').toString('base64'),
+    },
+  });
   assert.equal(diffCassettes(tiny, asText, { raw: true }).equal, true);
 });
 
@@ -158,11 +171,21 @@ test('ids, addresses, hostnames, timestamps and secrets compare by kind unless r
   const base = synthesizeCassette(defaultInstanceSpec);
   assert.deepEqual(diffCassettes(base, other).changes, []);
   const raw = diffCassettes(base, other, { raw: true });
-  for (const path of [`${META}instance-id`, `${META}reservation-id`, `${META}local-ipv4`, `${META}hostname`, `${META}public-ipv4`,
-    `${META}iam/security-credentials/baskinc-role`, '/latest/dynamic/instance-identity/document', '/latest/dynamic/instance-identity/pkcs7']) {
+  for (const path of [
+    `${META}instance-id`,
+    `${META}reservation-id`,
+    `${META}local-ipv4`,
+    `${META}hostname`,
+    `${META}public-ipv4`,
+    `${META}iam/security-credentials/baskinc-role`,
+    '/latest/dynamic/instance-identity/document',
+    '/latest/dynamic/instance-identity/pkcs7',
+  ]) {
     assert.equal(changeAt(raw.changes, path).kind, 'changed', path);
   }
-  const creds = changeAt(raw.changes, `${META}iam/security-credentials/baskinc-role`).details.map((detail) => detail.type === 'key' && detail.key);
+  const creds = changeAt(raw.changes, `${META}iam/security-credentials/baskinc-role`).details.map(
+    (detail) => detail.type === 'key' && detail.key,
+  );
   assert.deepEqual(creds, ['LastUpdated', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration']);
 });
 
@@ -185,7 +208,10 @@ test('redacted paths compare by kind when they are not JSON', () => {
 
 test('interfaces line up by device number, so a different MAC is not a change', () => {
   const diff = diffCassettes(m7i, m7g);
-  assert.deepEqual(diff.changes.filter((change) => change.category === 'network' || change.category === 'mac'), []);
+  assert.deepEqual(
+    diff.changes.filter((change) => change.category === 'network' || change.category === 'mac'),
+    [],
+  );
   assert.ok(diff.changes.every((change) => !change.path.includes('/macs/0') && !change.path.includes('/macs/06:')));
   const raw = diffCassettes(m7i, m7g, { raw: true });
   const network = raw.changes.filter((change) => change.category === 'network');
@@ -219,19 +245,29 @@ test('multi-card interfaces are keyed by card and device, and public IPs by posi
 
 test('m7i against m7g shows the architecture, instance type and AMI', () => {
   const diff = diffCassettes(m7i, m7g);
-  const keys = changeAt(diff.changes, '/latest/dynamic/instance-identity/document').details.map((detail) => detail.type === 'key' && detail.key);
+  const keys = changeAt(diff.changes, '/latest/dynamic/instance-identity/document').details.map(
+    (detail) => detail.type === 'key' && detail.key,
+  );
   assert.deepEqual(keys, ['architecture', 'imageId', 'instanceType']);
   assert.deepEqual(changeAt(diff.changes, `${META}instance-type`).details, [{ type: 'value', before: 'm7i.large', after: 'm7g.large' }]);
   assert.equal(changeAt(diff.changes, `${META}ami-id`).kind, 'changed');
-  assert.deepEqual(diff.categories.map((count) => count.category), ['dynamic', 'ami-id', 'instance-type', 'placement']);
+  assert.deepEqual(
+    diff.categories.map((count) => count.category),
+    ['dynamic', 'ami-id', 'instance-type', 'placement'],
+  );
 });
 
 test('ignore globs drop entries and the listing lines that name them', () => {
   const diff = diffCassettes(m7i, p5, { ignore: ['meta-data/network', 'events/**'] });
   assert.ok(diff.changes.every((change) => change.category !== 'network' && change.category !== 'events'));
   assert.deepEqual(diff.ignore, ['meta-data/network', 'events/**']);
-  const b = edit(tiny, { '/latest/meta-data/tags/': null, '/latest/meta-data/tags/instance/': null, '/latest/meta-data/tags/instance/Name': null,
-    '/latest/meta-data/tags/instance/team+ops': null, '/latest/meta-data/': text('ami-id\niam/\ninstance-id\npublic-keys/') });
+  const b = edit(tiny, {
+    '/latest/meta-data/tags/': null,
+    '/latest/meta-data/tags/instance/': null,
+    '/latest/meta-data/tags/instance/Name': null,
+    '/latest/meta-data/tags/instance/team+ops': null,
+    '/latest/meta-data/': text('ami-id\niam/\ninstance-id\npublic-keys/'),
+  });
   assert.equal(diffCassettes(tiny, b).totals.removed, 4);
   assert.deepEqual(diffCassettes(tiny, b, { ignore: ['tags'] }).changes, []);
 });
@@ -265,7 +301,12 @@ test('changes are sorted by path and counted per category', () => {
     }
   }
   const sum = (kind: Change['kind']): number => diff.categories.reduce((total, count) => total + count[kind], 0);
-  assert.deepEqual(diff.totals, { added: sum('added'), removed: sum('removed'), changed: sum('changed'), categories: diff.categories.length });
+  assert.deepEqual(diff.totals, {
+    added: sum('added'),
+    removed: sum('removed'),
+    changed: sum('changed'),
+    categories: diff.categories.length,
+  });
   assert.deepEqual(diffCassettes(m7i, p5), diff, 'the same input gives the same output');
 });
 

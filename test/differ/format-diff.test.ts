@@ -17,30 +17,33 @@ const text = (body: string): Entry => ({ status: 200, headers: { 'content-type':
 
 test('the tree groups changes by category with counts, values inline, keys below', () => {
   const output = formatDiff(diffCassettes(m7i, m7g), sides, plainPainter);
-  assert.equal(output, [
-    '--- a.json  (m7i.large, eu-west-1)',
-    '+++ b.json',
-    '',
-    'dynamic  1 changed',
-    '  instance-identity/',
-    '    ~ document',
-    '        ~ architecture: "x86_64" → "arm64"',
-    '        ~ imageId: "ami-0c1f7b3e5d9a20468" → "ami-0f4e8a2c6b1d39057"',
-    '        ~ instanceType: "m7i.large" → "m7g.large"',
-    '',
-    'ami-id  1 changed',
-    '  ~ ami-id  ami-0c1f7b3e5d9a20468 → ami-0f4e8a2c6b1d39057',
-    '',
-    'instance-type  1 changed',
-    '  ~ instance-type  m7i.large → m7g.large',
-    '',
-    'placement  1 changed',
-    '  placement/',
-    '    ~ partition-number  1 → 2',
-    '',
-    '0 added, 0 removed, 4 changed in 4 categories',
-    'Ids, addresses, MACs, hostnames, times and secrets compared by kind; --raw compares them by value.',
-  ].join('\n'));
+  assert.equal(
+    output,
+    [
+      '--- a.json  (m7i.large, eu-west-1)',
+      '+++ b.json',
+      '',
+      'dynamic  1 changed',
+      '  instance-identity/',
+      '    ~ document',
+      '        ~ architecture: "x86_64" → "arm64"',
+      '        ~ imageId: "ami-0c1f7b3e5d9a20468" → "ami-0f4e8a2c6b1d39057"',
+      '        ~ instanceType: "m7i.large" → "m7g.large"',
+      '',
+      'ami-id  1 changed',
+      '  ~ ami-id  ami-0c1f7b3e5d9a20468 → ami-0f4e8a2c6b1d39057',
+      '',
+      'instance-type  1 changed',
+      '  ~ instance-type  m7i.large → m7g.large',
+      '',
+      'placement  1 changed',
+      '  placement/',
+      '    ~ partition-number  1 → 2',
+      '',
+      '0 added, 0 removed, 4 changed in 4 categories',
+      'Ids, addresses, MACs, hostnames, times and secrets compared by kind; --raw compares them by value.',
+    ].join('\n'),
+  );
 });
 
 test('a directory only one side has is one line with its entry count', () => {
@@ -58,8 +61,15 @@ test('line, status, header, layout and removal details are spelled out', () => {
   b.entries['/latest/meta-data/tags/instance/'] = text('team+ops\nName');
   delete b.entries['/latest/meta-data/instance-id'];
   const output = formatDiff(diffCassettes(tiny, b), sides, plainPainter);
-  for (const line of ['      - iam/', '      + profile', '  ~ ami-id', '      status 200 → 404', '      header content-type: text/plain → text/html',
-    '  - instance-id  i-0abc', '        layout: line order']) {
+  for (const line of [
+    '      - iam/',
+    '      + profile',
+    '  ~ ami-id',
+    '      status 200 → 404',
+    '      header content-type: text/plain → text/html',
+    '  - instance-id  i-0abc',
+    '        layout: line order',
+  ]) {
     assert.ok(output.split('\n').includes(line), `missing ${JSON.stringify(line)} in\n${output}`);
   }
 });
@@ -67,12 +77,17 @@ test('line, status, header, layout and removal details are spelled out', () => {
 test('long and multi-line values are quoted and cut', () => {
   const tiny = createTinyCassette();
   const b: Cassette = { ...tiny, entries: { ...tiny.entries, '/latest/meta-data/ami-id': text(`ami-${'x'.repeat(100)}`) } };
-  const line = formatDiff(diffCassettes(tiny, b), sides, plainPainter).split('\n').find((item) => item.includes('~ ami-id'));
+  const line = formatDiff(diffCassettes(tiny, b), sides, plainPainter)
+    .split('\n')
+    .find((item) => item.includes('~ ami-id'));
   assert.match(line ?? '', /^ {2}~ ami-id {2}ami-0123 → "ami-x+…"$/);
 });
 
 test('the painter styles markers and headings', () => {
-  const tag = (name: string) => (value: string): string => `<${name}>${value}</${name}>`;
+  const tag =
+    (name: string) =>
+    (value: string): string =>
+      `<${name}>${value}</${name}>`;
   const painter: Painter = { added: tag('a'), removed: tag('r'), changed: tag('c'), dim: tag('d'), bold: tag('b') };
   const output = formatDiff(diffCassettes(m7i, m7g), sides, painter);
   assert.match(output, /<r>--- a\.json/);
@@ -95,6 +110,9 @@ test('an added document is summarised by its keys, an added one-line value shown
   assert.ok(lines.includes('      + ci-runner  (JSON, 7 keys)'), lines.join('\n'));
   const b: Cassette = { ...t3, entries: { ...t3.entries } };
   delete b.entries['/latest/meta-data/spot/'];
-  assert.ok(formatDiff(diffCassettes(m7i, b), sides, plainPainter).split('\n')
-    .includes('    + instance-action  {"action": "terminate", "time": "2026-03-03T05:19:40Z"}'));
+  assert.ok(
+    formatDiff(diffCassettes(m7i, b), sides, plainPainter)
+      .split('\n')
+      .includes('    + instance-action  {"action": "terminate", "time": "2026-03-03T05:19:40Z"}'),
+  );
 });

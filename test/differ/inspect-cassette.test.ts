@@ -33,7 +33,10 @@ test('every entry is a node with its body size, and directories total what is un
     assert.equal(node.totalSize, node.size + below, node.path);
     assert.equal(node.entries, (node.recorded ? 1 : 0) + node.children.reduce((sum, child) => sum + child.entries, 0), node.path);
   });
-  const bytes = Object.values(tiny.entries).reduce((sum, entry) => sum + (entry.body !== undefined ? Buffer.byteLength(entry.body) : Buffer.from(entry.bodyBase64 ?? '', 'base64').length), 0);
+  const bytes = Object.values(tiny.entries).reduce(
+    (sum, entry) => sum + (entry.body !== undefined ? Buffer.byteLength(entry.body) : Buffer.from(entry.bodyBase64 ?? '', 'base64').length),
+    0,
+  );
   assert.equal(inspection.tree.totalSize, bytes);
   assert.equal(inspection.totals.bytes, bytes);
   assert.equal(inspection.tree.entries, Object.keys(tiny.entries).length);
@@ -53,8 +56,12 @@ test('meta and identity facts are reported', () => {
   assert.equal(inspection.meta.instanceType, 'm7g.large');
   assert.equal(inspection.meta.synthetic, true);
   assert.deepEqual(inspection.instance, {
-    instanceId: 'i-0e2b6d84c1f9a3752', instanceType: 'm7g.large', architecture: 'arm64', imageId: 'ami-0f4e8a2c6b1d39057',
-    region: 'eu-west-1', availabilityZone: 'eu-west-1a',
+    instanceId: 'i-0e2b6d84c1f9a3752',
+    instanceType: 'm7g.large',
+    architecture: 'arm64',
+    imageId: 'ami-0f4e8a2c6b1d39057',
+    region: 'eu-west-1',
+    availabilityZone: 'eu-west-1a',
   });
 });
 

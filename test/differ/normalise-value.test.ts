@@ -34,8 +34,26 @@ test('instance-specific values are recognised by kind', () => {
 });
 
 test('configuration values are not folded', () => {
-  for (const value of ['m5.large', 'ami-0a887e401f7654935', 'us-east-1', 'us-east-1a', 'use1-az4', '/dev/xvda', 'on-demand',
-    'x86_64', 'arm64', '0', '1', 'default-hvm', 'baskinc-role', 'sdb', 'none', 'nitro', '', 'aws']) {
+  for (const value of [
+    'm5.large',
+    'ami-0a887e401f7654935',
+    'us-east-1',
+    'us-east-1a',
+    'use1-az4',
+    '/dev/xvda',
+    'on-demand',
+    'x86_64',
+    'arm64',
+    '0',
+    '1',
+    'default-hvm',
+    'baskinc-role',
+    'sdb',
+    'none',
+    'nitro',
+    '',
+    'aws',
+  ]) {
     assert.equal(kindOf(value), undefined, value);
     assert.equal(normaliseValue(value), value);
   }

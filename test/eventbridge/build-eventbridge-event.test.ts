@@ -10,19 +10,34 @@ const ENVELOPE = ['version', 'id', 'detail-type', 'source', 'account', 'time', '
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('EventBridge events, shaped as AWS documents them (docs/eventbridge-events.md)', () => {
-  test('the identity comes from the cassette\'s identity document', () => {
-    assert.deepEqual(identity, { instanceId: 'i-1234567890abcdef0', accountId: '515336597381', region: 'us-east-1', availabilityZone: 'us-east-1a', partition: 'aws' });
+  test("the identity comes from the cassette's identity document", () => {
+    assert.deepEqual(identity, {
+      instanceId: 'i-1234567890abcdef0',
+      accountId: '515336597381',
+      region: 'us-east-1',
+      availabilityZone: 'us-east-1a',
+      partition: 'aws',
+    });
   });
 
   test('spot interruption: aws.ec2, instance-id and instance-action, the AZ-form ARN AWS documents', () => {
     const event = buildEventBridgeEvent({ kind: 'spot-interruption', at, action: 'hibernate' }, identity);
     assert.deepEqual(Object.keys(event), ENVELOPE);
     assert.match(event.id, UUID);
-    assert.deepEqual({ ...event, id: '' }, {
-      version: '0', id: '', 'detail-type': 'EC2 Spot Instance Interruption Warning', source: 'aws.ec2', account: '515336597381',
-      time: '2026-12-01T10:00:00Z', region: 'us-east-1', resources: ['arn:aws:ec2:us-east-1a:instance/i-1234567890abcdef0'],
-      detail: { 'instance-id': 'i-1234567890abcdef0', 'instance-action': 'hibernate' },
-    });
+    assert.deepEqual(
+      { ...event, id: '' },
+      {
+        version: '0',
+        id: '',
+        'detail-type': 'EC2 Spot Instance Interruption Warning',
+        source: 'aws.ec2',
+        account: '515336597381',
+        time: '2026-12-01T10:00:00Z',
+        region: 'us-east-1',
+        resources: ['arn:aws:ec2:us-east-1a:instance/i-1234567890abcdef0'],
+        detail: { 'instance-id': 'i-1234567890abcdef0', 'instance-action': 'hibernate' },
+      },
+    );
   });
 
   test('rebalance and state change: the instance ARN with region and account', () => {
@@ -36,10 +51,16 @@ describe('EventBridge events, shaped as AWS documents them (docs/eventbridge-eve
     assert.deepEqual(stopped.detail, { 'instance-id': 'i-1234567890abcdef0', state: 'shutting-down' });
   });
 
-  test('scheduled maintenance: an AWS Health scheduledChange for EC2 whose times are the IMDS event\'s', () => {
+  test("scheduled maintenance: an AWS Health scheduledChange for EC2 whose times are the IMDS event's", () => {
     const occurrence: InstanceOccurrence = {
-      kind: 'scheduled-change', at, code: 'instance-stop', state: 'active', eventId: 'instance-event-0123456789abcdef0',
-      description: 'The instance is scheduled for instance-stop', notBefore: Date.UTC(2026, 11, 3), notAfter: Date.UTC(2026, 11, 3, 2),
+      kind: 'scheduled-change',
+      at,
+      code: 'instance-stop',
+      state: 'active',
+      eventId: 'instance-event-0123456789abcdef0',
+      description: 'The instance is scheduled for instance-stop',
+      notBefore: Date.UTC(2026, 11, 3),
+      notAfter: Date.UTC(2026, 11, 3, 2),
     };
     const event = buildEventBridgeEvent(occurrence, identity);
     assert.equal(event['detail-type'], 'AWS Health Event');
@@ -49,7 +70,10 @@ describe('EventBridge events, shaped as AWS documents them (docs/eventbridge-eve
     assert.equal(detail.service, 'EC2');
     assert.equal(detail.eventTypeCategory, 'scheduledChange');
     assert.equal(detail.eventTypeCode, 'AWS_EC2_INSTANCE_STOP_SCHEDULED');
-    assert.equal(detail.eventArn, 'arn:aws:health:us-east-1::event/EC2/AWS_EC2_INSTANCE_STOP_SCHEDULED/AWS_EC2_INSTANCE_STOP_SCHEDULED_0123456789ABCDEF0');
+    assert.equal(
+      detail.eventArn,
+      'arn:aws:health:us-east-1::event/EC2/AWS_EC2_INSTANCE_STOP_SCHEDULED/AWS_EC2_INSTANCE_STOP_SCHEDULED_0123456789ABCDEF0',
+    );
     assert.equal(detail.startTime, 'Thu, 03 Dec 2026 00:00:00 GMT');
     assert.equal(detail.endTime, 'Thu, 03 Dec 2026 02:00:00 GMT');
     assert.equal(detail.lastUpdatedTime, 'Tue, 01 Dec 2026 10:00:00 GMT');
@@ -58,21 +82,39 @@ describe('EventBridge events, shaped as AWS documents them (docs/eventbridge-eve
     assert.deepEqual(detail.eventDescription, [{ language: 'en_US', latestDescription: 'The instance is scheduled for instance-stop' }]);
     assert.equal(buildEventBridgeEvent({ ...occurrence, at: occurrence.notBefore }, identity).detail.statusCode, 'open');
     assert.equal(buildEventBridgeEvent({ ...occurrence, state: 'canceled' }, identity).detail.statusCode, 'closed');
-    assert.equal('endTime' in buildEventBridgeEvent({ ...occurrence, notAfter: undefined }, identity).detail, false, 'no NotAfter, no endTime');
+    assert.equal(
+      'endTime' in buildEventBridgeEvent({ ...occurrence, notAfter: undefined }, identity).detail,
+      false,
+      'no NotAfter, no endTime',
+    );
   });
 
   test('ASG scale-in: aws.autoscaling with hook, group, token and transition; the group ARN as resource', () => {
-    const event = buildEventBridgeEvent({ kind: 'lifecycle-action', at, groupName: 'web', hookName: 'drain', targetState: 'Terminated', notificationMetadata: 'x' }, identity);
+    const event = buildEventBridgeEvent(
+      { kind: 'lifecycle-action', at, groupName: 'web', hookName: 'drain', targetState: 'Terminated', notificationMetadata: 'x' },
+      identity,
+    );
     assert.equal(event['detail-type'], 'EC2 Instance-terminate Lifecycle Action');
     assert.equal(event.source, 'aws.autoscaling');
-    assert.match(event.resources[0]!, /^arn:aws:autoscaling:us-east-1:515336597381:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/web$/);
+    assert.match(
+      event.resources[0]!,
+      /^arn:aws:autoscaling:us-east-1:515336597381:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/web$/,
+    );
     const { LifecycleActionToken, ...rest } = event.detail;
     assert.match(String(LifecycleActionToken), UUID);
     assert.deepEqual(rest, {
-      AutoScalingGroupName: 'web', LifecycleHookName: 'drain', EC2InstanceId: 'i-1234567890abcdef0',
-      LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', NotificationMetadata: 'x', Origin: 'AutoScalingGroup', Destination: 'EC2',
+      AutoScalingGroupName: 'web',
+      LifecycleHookName: 'drain',
+      EC2InstanceId: 'i-1234567890abcdef0',
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+      NotificationMetadata: 'x',
+      Origin: 'AutoScalingGroup',
+      Destination: 'EC2',
     });
-    const warm = buildEventBridgeEvent({ kind: 'lifecycle-action', at, groupName: 'web', hookName: 'drain', targetState: 'Warmed:Stopped' }, identity);
+    const warm = buildEventBridgeEvent(
+      { kind: 'lifecycle-action', at, groupName: 'web', hookName: 'drain', targetState: 'Warmed:Stopped' },
+      identity,
+    );
     assert.equal(warm.detail.Destination, 'WarmPool');
     assert.equal('NotificationMetadata' in warm.detail, false);
   });

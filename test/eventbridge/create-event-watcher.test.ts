@@ -8,20 +8,35 @@ const identity = { instanceId: 'i-0abc', accountId: '123456789012', region: 'eu-
 test('the watcher announces each occurrence once while it shows, and again if it comes back', () => {
   let shown: InstanceOccurrence[] = [];
   const events: EventBridgeEvent[] = [];
-  const watcher = createEventWatcher({ identity, now: () => 0, occurrences: () => shown, onEvent: (event) => events.push(event), pollMs: 0 });
+  const watcher = createEventWatcher({
+    identity,
+    now: () => 0,
+    occurrences: () => shown,
+    onEvent: (event) => events.push(event),
+    pollMs: 0,
+  });
   assert.equal(watcher.check(), 0);
   shown = [{ kind: 'rebalance', at: 1000 }];
   assert.equal(watcher.check(), 1);
   assert.equal(watcher.check(), 0, 'still showing: not again');
-  shown = [{ kind: 'rebalance', at: 1000 }, { kind: 'spot-interruption', at: 2000, action: 'stop' }];
+  shown = [
+    { kind: 'rebalance', at: 1000 },
+    { kind: 'spot-interruption', at: 2000, action: 'stop' },
+  ];
   assert.equal(watcher.check(), 1);
-  shown = [{ kind: 'rebalance', at: 1000 }, { kind: 'spot-interruption', at: 2000, action: 'terminate' }];
+  shown = [
+    { kind: 'rebalance', at: 1000 },
+    { kind: 'spot-interruption', at: 2000, action: 'terminate' },
+  ];
   assert.equal(watcher.check(), 1, 'a changed notice is a new event');
   shown = [];
   assert.equal(watcher.check(), 0);
   shown = [{ kind: 'rebalance', at: 1000 }];
   assert.equal(watcher.check(), 1, 'cleared and shown again: announced again');
-  assert.deepEqual(events.map((event) => event.detail['instance-action'] ?? event['detail-type']), ['EC2 Instance Rebalance Recommendation', 'stop', 'terminate', 'EC2 Instance Rebalance Recommendation']);
+  assert.deepEqual(
+    events.map((event) => event.detail['instance-action'] ?? event['detail-type']),
+    ['EC2 Instance Rebalance Recommendation', 'stop', 'terminate', 'EC2 Instance Rebalance Recommendation'],
+  );
   assert.equal(watcher.emitted, 4);
   watcher.close();
 });

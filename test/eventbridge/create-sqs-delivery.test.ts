@@ -7,9 +7,17 @@ import { FAKE_CREDENTIALS, freePort } from '../helpers/moto.js';
 import { describeWithMoto } from './describe-with-moto.js';
 import { createOutage, startThrottlingProxy } from '../helpers/sqs-gates.js';
 
-const identity = { instanceId: 'i-1234567890abcdef0', accountId: '123456789012', region: 'us-east-1', availabilityZone: 'us-east-1a', partition: 'aws' };
+const identity = {
+  instanceId: 'i-1234567890abcdef0',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  availabilityZone: 'us-east-1a',
+  partition: 'aws',
+};
 const events = (count: number, from = 0): EventBridgeEvent[] =>
-  Array.from({ length: count }, (_, i) => buildEventBridgeEvent({ kind: 'rebalance', at: Date.UTC(2026, 11, 1, 10, 0, from + i) }, identity));
+  Array.from({ length: count }, (_, i) =>
+    buildEventBridgeEvent({ kind: 'rebalance', at: Date.UTC(2026, 11, 1, 10, 0, from + i) }, identity),
+  );
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +29,16 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 
 describeWithMoto('SQS delivery against moto', (suite) => {
   const deliver = (endpoint: string, queueUrl: string, reports: DeliveryReport[] = []): SqsDelivery =>
-    createSqsDelivery({ queueUrl, endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS, baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2000, onReport: (report) => reports.push(report) });
+    createSqsDelivery({
+      queueUrl,
+      endpoint,
+      region: 'us-east-1',
+      credentials: FAKE_CREDENTIALS,
+      baseDelayMs: 5,
+      maxDelayMs: 40,
+      timeoutMs: 2000,
+      onReport: (report) => reports.push(report),
+    });
 
   test('sends each event as the message body, in order', async () => {
     const queueUrl = await suite.moto.createQueue('in-order');
@@ -31,7 +48,10 @@ describeWithMoto('SQS delivery against moto', (suite) => {
     assert.equal(await delivery.flush(10_000), true);
     const bodies = (await suite.moto.receiveCount(queueUrl, 5)).map((message) => JSON.parse(message.Body!) as EventBridgeEvent);
     assert.deepEqual(bodies.map((event) => event.id).sort(), sent.map((event) => event.id).sort());
-    assert.deepEqual(bodies.find((event) => event.id === sent[0]!.id), sent[0]);
+    assert.deepEqual(
+      bodies.find((event) => event.id === sent[0]!.id),
+      sent[0],
+    );
     assert.deepEqual(delivery.status(), { queueUrl, sent: 5, pending: 0, failedAttempts: 0, overflowed: 0 });
     assert.deepEqual(await delivery.close(), []);
   });
@@ -54,7 +74,11 @@ describeWithMoto('SQS delivery against moto', (suite) => {
     assert.equal(await delivery.flush(10_000), true);
     const received = await suite.moto.receiveCount(queueUrl, 3);
     assert.deepEqual(new Set(received.map((m) => (JSON.parse(m.Body!) as EventBridgeEvent).id)), new Set(sent.map((e) => e.id)));
-    assert.deepEqual(reports.filter((r) => r.type === 'sent').map((r) => r.event.id), sent.map((e) => e.id), 'sent in the order queued');
+    assert.deepEqual(
+      reports.filter((r) => r.type === 'sent').map((r) => r.event.id),
+      sent.map((e) => e.id),
+      'sent in the order queued',
+    );
     await delivery.close();
     await outage.down();
   });
@@ -93,7 +117,10 @@ describeWithMoto('SQS delivery against moto', (suite) => {
     assert.equal(errors.length, 4);
     assert.match(errors[0]!, /RequestThrottled.*HTTP 400/);
     assert.match(errors[1]!, /HTTP 503/);
-    assert.deepEqual((await suite.moto.receiveCount(queueUrl, 1)).map((m) => JSON.parse(m.Body!)), [event]);
+    assert.deepEqual(
+      (await suite.moto.receiveCount(queueUrl, 1)).map((m) => JSON.parse(m.Body!)),
+      [event],
+    );
     await delivery.close();
     await proxy.close();
   });
@@ -101,10 +128,21 @@ describeWithMoto('SQS delivery against moto', (suite) => {
   test('past maxPending while SQS is down, a new event goes to the report instead of the queue', async () => {
     const outage = createOutage(await freePort(), suite.moto.port);
     const reports: DeliveryReport[] = [];
-    const delivery = createSqsDelivery({ queueUrl: `http://127.0.0.1:${outage.port}/123456789012/full`, endpoint: `http://127.0.0.1:${outage.port}`, region: 'us-east-1', credentials: FAKE_CREDENTIALS, baseDelayMs: 5, maxPending: 2, onReport: (report) => reports.push(report) });
+    const delivery = createSqsDelivery({
+      queueUrl: `http://127.0.0.1:${outage.port}/123456789012/full`,
+      endpoint: `http://127.0.0.1:${outage.port}`,
+      region: 'us-east-1',
+      credentials: FAKE_CREDENTIALS,
+      baseDelayMs: 5,
+      maxPending: 2,
+      onReport: (report) => reports.push(report),
+    });
     const sent = events(3);
     for (const event of sent) delivery.send(event);
-    assert.deepEqual(reports.filter((r) => r.type === 'overflow').map((r) => r.event), [sent[2]]);
+    assert.deepEqual(
+      reports.filter((r) => r.type === 'overflow').map((r) => r.event),
+      [sent[2]],
+    );
     assert.equal(delivery.status().overflowed, 1);
     assert.deepEqual(await delivery.close(20), sent.slice(0, 2));
   });

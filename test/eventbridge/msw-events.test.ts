@@ -49,7 +49,10 @@ describe('aemm/msw: the EventBridge events, in-process, without SQS', () => {
     assert.equal(imds.events.emitted.length, 0);
     wall += 30_000;
     assert.equal((await fetch(`${IMDS}events/recommendations/rebalance`)).status, 200);
-    assert.deepEqual(imds.events.emitted.map((event) => event.time), ['2031-07-01T08:00:30Z']);
+    assert.deepEqual(
+      imds.events.emitted.map((event) => event.time),
+      ['2031-07-01T08:00:30Z'],
+    );
   });
 
   test('msw and the server send the same events, ids included, for the same cassette, layers and clock', async () => {
@@ -62,7 +65,12 @@ describe('aemm/msw: the EventBridge events, in-process, without SQS', () => {
       clock: () => START,
       mocks: MOCKS,
       // Nothing listens on that port: this test reads the events as they are queued, not from SQS.
-      eventBridge: { queueUrl: `http://127.0.0.1:${port}/123456789012/none`, onEvent: (event) => fromServer.push(event), closeTimeoutMs: 0, retry: { baseDelayMs: 50 } },
+      eventBridge: {
+        queueUrl: `http://127.0.0.1:${port}/123456789012/none`,
+        onEvent: (event) => fromServer.push(event),
+        closeTimeoutMs: 0,
+        retry: { baseDelayMs: 50 },
+      },
     });
     server.control.advance('10m');
     await server.close();
@@ -70,8 +78,13 @@ describe('aemm/msw: the EventBridge events, in-process, without SQS', () => {
     assert.equal(fromServer.length, 5);
   });
 
-  test('a scenario\'s sqs section names the scale-in hook in-process too (no SQS is used); lifecycleHook wins over it', () => {
-    const scenario = { format: 'aemm-scenario/1', name: 'scale-in', steps: [{ name: 'scale-in', at: '1m', apply: { asg: { state: 'Terminated' } } }], sqs: { queueUrl: 'http://127.0.0.1:9/1/q', autoScalingGroupName: 'web', lifecycleHookName: 'drain' } };
+  test("a scenario's sqs section names the scale-in hook in-process too (no SQS is used); lifecycleHook wins over it", () => {
+    const scenario = {
+      format: 'aemm-scenario/1',
+      name: 'scale-in',
+      steps: [{ name: 'scale-in', at: '1m', apply: { asg: { state: 'Terminated' } } }],
+      sqs: { queueUrl: 'http://127.0.0.1:9/1/q', autoScalingGroupName: 'web', lifecycleHookName: 'drain' },
+    };
     const names = (options: Omit<Parameters<typeof imdsHandlers>[0], 'cassette'>): unknown[] => {
       const imds = imdsHandlers({ cassette: defaultCassette, clock: () => START, ...options });
       void imds.events;

@@ -20,7 +20,15 @@ const CHECKS_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'
 /** A hash of everything a check's binary is made from: its own files (go.mod, go.sum, *.go) and the Go version. */
 function hashCheck(source: string): string {
   const hash = createHash('sha256').update(execFileSync('go', ['env', 'GOVERSION', 'GOOS', 'GOARCH', 'GOFLAGS'], { encoding: 'utf8' }));
-  for (const name of readdirSync(source, { withFileTypes: true }).filter((item) => item.isFile()).map((item) => item.name).sort()) hash.update(name).update('\0').update(readFileSync(join(source, name))).update('\0');
+  for (const name of readdirSync(source, { withFileTypes: true })
+    .filter((item) => item.isFile())
+    .map((item) => item.name)
+    .sort())
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(source, name)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -38,7 +46,11 @@ export function buildGoCheck(name: GoCheck): Promise<string> {
   const building = mkdtempSync(join(CHECKS_CACHE, `.${name}-`));
   return new Promise((resolve, reject) => {
     // Modules come from the Go module proxy and are checked against the committed go.sum.
-    const child = spawn('go', ['build', '-o', join(building, name), '.'], { cwd: source, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GOFLAGS: '-mod=readonly' } });
+    const child = spawn('go', ['build', '-o', join(building, name), '.'], {
+      cwd: source,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GOFLAGS: '-mod=readonly' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -83,16 +95,40 @@ export interface NthEvent {
  * Runs the built check: with `imds`, NTH's IMDS-mode monitors once against that server; then NTH's
  * queue processor on the queue until `count` interruption events came out of it (0: not at all).
  */
-export function runNthCheck(binary: string, options: { endpoint: string; queueUrl: string; count: number; zone: string; imds?: string }): Promise<{ events: NthEvent[]; stderr: string; code: number | null }> {
+export function runNthCheck(
+  binary: string,
+  options: { endpoint: string; queueUrl: string; count: number; zone: string; imds?: string },
+): Promise<{ events: NthEvent[]; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const args = ['-endpoint', options.endpoint, '-queue-url', options.queueUrl, '-count', String(options.count), '-zone', options.zone, '-timeout', '30s', ...(options.imds ? ['-imds', options.imds] : [])];
+    const args = [
+      '-endpoint',
+      options.endpoint,
+      '-queue-url',
+      options.queueUrl,
+      '-count',
+      String(options.count),
+      '-zone',
+      options.zone,
+      '-timeout',
+      '30s',
+      ...(options.imds ? ['-imds', options.imds] : []),
+    ];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, events: stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as NthEvent) }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stderr,
+        events: stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as NthEvent),
+      }),
+    );
   });
 }
 
@@ -113,7 +149,16 @@ export function runKarpenterCheck(binary: string, bodies: readonly string[]): Pr
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as KarpenterMessage)) : reject(new Error(`karpenter-check exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(
+            stdout
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as KarpenterMessage),
+          )
+        : reject(new Error(`karpenter-check exited ${code}: ${stderr}`)),
+    );
     child.stdin.end(bodies.map((body) => `${body.replace(/\n/g, ' ')}\n`).join(''));
   });
 }

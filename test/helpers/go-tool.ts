@@ -25,9 +25,15 @@ export function findGoTool(tool: GoTool): { path: string } | { missing: string }
   const path = join(GO_TOOLS_BIN, tool.binary);
   if (existsSync(path)) return { path };
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) return { missing: `Go is not installed, so ${tool.module} cannot be built (install Go, or put the binary in ${GO_TOOLS_BIN})` };
+  if (go.error || go.status !== 0)
+    return { missing: `Go is not installed, so ${tool.module} cannot be built (install Go, or put the binary in ${GO_TOOLS_BIN})` };
   mkdirSync(GO_TOOLS_BIN, { recursive: true });
-  const built = spawnSync('go', ['install', tool.module], { encoding: 'utf8', env: { ...process.env, GOBIN: GO_TOOLS_BIN }, timeout: 900_000 });
-  if (built.status !== 0 || !existsSync(path)) return { missing: `go install ${tool.module} failed: ${(built.stderr || String(built.error)).trim().split('\n').at(-1)}` };
+  const built = spawnSync('go', ['install', tool.module], {
+    encoding: 'utf8',
+    env: { ...process.env, GOBIN: GO_TOOLS_BIN },
+    timeout: 900_000,
+  });
+  if (built.status !== 0 || !existsSync(path))
+    return { missing: `go install ${tool.module} failed: ${(built.stderr || String(built.error)).trim().split('\n').at(-1)}` };
   return { path };
 }

@@ -82,8 +82,11 @@ export async function startMoto(port?: number): Promise<Moto> {
   }
   const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
   const receive = async (queueUrl: string, max = 10, waitSeconds = 0): Promise<Message[]> => {
-    const output = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: waitSeconds }));
-    for (const message of output.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    const output = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: waitSeconds }),
+    );
+    for (const message of output.Messages ?? [])
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
     return output.Messages ?? [];
   };
   return {

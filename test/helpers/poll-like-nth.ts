@@ -32,10 +32,13 @@ export async function pollLikeNth(endpoint: string, clock: PollerClock, maxPolls
   for (let i = 0; i < maxPolls; i++) {
     const poll: Poll = { at: clock.now(), rebalance: false };
     try {
-      poll.rebalance = await client.request('/latest/meta-data/events/recommendations/rebalance', {}).then(() => true, (error: unknown) => {
-        if (isNotFound(error)) return false;
-        throw error;
-      });
+      poll.rebalance = await client.request('/latest/meta-data/events/recommendations/rebalance', {}).then(
+        () => true,
+        (error: unknown) => {
+          if (isNotFound(error)) return false;
+          throw error;
+        },
+      );
       poll.notice = await client.request('/latest/meta-data/spot/instance-action', {}).catch((error: unknown) => {
         if (isNotFound(error)) return undefined;
         throw error;

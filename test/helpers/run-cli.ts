@@ -109,7 +109,8 @@ async function runInProcess(args: readonly string[], capture: Capture): Promise<
       return capture.exitCode ?? 0;
     } catch (error) {
       const exit = (error as { oclif?: { exit?: number } }).oclif?.exit;
-      if (!(error instanceof Errors.ExitError)) process.stderr.write(`${error instanceof Errors.CLIError ? `Error: ${error.message}` : (error as Error).stack}\n`);
+      if (!(error instanceof Errors.ExitError))
+        process.stderr.write(`${error instanceof Errors.CLIError ? `Error: ${error.message}` : (error as Error).stack}\n`);
       return exit ?? 1;
     }
   });
@@ -210,7 +211,11 @@ export interface BinServer extends CliServer {
 /** Starts the built bin as a child process and waits until it prints a loopback URL. */
 export function startBinServer(args: string[], env: Record<string, string> = {}, bin = BIN): Promise<BinServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let started = false;

@@ -69,15 +69,27 @@ export function startThrottlingProxy(target: string, failures: number): Promise<
         proxy.refused++;
         // SQS's JSON protocol error for throttling; the alternating 503 stands for a failing front end.
         const throttle = proxy.refused % 2 === 1;
-        const body = JSON.stringify(throttle ? { __type: 'com.amazonaws.sqs#RequestThrottled', message: 'Rate exceeded' } : { __type: 'com.amazonaws.sqs#ServiceUnavailable', message: 'Service unavailable' });
-        res.writeHead(throttle ? 400 : 503, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${throttle ? 'RequestThrottled' : 'ServiceUnavailable'};Sender` }).end(body);
+        const body = JSON.stringify(
+          throttle
+            ? { __type: 'com.amazonaws.sqs#RequestThrottled', message: 'Rate exceeded' }
+            : { __type: 'com.amazonaws.sqs#ServiceUnavailable', message: 'Service unavailable' },
+        );
+        res
+          .writeHead(throttle ? 400 : 503, {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amzn-query-error': `${throttle ? 'RequestThrottled' : 'ServiceUnavailable'};Sender`,
+          })
+          .end(body);
         return;
       }
       proxy.forwarded++;
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       forward.on('error', () => res.writeHead(502).end());
       forward.end(Buffer.concat(chunks));
     });
@@ -86,13 +98,16 @@ export function startThrottlingProxy(target: string, failures: number): Promise<
     endpoint: '',
     refused: 0,
     forwarded: 0,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    proxy.endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    resolve(proxy);
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      proxy.endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      resolve(proxy);
+    }),
+  );
 }

@@ -32,7 +32,8 @@ describe('comments cite our docs or AWS, never a file outside the repository', (
       [...readFileSync(path, 'utf8').matchAll(/docs\/imds-behaviour\.md §(\d+)(?:–§(\d+))?/g)]
         .flatMap((match) => [match[1], match[2]])
         .filter((section): section is string => section !== undefined && !sections.has(section))
-        .map((section) => `${relative(root, path)} cites §${section}`));
+        .map((section) => `${relative(root, path)} cites §${section}`),
+    );
     assert.ok(sections.size >= 7, 'the doc has its numbered sections');
     assert.deepEqual(missing, []);
   });

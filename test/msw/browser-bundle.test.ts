@@ -44,13 +44,23 @@ test('ec2-imds-replay/msw (src/msw/index.ts) bundles for the browser without any
 
 test('the Node entry ec2-imds-replay/msw/node does pull node builtins, so the check above can tell', async () => {
   const { builtins } = await bundleForBrowser('src/msw/node.ts');
-  assert.ok(builtins.some((name) => name.startsWith('node:fs')), builtins.join(', '));
+  assert.ok(
+    builtins.some((name) => name.startsWith('node:fs')),
+    builtins.join(', '),
+  );
 });
 
 test('the README states the browser bundle size that esbuild really produces (msw itself not counted)', async (context) => {
   const result = await build({
-    absWorkingDir: root, entryPoints: ['src/msw/index.ts'], bundle: true, platform: 'browser', format: 'esm',
-    write: false, logLevel: 'silent', minify: true, external: ['msw'],
+    absWorkingDir: root,
+    entryPoints: ['src/msw/index.ts'],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+    minify: true,
+    external: ['msw'],
   });
   const bytes = result.outputFiles[0]!.contents;
   const minified = bytes.length / 1024;
@@ -60,6 +70,12 @@ test('the README states the browser bundle size that esbuild really produces (ms
   const claim = /bundles for the\s+browser \((\d+) kB minified, (\d+) kB gzipped, with the recording; msw not counted\)/.exec(readme);
   assert.ok(claim, 'the README states the bundle size');
   // Within 15 %: small changes pass, a stale figure does not.
-  assert.ok(Math.abs(Number(claim[1]) - minified) / minified < 0.15, `README says ${claim[1]} kB minified, esbuild makes ${minified.toFixed(1)} kB`);
-  assert.ok(Math.abs(Number(claim[2]) - gzipped) / gzipped < 0.15, `README says ${claim[2]} kB gzipped, esbuild makes ${gzipped.toFixed(1)} kB`);
+  assert.ok(
+    Math.abs(Number(claim[1]) - minified) / minified < 0.15,
+    `README says ${claim[1]} kB minified, esbuild makes ${minified.toFixed(1)} kB`,
+  );
+  assert.ok(
+    Math.abs(Number(claim[2]) - gzipped) / gzipped < 0.15,
+    `README says ${claim[2]} kB gzipped, esbuild makes ${gzipped.toFixed(1)} kB`,
+  );
 });

@@ -19,7 +19,11 @@ export function guardNetwork(allow: (host: string) => boolean = isLoopback): Net
   const guarded = function (this: net.Socket, ...args: unknown[]): net.Socket {
     // net.connect passes [options, callback] as one normalized array; sockets also take (port, host).
     const first: unknown = Array.isArray(args[0]) ? args[0][0] : args[0];
-    const options = (typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: unknown; port?: unknown; path?: unknown };
+    const options = (typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as {
+      host?: unknown;
+      port?: unknown;
+      path?: unknown;
+    };
     // net treats a truthy `path` as a Unix socket; node:http nulls it for TCP.
     if (!options.path) {
       const host = typeof options.host === 'string' ? options.host.replace(/^\[|\]$/g, '') : 'localhost';

@@ -71,7 +71,10 @@ for (const imdsv2 of ['optional', 'required'] as const) {
       const client = metadataService();
       assert.equal(await client.request('/latest/meta-data/instance-id', {}), recorded('/latest/meta-data/instance-id'));
       assert.equal(await client.request('/latest/meta-data/', {}), recorded('/latest/meta-data/'));
-      assert.equal(await client.request('/latest/dynamic/instance-identity/document', {}), recorded('/latest/dynamic/instance-identity/document'));
+      assert.equal(
+        await client.request('/latest/dynamic/instance-identity/document', {}),
+        recorded('/latest/dynamic/instance-identity/document'),
+      );
     });
 
     test('MetadataService with tokens off reads without one only when tokens are optional', async () => {
@@ -170,12 +173,13 @@ describe('imdsHandlers over fetch and node:http', () => {
   });
 
   test('tokens issued in the same instant differ (random nonces)', async () => {
-    const put = (): Promise<string> => fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } }).then((r) => r.text());
+    const put = (): Promise<string> =>
+      fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } }).then((r) => r.text());
     const [a, b] = await Promise.all([put(), put()]);
     assert.notEqual(a, b);
   });
 
-  test('control drives the engine\'s own control, and adds signal for scenarios', () => {
+  test("control drives the engine's own control, and adds signal for scenarios", () => {
     imds.control.advance('1m');
     assert.equal(imds.engine.control.status().offsetMs, 60_000);
     assert.deepEqual({ ...imds.control.reset(), now: undefined }, { ...imds.engine.control.status(), now: undefined, speed: 1 });
@@ -202,7 +206,9 @@ describe('time travel with control.advance and control.setTime', () => {
     const token = await metadataService().fetchMetadataToken();
     assert.equal(token.length, 56);
     const withToken = { headers: { 'x-aws-ec2-metadata-token': token } };
-    const short = await (await fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+    const short = await (
+      await fetch(`${IMDS}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })
+    ).text();
     const withShort = { headers: { 'x-aws-ec2-metadata-token': short } };
     assert.equal((await fetch(`${IMDS}/latest/meta-data/instance-id`, withShort)).status, 200);
     assert.equal(imds.control.advance('2m').now, '2031-03-01T10:22:00.000Z');
@@ -211,7 +217,10 @@ describe('time travel with control.advance and control.setTime', () => {
   });
 
   test('credentials follow the replay clock: setTime moves LastUpdated and Expiration', async () => {
-    const before = JSON.parse(await (await fetch(`${IMDS}/latest/meta-data/iam/security-credentials/${ROLE}`)).text()) as Record<string, string>;
+    const before = JSON.parse(await (await fetch(`${IMDS}/latest/meta-data/iam/security-credentials/${ROLE}`)).text()) as Record<
+      string,
+      string
+    >;
     assert.equal(before.LastUpdated, '2031-03-01T10:00:00Z');
     imds.control.setTime('2031-03-02T15:45:00Z');
     const creds = await credentials();
@@ -231,7 +240,10 @@ describe('onMiss', () => {
   });
 
   test('"passthrough" leaves the request to the handlers after ours', async () => {
-    server.resetHandlers(...imdsHandlers({ cassette: defaultCassette, onMiss: 'passthrough' }).handlers, http.get(missing, () => HttpResponse.text('from the next handler')));
+    server.resetHandlers(
+      ...imdsHandlers({ cassette: defaultCassette, onMiss: 'passthrough' }).handlers,
+      http.get(missing, () => HttpResponse.text('from the next handler')),
+    );
     assert.equal(await (await fetch(missing)).text(), 'from the next handler');
     assert.equal(await (await fetch(`${IMDS}/latest/meta-data/instance-id`)).text(), recorded('/latest/meta-data/instance-id'));
   });
@@ -260,7 +272,10 @@ describe('onMiss', () => {
 describe('baseUrls', () => {
   test('answers on the given origins only', async () => {
     use(imdsHandlers({ cassette: defaultCassette, baseUrls: ['http://imds.test:8080'] }));
-    assert.equal(await (await fetch('http://imds.test:8080/latest/meta-data/instance-id')).text(), recorded('/latest/meta-data/instance-id'));
+    assert.equal(
+      await (await fetch('http://imds.test:8080/latest/meta-data/instance-id')).text(),
+      recorded('/latest/meta-data/instance-id'),
+    );
     const redirect = await fetch('http://imds.test:8080/latest/meta-data/iam', { redirect: 'manual' });
     assert.equal(redirect.headers.get('location'), 'http://imds.test:8080/latest/meta-data/iam/');
     await assertUnhandled(() => fetch(`${IMDS}/latest/meta-data/instance-id`));
@@ -276,11 +291,23 @@ describe('baseUrls', () => {
 describe('bad options', () => {
   const cases: [string, () => unknown, RegExp][] = [
     ['no cassette', () => imdsHandlers({} as never), /needs a cassette object/],
-    ['a broken cassette', () => imdsHandlers({ cassette: { format: 'aemm-cassette/1' } as never }), /Failed to load cassette "imdsHandlers\(\{ cassette \}\)": it has no "meta" object/],
+    [
+      'a broken cassette',
+      () => imdsHandlers({ cassette: { format: 'aemm-cassette/1' } as never }),
+      /Failed to load cassette "imdsHandlers\(\{ cassette \}\)": it has no "meta" object/,
+    ],
     ['an unknown onMiss', () => imdsHandlers({ cassette: defaultCassette, onMiss: 'bypass' as never }), /onMiss "bypass" is unknown/],
     ['an unknown imdsv2', () => imdsHandlers({ cassette: defaultCassette, imdsv2: true as never }), /imdsv2 "true" is unknown/],
-    ['a base URL with a path', () => imdsHandlers({ cassette: defaultCassette, baseUrls: ['http://169.254.169.254/latest'] }), /Base URL "http:\/\/169\.254\.169\.254\/latest" has more than scheme, host and port/],
-    ['a base URL that is not a URL', () => imdsHandlers({ cassette: defaultCassette, baseUrls: ['169.254.169.254'] }), /Base URL "169\.254\.169\.254" is not a URL/],
+    [
+      'a base URL with a path',
+      () => imdsHandlers({ cassette: defaultCassette, baseUrls: ['http://169.254.169.254/latest'] }),
+      /Base URL "http:\/\/169\.254\.169\.254\/latest" has more than scheme, host and port/,
+    ],
+    [
+      'a base URL that is not a URL',
+      () => imdsHandlers({ cassette: defaultCassette, baseUrls: ['169.254.169.254'] }),
+      /Base URL "169\.254\.169\.254" is not a URL/,
+    ],
     ['no base URLs', () => imdsHandlers({ cassette: defaultCassette, baseUrls: [] }), /baseUrls is empty/],
   ];
   for (const [name, run, message] of cases) {
@@ -295,7 +322,7 @@ describe('defaultCassette', () => {
     assert.deepEqual(defaultCassette, await loadCassette(DEFAULT_CASSETTE_PATH));
   });
 
-  test('is frozen, so one test cannot change another\'s instance', () => {
+  test("is frozen, so one test cannot change another's instance", () => {
     assert.throws(() => {
       (defaultCassette.entries as Record<string, unknown>)['/latest/meta-data/x'] = {};
     }, TypeError);

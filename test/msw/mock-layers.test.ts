@@ -40,7 +40,9 @@ describe('mock layers through msw/node', () => {
   });
 
   test('mocks given as an option are active from the start', async () => {
-    server.resetHandlers(...imdsHandlers({ cassette: defaultCassette, clock: () => START, mocks: { spot: { action: 'terminate' } } }).handlers);
+    server.resetHandlers(
+      ...imdsHandlers({ cassette: defaultCassette, clock: () => START, mocks: { spot: { action: 'terminate' } } }).handlers,
+    );
     const notice = JSON.parse(await client().request('/latest/meta-data/spot/instance-action', {})) as { action: string };
     assert.equal(notice.action, 'terminate');
   });
@@ -65,7 +67,10 @@ describe('mock layers through msw/node', () => {
 
   test('a latency fault still answers with the recorded value', async () => {
     imds.control.fault({ path: 'instance-id', latency: 20 });
-    assert.equal(await (await fetch(`${IMDS}/latest/meta-data/instance-id`)).text(), defaultCassette.entries['/latest/meta-data/instance-id']!.body);
+    assert.equal(
+      await (await fetch(`${IMDS}/latest/meta-data/instance-id`)).text(),
+      defaultCassette.entries['/latest/meta-data/instance-id']!.body,
+    );
   });
 
   test('a status fault answers that status', async () => {

@@ -108,8 +108,11 @@ function comparable(exchange: RawExchange, origin: string): Record<string, unkno
   const isToken = exchange.status === 200 && exchange.headers['x-aws-ec2-metadata-token-ttl-seconds'] !== undefined;
   // Tokens carry a random nonce; their shape is compared here and their acceptance in the table.
   const utf8 = exchange.body.toString('utf8');
-  const body = isToken ? `<token of ${exchange.body.length} base64 bytes: ${/^[A-Za-z0-9+/]{54}==$/.test(utf8)}>`
-    : Buffer.from(utf8, 'utf8').equals(exchange.body) ? utf8 : `base64:${exchange.body.toString('base64')}`;
+  const body = isToken
+    ? `<token of ${exchange.body.length} base64 bytes: ${/^[A-Za-z0-9+/]{54}==$/.test(utf8)}>`
+    : Buffer.from(utf8, 'utf8').equals(exchange.body)
+      ? utf8
+      : `base64:${exchange.body.toString('base64')}`;
   return { status: exchange.status, headers, body };
 }
 
@@ -135,7 +138,13 @@ for (const imdsv2 of ['optional', 'required'] as const) {
   describe(`parity of aemm replay and ec2-imds-replay/msw (IMDSv2 ${imdsv2})`, () => {
     let server: ImdsServer;
     before(async () => {
-      const mocks: LayerSettings = { spot: { action: 'stop' }, rebalance: true, events: [{ code: 'instance-stop' }, { code: 'system-reboot', state: 'completed' }], asg: {}, tags: { values: { Team: 'qa' } } };
+      const mocks: LayerSettings = {
+        spot: { action: 'stop' },
+        rebalance: true,
+        events: [{ code: 'instance-stop' }, { code: 'system-reboot', state: 'completed' }],
+        asg: {},
+        tags: { values: { Team: 'qa' } },
+      };
       const options = { cassette: defaultCassette, layers: [userLayer], mocks, imdsv2, clock: () => NOW, secret: SECRET };
       server = await startServer({ ...options, port: 0 });
       mswServer.resetHandlers(...imdsHandlers(options).handlers);
@@ -143,7 +152,10 @@ for (const imdsv2 of ['optional', 'required'] as const) {
     after(() => server.close());
 
     test('every request in the table gets the same status, headers and body', async () => {
-      const issued = await sendRaw(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } });
+      const issued = await sendRaw(server.url, '/latest/api/token', {
+        method: 'PUT',
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+      });
       assert.equal(issued.status, 200);
       const expired = issueToken(SECRET, NOW - 1000);
       const rows = table(issued.body.toString(), expired);
@@ -165,7 +177,8 @@ for (const imdsv2 of ['optional', 'required'] as const) {
       const fromServer = (await sendRaw(server.url, '/latest/api/token', put)).body.toString();
       const fromMsw = (await sendRaw(IMDS, '/latest/api/token', put)).body.toString();
       assert.notEqual(fromServer, fromMsw);
-      const read = (base: string, token: string): Promise<RawExchange> => sendRaw(base, '/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } });
+      const read = (base: string, token: string): Promise<RawExchange> =>
+        sendRaw(base, '/latest/meta-data/instance-id', { headers: { 'x-aws-ec2-metadata-token': token } });
       assert.equal((await read(IMDS, fromServer)).status, 200);
       assert.equal((await read(server.url, fromMsw)).status, 200);
     });

@@ -10,11 +10,22 @@ export interface RawExchange {
 }
 
 /** Sends one request with node:http (no redirects followed, path sent as given), so msw intercepts it like an SDK request. */
-export function sendRaw(base: string, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawExchange> {
+export function sendRaw(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawExchange> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 80, path, method: options.method ?? 'GET', headers: options.headers, agent: false },
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || 80,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -25,7 +25,10 @@ export function describeInstalledOnNode(version: string): void {
       assert.equal(help.code, 0, help.stderr);
       assert.match(help.stdout, /replay +Serve a cassette/);
       assert.equal((await runNode(node, [dropIn(), '--version'], installed.project)).stdout.trim(), 'v1.12.0');
-      assert.match((await runNode(node, [dropIn(), '--help'], installed.project)).stdout, /^ec2-metadata-mock is a tool to mock Amazon EC2 instance metadata\./);
+      assert.match(
+        (await runNode(node, [dropIn(), '--help'], installed.project)).stdout,
+        /^ec2-metadata-mock is a tool to mock Amazon EC2 instance metadata\./,
+      );
     });
 
     test('aemm replay --port 0 serves the embedded recording, with no warning on stderr', async () => {
@@ -41,14 +44,25 @@ export function describeInstalledOnNode(version: string): void {
       const result = await runNode(node, ['esm.mjs'], installed.project);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
-      assert.deepEqual(JSON.parse(result.stdout), { startServer: 'function', loadCassette: 'function', handlers: true, instanceId: 'i-1234567890abcdef0', instanceType: 'm7g.large' });
+      assert.deepEqual(JSON.parse(result.stdout), {
+        startServer: 'function',
+        loadCassette: 'function',
+        handlers: true,
+        instanceId: 'i-1234567890abcdef0',
+        instanceType: 'm7g.large',
+      });
     });
 
     test('a CommonJS consumer require()s the package and serves', async () => {
       const result = await runNode(node, ['cjs.cjs'], installed.project);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '', 'no ExperimentalWarning for require(esm)');
-      assert.deepEqual(JSON.parse(result.stdout), { status: 200, body: 'i-1234567890abcdef0', msw: 'function', cassette: 'aemm-cassette/1' });
+      assert.deepEqual(JSON.parse(result.stdout), {
+        status: 200,
+        body: 'i-1234567890abcdef0',
+        msw: 'function',
+        cassette: 'aemm-cassette/1',
+      });
     });
   });
 }

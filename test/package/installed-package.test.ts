@@ -17,10 +17,32 @@ describe('the packed package, installed from its tarball into a new project', SL
 
   test('ships what runs and nothing that needs the work tree', () => {
     const { files } = installed;
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/run.js', 'bin/ec2-metadata-mock.js', 'dist/bundle/aemm.js', 'dist/bundle/ec2-metadata-mock.js', 'dist/index.js', 'dist/index.d.ts', 'recordings/m7i-large.json', 'src/cassette/cassette.schema.json']) {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'bin/run.js',
+      'bin/ec2-metadata-mock.js',
+      'dist/bundle/aemm.js',
+      'dist/bundle/ec2-metadata-mock.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'recordings/m7i-large.json',
+      'src/cassette/cassette.schema.json',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
-    const unwanted = files.filter((file) => file === 'bin/dev.js' || file.endsWith('.map') || (file.startsWith('src/') && file.endsWith('.ts')) || file.startsWith('dist/synth/') || file.startsWith('dist/sea/') || file.startsWith('dist/.bundle-entries/') || file.startsWith('test/') || file.startsWith('scripts/'));
+    const unwanted = files.filter(
+      (file) =>
+        file === 'bin/dev.js' ||
+        file.endsWith('.map') ||
+        (file.startsWith('src/') && file.endsWith('.ts')) ||
+        file.startsWith('dist/synth/') ||
+        file.startsWith('dist/sea/') ||
+        file.startsWith('dist/.bundle-entries/') ||
+        file.startsWith('test/') ||
+        file.startsWith('scripts/'),
+    );
     assert.deepEqual(unwanted, []);
     const pjson = JSON.parse(readFileSync(join(installed.packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(pjson.name, 'ec2-imds-replay');

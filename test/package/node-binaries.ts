@@ -13,7 +13,12 @@ const NODE_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
 export function findNodeBinary(spec: string): string {
   mkdirSync(NODE_CACHE, { recursive: true });
   const match = readdirSync(NODE_CACHE, { withFileTypes: true })
-    .filter((item) => item.isDirectory() && (item.name === spec || item.name.startsWith(`${spec}.`)) && existsSync(join(NODE_CACHE, item.name, 'bin', 'node')))
+    .filter(
+      (item) =>
+        item.isDirectory() &&
+        (item.name === spec || item.name.startsWith(`${spec}.`)) &&
+        existsSync(join(NODE_CACHE, item.name, 'bin', 'node')),
+    )
     .map((item) => item.name)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .at(-1);

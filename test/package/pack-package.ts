@@ -1,6 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +61,24 @@ function build(dir: string): void {
   const copy = join(dir, 'source');
   for (const input of PACK_INPUTS) cpSync(join(root, input), join(copy, input), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], copy)) as [{ filename: string; files: Array<{ path: string }> }];
-  writeFileSync(join(dir, 'tarball.json'), JSON.stringify({ filename: packed[0].filename, files: packed[0].files.map((file) => file.path) }));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], copy)) as [
+    { filename: string; files: Array<{ path: string }> },
+  ];
+  writeFileSync(
+    join(dir, 'tarball.json'),
+    JSON.stringify({ filename: packed[0].filename, files: packed[0].files.map((file) => file.path) }),
+  );
   const project = join(dir, 'consumer');
   cpSync(join(root, 'test', 'package', 'consumer'), project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }, null, 2)}\n`);
-  const install = ['install', '--no-audit', '--no-fund', join(dir, packed[0].filename), `msw@${versionOf('msw')}`, `@types/node@${versionOf('@types/node')}`];
+  const install = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    join(dir, packed[0].filename),
+    `msw@${versionOf('msw')}`,
+    `@types/node@${versionOf('@types/node')}`,
+  ];
   // npm ci filled the cache with every package this needs; the registry is only the fallback.
   try {
     run('npm', [...install, '--offline'], project);

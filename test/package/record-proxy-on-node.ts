@@ -29,7 +29,12 @@ export function describeRecordOnNode(version: string): void {
       const upstream = await startUntil(node, [bin, 'replay', '--port', '0', '--quiet'], root, /http:\/\/127\.0\.0\.1:\d+/);
       try {
         const output = join(dir, 'app.json');
-        const proxy = await startUntil(node, [bin, 'record', '--proxy', '-o', output, '--upstream', upstream.ready[0], '--port', '0', '--quiet'], root, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        const proxy = await startUntil(
+          node,
+          [bin, 'record', '--proxy', '-o', output, '--upstream', upstream.ready[0], '--port', '0', '--quiet'],
+          root,
+          /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+        );
         const response = await fetch(`${proxy.ready[1]}/latest/meta-data/instance-id`);
         assert.equal(await response.text(), 'i-1234567890abcdef0');
         const stopped = await proxy.stop();
@@ -46,7 +51,9 @@ export function describeRecordOnNode(version: string): void {
       // Both files in one process (as run.js shares processes), so tsx starts once rather than for a
       // runner and each file. NODE_TEST_CONTEXT would make them report to this runner instead.
       const load = RECORD_TESTS.map((file) => `await import(${JSON.stringify(pathToFileURL(join(root, file)).href)});`).join('\n');
-      const result = await runNode(node, ['--import', 'tsx', '--test-reporter', 'tap', '--input-type=module', '--eval', load], root, { NODE_TEST_CONTEXT: undefined });
+      const result = await runNode(node, ['--import', 'tsx', '--test-reporter', 'tap', '--input-type=module', '--eval', load], root, {
+        NODE_TEST_CONTEXT: undefined,
+      });
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
       assert.match(result.stdout, /^# pass [1-9]\d*$/m);
       assert.match(result.stdout, /^# fail 0$/m);

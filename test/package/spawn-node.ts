@@ -34,7 +34,14 @@ export interface Running {
 }
 
 /** Starts `command ...args` and resolves once its stdout (or stderr) matches `ready` (rejects if it exits or 15 s pass first). */
-export function startUntil(command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string | undefined> = {}, stream: 'stdout' | 'stderr' = 'stdout'): Promise<Running> {
+export function startUntil(
+  command: string,
+  args: string[],
+  cwd: string,
+  ready: RegExp,
+  env: Record<string, string | undefined> = {},
+  stream: 'stdout' | 'stderr' = 'stdout',
+): Promise<Running> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -82,7 +82,10 @@ describe('crawlImds', () => {
       assert.equal(meta.source, server.url);
       assert.match(meta.recorder, /^aemm \d+\.\d+\.\d+/);
       assert.match(meta.recordedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-      assert.deepEqual([meta.instanceType, meta.region, meta.availabilityZone, meta.synthetic], ['m5.large', 'us-east-1', 'us-east-1a', false]);
+      assert.deepEqual(
+        [meta.instanceType, meta.region, meta.availabilityZone, meta.synthetic],
+        ['m5.large', 'us-east-1', 'us-east-1a', false],
+      );
       assert.deepEqual(meta.redacted, [
         '/latest/meta-data/iam/security-credentials/baskinc-role',
         '/latest/meta-data/identity-credentials/ec2/security-credentials/ec2-instance',
@@ -96,7 +99,8 @@ describe('crawlImds', () => {
           const [want, got] = await Promise.all([send(server.url, key), send(replay.url, key)]);
           assert.equal(got.status, want.status, key);
           assert.equal(got.headers['content-type'], want.headers['content-type'], key);
-          if (recorded.meta.redacted.includes(key)) assert.equal(got.text.replace(VOLATILE_FIELDS, ''), want.text.replace(VOLATILE_FIELDS, ''), key);
+          if (recorded.meta.redacted.includes(key))
+            assert.equal(got.text.replace(VOLATILE_FIELDS, ''), want.text.replace(VOLATILE_FIELDS, ''), key);
           else assert.ok(got.body.equals(want.body), key);
         }
       } finally {
@@ -182,7 +186,10 @@ describe('crawlImds', () => {
       const result = await crawlImds({ upstream: upstream.url, ratePerSecond: Infinity, concurrency: 8, retries: 8, retryDelayMs: 10 });
       assert.deepEqual(result.errors, []);
       assert.deepEqual(Object.keys(result.cassette.entries), Object.keys(source.entries).sort());
-      assert.ok(upstream.hits.length > Object.keys(source.entries).length + 2, `${upstream.hits.length} requests: the upstream throttled some`);
+      assert.ok(
+        upstream.hits.length > Object.keys(source.entries).length + 2,
+        `${upstream.hits.length} requests: the upstream throttled some`,
+      );
     } finally {
       await upstream.close();
     }
@@ -218,7 +225,10 @@ describe('crawlImds', () => {
     const upstream = await startFakeUpstream({ cassette: source, intercept: (hit) => failing[hit.path] });
     try {
       const result = await crawlImds({ upstream: upstream.url, ...FAST, retries: 2, timeoutMs: 150 });
-      assert.deepEqual(result.errors.map((error) => error.path), Object.keys(failing));
+      assert.deepEqual(
+        result.errors.map((error) => error.path),
+        Object.keys(failing),
+      );
       assert.match(result.errors[0]!.reason, /^HTTP 500 \(3 attempts\)$/);
       assert.match(result.errors[1]!.reason, /^connection reset \(ECONNRESET\) \(3 attempts\)$/);
       assert.match(result.errors[2]!.reason, /^timed out after 150 ms \(3 attempts\)$/);
@@ -234,21 +244,27 @@ describe('crawlImds', () => {
     const tiny = createTinyCassette();
     const upstream = await startFakeUpstream({
       cassette: tiny,
-      intercept: (hit) => (hit.path === '/latest/meta-data/ami-id'
-        ? { status: 200, headers: { 'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT', server: 'EC2ws' }, body: 'ami-0123' }
-        : undefined),
+      intercept: (hit) =>
+        hit.path === '/latest/meta-data/ami-id'
+          ? { status: 200, headers: { 'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT', server: 'EC2ws' }, body: 'ami-0123' }
+          : undefined,
     });
     try {
       const result = await crawlImds({ upstream: upstream.url, ...FAST });
       assert.deepEqual(result.errors, []);
       const { entries } = result.cassette;
-      const latest = Object.keys(tiny.entries).filter((key) => key.startsWith('/latest/')).sort();
+      const latest = Object.keys(tiny.entries)
+        .filter((key) => key.startsWith('/latest/'))
+        .sort();
       assert.deepEqual(Object.keys(entries), ['/', ...latest]);
       assert.equal(entries['/latest/meta-data/public-keys/0/openssh-key']!.body, 'ssh-rsa AAAA my-key');
       assert.equal(entries['/latest/meta-data/tags/instance/team+ops']!.body, 'sre');
       assert.ok(upstream.hits.some((hit) => hit.path === '/latest/meta-data/tags/instance/team%2Bops'));
       assert.deepEqual(entries['/latest/user-data'], tiny.entries['/latest/user-data']);
-      assert.deepEqual(entries['/latest/meta-data/ami-id']!.headers, { 'content-type': 'text/plain', 'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT' });
+      assert.deepEqual(entries['/latest/meta-data/ami-id']!.headers, {
+        'content-type': 'text/plain',
+        'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT',
+      });
       assert.ok(!Object.keys(entries).some((key) => key.includes('/api/')));
       assert.ok(!JSON.stringify(result.cassette).includes(upstream.tokens[0]!));
     } finally {
@@ -259,7 +275,10 @@ describe('crawlImds', () => {
   test('treats a missing user-data (404) as none, and lists other listed paths that answer 404', async () => {
     const cassette = createTinyCassette();
     delete cassette.entries['/latest/user-data'];
-    const upstream = await startFakeUpstream({ cassette, intercept: (hit) => (hit.path === '/latest/meta-data/instance-id' ? { status: 404 } : undefined) });
+    const upstream = await startFakeUpstream({
+      cassette,
+      intercept: (hit) => (hit.path === '/latest/meta-data/instance-id' ? { status: 404 } : undefined),
+    });
     try {
       const result = await crawlImds({ upstream: upstream.url, ...FAST });
       assert.deepEqual(result.errors, []);
@@ -276,7 +295,8 @@ describe('crawlImds', () => {
       await crawlImds({ upstream: upstream.url, ratePerSecond: 200, concurrency: 8 });
       const times = upstream.hits.map((hit) => hit.at);
       // 200/s: any 21 consecutive requests span at least 100 ms (a little less for loopback jitter).
-      for (let i = 0; i + 20 < times.length; i++) assert.ok(times[i + 20]! - times[i]! >= 90, `requests ${i}..${i + 20} within ${times[i + 20]! - times[i]!} ms`);
+      for (let i = 0; i + 20 < times.length; i++)
+        assert.ok(times[i + 20]! - times[i]! >= 90, `requests ${i}..${i + 20} within ${times[i + 20]! - times[i]!} ms`);
     } finally {
       await upstream.close();
     }
@@ -303,12 +323,21 @@ describe('crawlImds', () => {
     const warnings: string[] = [];
     try {
       // Long enough that a busy machine answers every GET in time; only the PUT waits it out.
-      const result = await crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 1000, onWarning: (message) => warnings.push(message) });
+      const result = await crawlImds({
+        upstream: upstream.url,
+        ...FAST,
+        retries: 0,
+        timeoutMs: 1000,
+        onWarning: (message) => warnings.push(message),
+      });
       assert.deepEqual(result.errors, []);
       assert.equal(result.imdsVersion, 'v1');
       assert.deepEqual(Object.keys(result.cassette.entries), Object.keys(source.entries).sort());
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0]!, /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 /);
+      assert.match(
+        warnings[0]!,
+        /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ timed out \(timed out after 1000 ms \(1 attempt\)\) but requests without a token work, so this recording uses IMDSv1\. Likely cause: a PUT response hop limit of 1 /,
+      );
       assert.deepEqual(result.warnings, warnings);
       assert.ok(upstream.hits.every((hit) => hit.headers['x-aws-ec2-metadata-token'] === undefined));
     } finally {
@@ -317,20 +346,31 @@ describe('crawlImds', () => {
   });
 
   test('says the token request timed out when requests without a token fail too', async () => {
-    const upstream = await startFakeUpstream({ cassette: source, imdsv2: true, intercept: (hit) => (hit.method === 'PUT' ? 'hang' : undefined) });
+    const upstream = await startFakeUpstream({
+      cassette: source,
+      imdsv2: true,
+      intercept: (hit) => (hit.method === 'PUT' ? 'hang' : undefined),
+    });
     try {
       await assert.rejects(crawlImds({ upstream: upstream.url, ...FAST, retries: 0, timeoutMs: 200 }), {
         code: 'UPSTREAM_TOKEN_TIMEOUT',
-        message: /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ \(PUT \/latest\/api\/token\) timed out: timed out after 200 ms \(1 attempt\), and requests without a token fail too\. From a container, raise the instance's PUT response hop limit to 2; otherwise check that address and the timeout\.$/,
+        message:
+          /^The IMDSv2 token request to http:\/\/127\.0\.0\.1:\d+ \(PUT \/latest\/api\/token\) timed out: timed out after 200 ms \(1 attempt\), and requests without a token fail too\. From a container, raise the instance's PUT response hop limit to 2; otherwise check that address and the timeout\.$/,
       });
-      assert.deepEqual(upstream.hits.map((hit) => `${hit.method} ${hit.path}`), ['PUT /latest/api/token', 'GET /latest/meta-data/']);
+      assert.deepEqual(
+        upstream.hits.map((hit) => `${hit.method} ${hit.path}`),
+        ['PUT /latest/api/token', 'GET /latest/meta-data/'],
+      );
     } finally {
       await upstream.close();
     }
   });
 
   test('refuses an answer larger than 1 MiB at once, without retries, and records the rest', async () => {
-    const upstream = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.path === '/latest/meta-data/ami-id' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined) });
+    const upstream = await startFakeUpstream({
+      cassette: source,
+      intercept: (hit) => (hit.path === '/latest/meta-data/ami-id' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined),
+    });
     try {
       const result = await crawlImds({ upstream: upstream.url, ...FAST });
       assert.deepEqual(result.errors, [{ path: '/latest/meta-data/ami-id', reason: 'answer larger than 1 MiB; not recorded' }]);
@@ -342,7 +382,10 @@ describe('crawlImds', () => {
   });
 
   test('refuses a timeout that is not more than 0 before sending anything', async () => {
-    await assert.rejects(crawlImds({ upstream: 'http://127.0.0.1:1', timeoutMs: 0 }), { code: 'USAGE', message: /^Timeout 0 ms is not more than 0\./ });
+    await assert.rejects(crawlImds({ upstream: 'http://127.0.0.1:1', timeoutMs: 0 }), {
+      code: 'USAGE',
+      message: /^Timeout 0 ms is not more than 0\./,
+    });
   });
 
   test('rejects with one line when the upstream cannot be reached', async () => {
@@ -354,7 +397,10 @@ describe('crawlImds', () => {
   });
 
   test('rejects an upstream that is not an http:// origin before sending anything', async () => {
-    await assert.rejects(crawlImds({ upstream: 'http://127.0.0.1:1/latest/' }), { code: 'USAGE', message: /has a path, query or credentials/ });
+    await assert.rejects(crawlImds({ upstream: 'http://127.0.0.1:1/latest/' }), {
+      code: 'USAGE',
+      message: /has a path, query or credentials/,
+    });
     await assert.rejects(crawlImds({ upstream: 'file:///etc/passwd' }), { code: 'USAGE', message: /is not an http:\/\/ URL/ });
   });
 });

@@ -11,8 +11,10 @@ const REAL = {
 };
 
 function credentialsBody(extra = ''): string {
-  return `{\n  "Code" : "Success",\n  "LastUpdated" : "2026-01-15T09:31:04Z",\n  "Type" : "AWS-HMAC",\n  "AccessKeyId" : "${REAL.AccessKeyId}",\n` +
-    `  "SecretAccessKey" : "${REAL.SecretAccessKey}",\n  "Token" : "${REAL.Token}",\n  "Expiration" : "2026-01-15T15:31:04Z"${extra}\n}`;
+  return (
+    `{\n  "Code" : "Success",\n  "LastUpdated" : "2026-01-15T09:31:04Z",\n  "Type" : "AWS-HMAC",\n  "AccessKeyId" : "${REAL.AccessKeyId}",\n` +
+    `  "SecretAccessKey" : "${REAL.SecretAccessKey}",\n  "Token" : "${REAL.Token}",\n  "Expiration" : "2026-01-15T15:31:04Z"${extra}\n}`
+  );
 }
 
 const text = (body: string, contentType = 'text/plain'): Entry => ({ status: 200, headers: { 'content-type': contentType }, body });
@@ -32,7 +34,10 @@ describe('createRedactor', () => {
     assert.match(Buffer.from(fake.Token!, 'base64').toString('latin1'), /aemm redacted session token - not valid on AWS/);
     for (const field of ['AccessKeyId', 'SecretAccessKey', 'Token'] as const) assert.notEqual(fake[field], REAL[field]);
     // Putting the real values back gives the original bytes: only the values changed.
-    const restored = body.replace(fake.AccessKeyId!, REAL.AccessKeyId).replace(fake.SecretAccessKey!, REAL.SecretAccessKey).replace(fake.Token!, REAL.Token);
+    const restored = body
+      .replace(fake.AccessKeyId!, REAL.AccessKeyId)
+      .replace(fake.SecretAccessKey!, REAL.SecretAccessKey)
+      .replace(fake.Token!, REAL.Token);
     assert.equal(restored, credentialsBody());
     assert.deepEqual(redactor.redacted, [ROLE]);
   });
@@ -96,7 +101,9 @@ describe('createRedactor', () => {
     const placeholder = createRedactor({ paths: ['meta-data/iam/**'] }).redactEntry(ROLE, text(credentialsBody()));
     assert.deepEqual(redactor.findLeaks({ [ROLE]: faked, '/x': placeholder, '/empty': text('{"Token": ""}') }), []);
     assert.deepEqual(createRedactor().findLeaks({ [`${ROLE}/`]: text(credentialsBody()) }), [
-      `AccessKeyId at ${ROLE}/`, `SecretAccessKey at ${ROLE}/`, `Token at ${ROLE}/`,
+      `AccessKeyId at ${ROLE}/`,
+      `SecretAccessKey at ${ROLE}/`,
+      `Token at ${ROLE}/`,
     ]);
   });
 
@@ -111,28 +118,47 @@ describe('createRedactor', () => {
     const redactor = createRedactor();
     const role = redactor.redactEntry(ROLE, text(credentialsBody()));
     const fakeToken = (JSON.parse(role.body!) as Record<string, string>).Token!;
-    const userData: Entry = { status: 200, headers: {}, bodyBase64: Buffer.concat([Buffer.from([0xff, 0]), Buffer.from(`token=${REAL.Token}`)]).toString('base64') };
+    const userData: Entry = {
+      status: 200,
+      headers: {},
+      bodyBase64: Buffer.concat([Buffer.from([0xff, 0]), Buffer.from(`token=${REAL.Token}`)]).toString('base64'),
+    };
     const echo = text(`key ${REAL.AccessKeyId}`);
     const scrubbed = redactor.scrub({ [ROLE]: role, '/latest/user-data': userData, '/latest/meta-data/echo': echo });
     assert.deepEqual(redactor.findLeaks(scrubbed), []);
     assert.ok(Buffer.from(scrubbed['/latest/user-data']!.bodyBase64!, 'base64').includes(`token=${fakeToken}`));
     assert.doesNotMatch(scrubbed['/latest/meta-data/echo']!.body!, /ASIAQWERTY/);
-    assert.deepEqual(redactor.findLeaks({ '/latest/user-data': userData, '/x': echo }), ['Token at /latest/user-data', 'AccessKeyId at /x']);
+    assert.deepEqual(redactor.findLeaks({ '/latest/user-data': userData, '/x': echo }), [
+      'Token at /latest/user-data',
+      'AccessKeyId at /x',
+    ]);
     assert.ok(redactor.redacted.includes('/latest/user-data'));
   });
 
   test('replaces whole bodies of --redact paths; JSON keeps its keys', () => {
     const redactor = createRedactor({ paths: ['user-data', 'meta-data/tags/**', '/latest/dynamic/instance-identity/document'] });
-    const userData = redactor.redactEntry('/latest/user-data', { status: 200, headers: { 'content-type': 'application/octet-stream' }, bodyBase64: '/wABAg==' });
+    const userData = redactor.redactEntry('/latest/user-data', {
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream' },
+      bodyBase64: '/wABAg==',
+    });
     assert.deepEqual(userData, { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: REDACTED_PLACEHOLDER });
     assert.equal(redactor.redactEntry('/2021-03-23/user-data', text('#!/bin/sh')).body, REDACTED_PLACEHOLDER);
     assert.equal(redactor.redactEntry('/latest/meta-data/tags/instance/Name', text('web')).body, REDACTED_PLACEHOLDER);
     // Listings are structure, not secrets: tag keys stay so replay still lists them.
     assert.equal(redactor.redactEntry('/latest/meta-data/tags/instance/', text('Name')).body, 'Name');
-    const doc = redactor.redactEntry('/latest/dynamic/instance-identity/document', text('{\n  "accountId" : "123456789012",\n  "version" : "2017-09-30",\n  "billingProducts" : null\n}'));
+    const doc = redactor.redactEntry(
+      '/latest/dynamic/instance-identity/document',
+      text('{\n  "accountId" : "123456789012",\n  "version" : "2017-09-30",\n  "billingProducts" : null\n}'),
+    );
     assert.deepEqual(JSON.parse(doc.body!), { accountId: REDACTED_PLACEHOLDER, version: REDACTED_PLACEHOLDER, billingProducts: null });
     assert.equal(redactor.redactEntry('/latest/meta-data/instance-id', text('i-1')).body, 'i-1');
-    assert.deepEqual(redactor.redacted, ['/2021-03-23/user-data', '/latest/dynamic/instance-identity/document', '/latest/meta-data/tags/instance/Name', '/latest/user-data']);
+    assert.deepEqual(redactor.redacted, [
+      '/2021-03-23/user-data',
+      '/latest/dynamic/instance-identity/document',
+      '/latest/meta-data/tags/instance/Name',
+      '/latest/user-data',
+    ]);
   });
 
   test('replaces a --redact match asked with a trailing slash when nothing is recorded under it, and keeps real listings', () => {
@@ -148,7 +174,11 @@ describe('createRedactor', () => {
     assert.equal(scrubbed['/latest/user-data/']!.body, REDACTED_PLACEHOLDER);
     assert.equal(scrubbed['/latest/meta-data/tags/instance/Team/']!.body, REDACTED_PLACEHOLDER);
     assert.equal(scrubbed['/latest/meta-data/tags/instance/']!.body, 'Name', 'a listing with its children stays');
-    assert.deepEqual(redactor.redacted, ['/latest/meta-data/tags/instance/Name', '/latest/meta-data/tags/instance/Team/', '/latest/user-data/']);
+    assert.deepEqual(redactor.redacted, [
+      '/latest/meta-data/tags/instance/Name',
+      '/latest/meta-data/tags/instance/Team/',
+      '/latest/user-data/',
+    ]);
   });
 });
 
@@ -165,10 +195,14 @@ describe('--redact globs', () => {
     ['meta-data/ami.id', '/latest/meta-data/ami-id', false],
   ];
   for (const [glob, key, expected] of cases) {
-    test(`${glob} ${expected ? 'covers' : 'does not cover'} ${key}`, () => assert.equal(createPathMatcher([glob], '--redact')(key), expected));
+    test(`${glob} ${expected ? 'covers' : 'does not cover'} ${key}`, () =>
+      assert.equal(createPathMatcher([glob], '--redact')(key), expected));
   }
 
   test('refuses an empty pattern with a one-line fix', () => {
-    assert.throws(() => createPathMatcher([' '], '--redact'), { code: 'USAGE', message: /^--redact "" is empty\. Give a path glob such as/ });
+    assert.throws(() => createPathMatcher([' '], '--redact'), {
+      code: 'USAGE',
+      message: /^--redact "" is empty\. Give a path glob such as/,
+    });
   });
 });

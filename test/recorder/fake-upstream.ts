@@ -126,7 +126,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
   };
 
   const server = createServer((req, res) => {
-    const hit: UpstreamHit = { n: hits.length + 1, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, at: performance.now() };
+    const hit: UpstreamHit = {
+      n: hits.length + 1,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      at: performance.now(),
+    };
     hits.push(hit);
     if (options.revokeTokensAfter !== undefined && hit.n === options.revokeTokensAfter + 1) live = new Map();
     req.resume();
@@ -146,7 +152,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
       const raw = `/${hit.path.replace(/[?#].*$/, '').replace(/^\/+/, '')}`;
       let path: string;
       try {
-        path = raw.split('/').map((segment) => decodeURIComponent(segment)).join('/');
+        path = raw
+          .split('/')
+          .map((segment) => decodeURIComponent(segment))
+          .join('/');
       } catch {
         return errorPage(res, 400, 'Bad Request');
       }
@@ -167,9 +176,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
     url: `http://127.0.0.1:${port}`,
     hits,
     tokens,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

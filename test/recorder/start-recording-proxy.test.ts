@@ -54,10 +54,11 @@ async function startSlowUpstream(): Promise<{ url: string; server: Server; close
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -99,7 +100,12 @@ describe('startRecordingProxy', () => {
       output = join(dir, 'sdk.json');
       const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0 });
       const client = new MetadataService({ endpoint: proxy.url, retries: 0, httpOptions: { timeout: 2000 } });
-      for (const path of ['/latest/meta-data/instance-id', '/latest/meta-data/placement/region', '/latest/dynamic/instance-identity/document', '/latest/meta-data/']) {
+      for (const path of [
+        '/latest/meta-data/instance-id',
+        '/latest/meta-data/placement/region',
+        '/latest/dynamic/instance-identity/document',
+        '/latest/meta-data/',
+      ]) {
         seen[path] = await client.request(path, {});
       }
       credentials = await withImdsEndpoint(proxy.url, () => fromInstanceMetadata({ timeout: 2000, maxRetries: 0 })());
@@ -203,7 +209,17 @@ describe('startRecordingProxy', () => {
     test('strips hop-by-hop response headers, and those the upstream names in Connection', async () => {
       const chatty = await startFakeUpstream({
         cassette: source,
-        intercept: () => ({ status: 200, headers: { connection: 'keep-alive, x-private', 'keep-alive': 'timeout=5', 'x-private': '1', 'proxy-authenticate': 'Basic', 'x-kept': 'yes' }, body: 'ok' }),
+        intercept: () => ({
+          status: 200,
+          headers: {
+            connection: 'keep-alive, x-private',
+            'keep-alive': 'timeout=5',
+            'x-private': '1',
+            'proxy-authenticate': 'Basic',
+            'x-kept': 'yes',
+          },
+          body: 'ok',
+        }),
       });
       const hop = await startRecordingProxy({ upstream: chatty.url, output: join(dir, 'hop.json'), port: 0 });
       try {
@@ -220,7 +236,10 @@ describe('startRecordingProxy', () => {
 
     test("passes a client's own X-Forwarded-For through, so IMDS still refuses a forwarded token PUT", async () => {
       const ttl = { 'x-aws-ec2-metadata-token-ttl-seconds': '60' };
-      assert.equal((await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: { ...ttl, 'x-forwarded-for': '203.0.113.9' } })).status, 403);
+      assert.equal(
+        (await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: { ...ttl, 'x-forwarded-for': '203.0.113.9' } })).status,
+        403,
+      );
       const direct = await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: ttl });
       assert.equal(direct.status, 200);
       assert.equal(direct.headers['x-aws-ec2-metadata-token-ttl-seconds'], '60');
@@ -289,13 +308,25 @@ describe('startRecordingProxy', () => {
     test('replay-or-record serves what the file has and forwards only misses, once', async () => {
       const output = await seed('replay-or-record.json');
       const logs: ProxyRequestLog[] = [];
-      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record', onRequest: (log) => logs.push(log) });
+      const proxy = await startRecordingProxy({
+        upstream: upstream.url,
+        output,
+        port: 0,
+        mode: 'replay-or-record',
+        onRequest: (log) => logs.push(log),
+      });
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-id')).text, 'i-old');
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-type')).text, 'm5.large');
       await proxy.close();
-      assert.deepEqual(forwarded(upstream).map((hit) => hit.path), ['/latest/meta-data/instance-type']);
-      assert.deepEqual(logs.map((log) => log.from), ['cassette', 'upstream', 'cassette']);
+      assert.deepEqual(
+        forwarded(upstream).map((hit) => hit.path),
+        ['/latest/meta-data/instance-type'],
+      );
+      assert.deepEqual(
+        logs.map((log) => log.from),
+        ['cassette', 'upstream', 'cassette'],
+      );
       assert.equal((await loadCassette(output)).entries['/latest/meta-data/instance-type']!.body, 'm5.large');
     });
 
@@ -308,9 +339,22 @@ describe('startRecordingProxy', () => {
       };
       await writeFile(output, JSON.stringify(held));
       const logs: ProxyRequestLog[] = [];
-      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record', onRequest: (log) => logs.push(log) });
+      const proxy = await startRecordingProxy({
+        upstream: upstream.url,
+        output,
+        port: 0,
+        mode: 'replay-or-record',
+        onRequest: (log) => logs.push(log),
+      });
       const answers: Record<string, string> = {};
-      for (const path of ['/', '/latest/meta-data/placement/', '/2021-03-23/meta-data/instance-id', '/latest/meta-data/placement', '/latest/meta-data/instance-id', '/latest/meta-data/placement/region/']) {
+      for (const path of [
+        '/',
+        '/latest/meta-data/placement/',
+        '/2021-03-23/meta-data/instance-id',
+        '/latest/meta-data/placement',
+        '/latest/meta-data/instance-id',
+        '/latest/meta-data/placement/region/',
+      ]) {
         const response = await send(proxy.url, path);
         answers[path] = `${response.status} ${response.text}`;
       }
@@ -331,7 +375,13 @@ describe('startRecordingProxy', () => {
         '/latest/meta-data/placement/region/': 'cassette',
       });
       const recorded = await loadCassette(output);
-      assert.deepEqual(Object.keys(recorded.entries), ['/', '/2021-03-23/meta-data/instance-id', '/latest/meta-data/instance-id', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+      assert.deepEqual(Object.keys(recorded.entries), [
+        '/',
+        '/2021-03-23/meta-data/instance-id',
+        '/latest/meta-data/instance-id',
+        '/latest/meta-data/placement/',
+        '/latest/meta-data/placement/region',
+      ]);
     });
 
     test('replay-or-record always forwards credentials: the application gets real ones, the file keeps fakes', async () => {
@@ -366,7 +416,11 @@ describe('startRecordingProxy', () => {
       const role = source.entries[ROLE_PATH]!.body!;
       const token = (await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: TTL })).text;
       const withToken = { headers: { 'x-aws-ec2-metadata-token': token } };
-      assert.equal((await send(proxy.url, `${ROLE_PATH}${role}/`, withToken)).text, source.entries[ROLE_PATH + role]!.body, 'the client gets the real credentials');
+      assert.equal(
+        (await send(proxy.url, `${ROLE_PATH}${role}/`, withToken)).text,
+        source.entries[ROLE_PATH + role]!.body,
+        'the client gets the real credentials',
+      );
       assert.equal((await send(proxy.url, '/latest/user-data/', withToken)).text, source.entries['/latest/user-data']!.body);
       assert.equal((await send(proxy.url, '/latest/meta-data/tags/instance/Name/', withToken)).text, 'aemm-default');
       await proxy.close();
@@ -409,12 +463,23 @@ describe('startRecordingProxy', () => {
       await send(proxy.url, '/latest/meta-data/placement/region/');
       await send(proxy.url, '/latest/meta-data/iam/');
       await proxy.close();
-      assert.deepEqual(forwarded(upstream).map((hit) => hit.path), [
-        '/latest/meta-data/placement/', '/latest/meta-data/placement',
-        '/latest/meta-data/placement/region/', '/latest/meta-data/placement/region/',
-        '/latest/meta-data/iam/', '/latest/meta-data/iam',
+      assert.deepEqual(
+        forwarded(upstream).map((hit) => hit.path),
+        [
+          '/latest/meta-data/placement/',
+          '/latest/meta-data/placement',
+          '/latest/meta-data/placement/region/',
+          '/latest/meta-data/placement/region/',
+          '/latest/meta-data/iam/',
+          '/latest/meta-data/iam',
+        ],
+      );
+      assert.deepEqual(Object.keys((await loadCassette(output)).entries), [
+        '/',
+        '/latest/meta-data/iam/',
+        '/latest/meta-data/placement/',
+        '/latest/meta-data/placement/region',
       ]);
-      assert.deepEqual(Object.keys((await loadCassette(output)).entries), ['/', '/latest/meta-data/iam/', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
     });
   });
 
@@ -430,7 +495,12 @@ describe('startRecordingProxy', () => {
     const output = join(dir, 'stripping.json');
     const proxy = await startRecordingProxy({ upstream: stripping.url, output, port: 0 });
     try {
-      for (const path of ['/latest/meta-data/placement', '/latest/meta-data/placement/region', '/latest/meta-data/iam/info', '/latest/meta-data/iam']) {
+      for (const path of [
+        '/latest/meta-data/placement',
+        '/latest/meta-data/placement/region',
+        '/latest/meta-data/iam/info',
+        '/latest/meta-data/iam',
+      ]) {
         assert.equal((await send(proxy.url, path)).status, 200, path);
       }
     } finally {
@@ -438,20 +508,32 @@ describe('startRecordingProxy', () => {
       await stripping.close();
     }
     const { entries } = await loadCassette(output);
-    assert.deepEqual(Object.keys(entries), ['/', '/latest/meta-data/iam/', '/latest/meta-data/iam/info', '/latest/meta-data/placement/', '/latest/meta-data/placement/region']);
+    assert.deepEqual(Object.keys(entries), [
+      '/',
+      '/latest/meta-data/iam/',
+      '/latest/meta-data/iam/info',
+      '/latest/meta-data/placement/',
+      '/latest/meta-data/placement/region',
+    ]);
     assert.equal(entries['/latest/meta-data/placement/']!.body, source.entries['/latest/meta-data/placement/']!.body);
     assert.equal(entries['/latest/meta-data/iam/']!.body, source.entries['/latest/meta-data/iam/']!.body);
   });
 
   describe('when the upstream misbehaves', () => {
     test('answers 502 and records nothing for an answer larger than 1 MiB', async () => {
-      const big = await startFakeUpstream({ cassette: source, intercept: (hit) => (hit.path === '/latest/user-data' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined) });
+      const big = await startFakeUpstream({
+        cassette: source,
+        intercept: (hit) => (hit.path === '/latest/user-data' ? { status: 200, body: 'x'.repeat(1024 * 1024 + 1) } : undefined),
+      });
       const output = join(dir, 'big.json');
       const proxy = await startRecordingProxy({ upstream: big.url, output, port: 0 });
       try {
         const response = await send(proxy.url, '/latest/user-data');
         assert.equal(response.status, 502);
-        assert.match(response.text, /^aemm record: upstream http:\/\/127\.0\.0\.1:\d+ answered \/latest\/user-data with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded\.\n$/);
+        assert.match(
+          response.text,
+          /^aemm record: upstream http:\/\/127\.0\.0\.1:\d+ answered \/latest\/user-data with more than 1 MiB, which is no IMDS answer; nothing was forwarded or recorded\.\n$/,
+        );
         assert.equal((await send(proxy.url, '/latest/meta-data/instance-id')).status, 200, 'the proxy keeps working');
       } finally {
         await proxy.close();
@@ -470,7 +552,10 @@ describe('startRecordingProxy', () => {
           const started = performance.now();
           const response = await send(proxy.url, path);
           assert.equal(response.status, 504, path);
-          assert.equal(response.text, `aemm record: upstream ${slow.url} did not answer ${path} within 300 ms (timed out); nothing was recorded.\n`);
+          assert.equal(
+            response.text,
+            `aemm record: upstream ${slow.url} did not answer ${path} within 300 ms (timed out); nothing was recorded.\n`,
+          );
           assert.ok(performance.now() - started < 1200, `${path} was held past its deadline`);
         }
       } finally {
@@ -478,12 +563,21 @@ describe('startRecordingProxy', () => {
         await slow.close();
         assert.equal(stats.writes, 0);
       }
-      assert.deepEqual(logs.map((log) => [log.status, log.from, log.recorded]), [[504, 'proxy', false], [504, 'proxy', false]]);
+      assert.deepEqual(
+        logs.map((log) => [log.status, log.from, log.recorded]),
+        [
+          [504, 'proxy', false],
+          [504, 'proxy', false],
+        ],
+      );
       await assert.rejects(readFile(output), { code: 'ENOENT' });
     });
 
     test('refuses a timeout that is not more than 0', async () => {
-      await assert.rejects(startRecordingProxy({ upstream: upstream.url, output: join(dir, 'zero.json'), port: 0, timeoutMs: 0 }), { code: 'USAGE', message: /^Timeout 0 ms is not more than 0\./ });
+      await assert.rejects(startRecordingProxy({ upstream: upstream.url, output: join(dir, 'zero.json'), port: 0, timeoutMs: 0 }), {
+        code: 'USAGE',
+        message: /^Timeout 0 ms is not more than 0\./,
+      });
     });
   });
 
@@ -491,7 +585,13 @@ describe('startRecordingProxy', () => {
     test('close() fails, naming how many entries were not written and why, when the last write failed', async () => {
       const gone = await mkdtemp(join(dir, 'gone-'));
       const errors: Error[] = [];
-      const proxy = await startRecordingProxy({ upstream: upstream.url, output: join(gone, 'out.json'), port: 0, debounceMs: 60_000, onWriteError: (error) => errors.push(error) });
+      const proxy = await startRecordingProxy({
+        upstream: upstream.url,
+        output: join(gone, 'out.json'),
+        port: 0,
+        debounceMs: 60_000,
+        onWriteError: (error) => errors.push(error),
+      });
       await send(proxy.url, '/latest/meta-data/instance-id');
       await send(proxy.url, '/latest/meta-data/instance-type');
       await rm(gone, { recursive: true });
@@ -501,7 +601,8 @@ describe('startRecordingProxy', () => {
       assert.match(proxy.stats().writeError!, /its directory does not exist/);
       await assert.rejects(proxy.close(), {
         code: 'CASSETTE_WRITE',
-        message: /^3 entries recorded by the proxy were not written: Failed to write cassette ".*out\.json": its directory does not exist\. [^\n]*$/,
+        message:
+          /^3 entries recorded by the proxy were not written: Failed to write cassette ".*out\.json": its directory does not exist\. [^\n]*$/,
       });
       assert.equal(errors.length, 1, 'close() reports its own failure once, as its rejection');
     });
@@ -509,7 +610,13 @@ describe('startRecordingProxy', () => {
     test('a later write that succeeds clears an earlier failure', async () => {
       const gone = await mkdtemp(join(dir, 'back-'));
       const output = join(gone, 'out.json');
-      const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, debounceMs: 60_000, onWriteError: () => undefined });
+      const proxy = await startRecordingProxy({
+        upstream: upstream.url,
+        output,
+        port: 0,
+        debounceMs: 60_000,
+        onWriteError: () => undefined,
+      });
       await rm(gone, { recursive: true });
       await send(proxy.url, '/latest/meta-data/instance-id');
       await proxy.flush();
@@ -534,7 +641,9 @@ describe('startRecordingProxy', () => {
   test('records only whole 200 answers to GET, debounces writes, and flushes on close', async () => {
     const output = join(dir, 'debounce.json');
     const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'overwrite', debounceMs: 60_000 });
-    const paths = Object.keys(source.entries).filter((key) => key.startsWith('/latest/meta-data/') && !key.endsWith('/')).slice(0, 20);
+    const paths = Object.keys(source.entries)
+      .filter((key) => key.startsWith('/latest/meta-data/') && !key.endsWith('/'))
+      .slice(0, 20);
     await Promise.all(paths.map((path) => send(proxy.url, path)));
     await send(proxy.url, '/latest/meta-data/ami-id', { method: 'HEAD' });
     await send(proxy.url, '/latest/meta-data/nope');

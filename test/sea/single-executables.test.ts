@@ -26,7 +26,10 @@ describe('the single executables', { skip, timeout: 120_000 }, () => {
     const help = await runBinary(AEMM, ['help', 'replay']);
     assert.match(help.stdout, /^Serve a cassette as a local EC2 instance metadata service\./);
     const recordings = await runBinary(AEMM, ['recordings', '--json']);
-    assert.deepEqual((JSON.parse(recordings.stdout) as Array<{ name: string }>).map((item) => item.name), ['aemm-defaults', 'default', 'm7g-large', 'm7i-large', 'p5-48xlarge', 't3-spot-interrupted']);
+    assert.deepEqual(
+      (JSON.parse(recordings.stdout) as Array<{ name: string }>).map((item) => item.name),
+      ['aemm-defaults', 'default', 'm7g-large', 'm7i-large', 'p5-48xlarge', 't3-spot-interrupted'],
+    );
   });
 
   test('aemm replay m7i-large serves from the binary, tokens included', async () => {
@@ -34,8 +37,13 @@ describe('the single executables', { skip, timeout: 120_000 }, () => {
     try {
       const { url } = JSON.parse(server.ready[1]!) as { url: string };
       assert.equal((await fetch(`${url}/latest/meta-data/instance-type`)).status, 401);
-      const token = await (await fetch(`${url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
-      assert.equal(await (await fetch(`${url}/latest/meta-data/instance-type`, { headers: { 'x-aws-ec2-metadata-token': token } })).text(), 'm7i.large');
+      const token = await (
+        await fetch(`${url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })
+      ).text();
+      assert.equal(
+        await (await fetch(`${url}/latest/meta-data/instance-type`, { headers: { 'x-aws-ec2-metadata-token': token } })).text(),
+        'm7i.large',
+      );
     } finally {
       const stopped = await server.stop();
       assert.equal(stopped.code, 0);
@@ -55,7 +63,14 @@ describe('the single executables', { skip, timeout: 120_000 }, () => {
     const READY = / on port (\d+)\n/;
     before(async () => {
       binary = await startUntil(DROP_IN, ['-n', '127.0.0.1', '-p', '0'], root, READY, {}, 'stderr');
-      script = await startUntil(process.execPath, [join(root, 'bin', 'ec2-metadata-mock.js'), '-n', '127.0.0.1', '-p', '0'], root, READY, {}, 'stderr');
+      script = await startUntil(
+        process.execPath,
+        [join(root, 'bin', 'ec2-metadata-mock.js'), '-n', '127.0.0.1', '-p', '0'],
+        root,
+        READY,
+        {},
+        'stderr',
+      );
     });
     after(async () => {
       await binary?.stop();
@@ -75,7 +90,8 @@ describe('the single executables', { skip, timeout: 120_000 }, () => {
       ['/latest/meta-data/iam/security-credentials/', 200],
       ['/latest/meta-data/no-such-path', 404, NOT_FOUND_PAGE],
     ];
-    const masked = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT/g, 'TIME');
+    const masked = (text: string): string =>
+      text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT/g, 'TIME');
     for (const [path, status, body] of SMOKE) {
       test(`GET ${path}`, async () => {
         const fromBinary = await fetch(`http://127.0.0.1:${binary.ready[1]}${path}`);
@@ -92,7 +108,10 @@ describe('the single executables', { skip, timeout: 120_000 }, () => {
 
     test('PUT /latest/api/token issues a token the binary accepts', async () => {
       const base = `http://127.0.0.1:${binary.ready[1]}`;
-      const response = await fetch(`${base}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } });
+      const response = await fetch(`${base}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' },
+      });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-aws-ec2-metadata-token-ttl-seconds'), '21600');
       const token = await response.text();

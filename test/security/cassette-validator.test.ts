@@ -73,7 +73,12 @@ describe('the loader and the published schema agree (issue 11 item 8)', () => {
     const headerName = fc.oneof(fc.constantFrom('content-type', 'last-modified', 'Content-Type', 'x y', ''), fc.string({ maxLength: 6 }));
     const entry = fc.record(
       {
-        status: fc.oneof(fc.integer({ min: 90, max: 610 }), fc.constantFrom(100, 101, 204, 304, 200), fc.double(), fc.string({ maxLength: 3 })),
+        status: fc.oneof(
+          fc.integer({ min: 90, max: 610 }),
+          fc.constantFrom(100, 101, 204, 304, 200),
+          fc.double(),
+          fc.string({ maxLength: 3 }),
+        ),
         headers: fc.oneof(fc.dictionary(headerName, fc.oneof(text, fc.integer())), fc.constant(null)),
         body: fc.oneof(text, fc.constant('')),
         bodyBase64: fc.oneof(fc.constantFrom('', 'eA==', 'AAAA', '***', '=', 'eA=\n'), text),
@@ -81,9 +86,15 @@ describe('the loader and the published schema agree (issue 11 item 8)', () => {
       },
       { requiredKeys: [] },
     );
-    const key = fc.oneof(fc.constantFrom(LEAF, '/', '/latest/', '/latest//x', '/a?b', '/a#b', 'x', '/\u0000', '/\u007f', '/é'), fc.string({ maxLength: 10 }).map((tail) => `/latest/${tail}`));
+    const key = fc.oneof(
+      fc.constantFrom(LEAF, '/', '/latest/', '/latest//x', '/a?b', '/a#b', 'x', '/\u0000', '/\u007f', '/é'),
+      fc.string({ maxLength: 10 }).map((tail) => `/latest/${tail}`),
+    );
     const meta = fc.record(
-      { instanceType: fc.oneof(text, fc.integer(), fc.constant({})), incomplete: fc.oneof(fc.boolean(), fc.array(text, { maxLength: 2 }), fc.array(fc.integer(), { minLength: 1, maxLength: 2 })) },
+      {
+        instanceType: fc.oneof(text, fc.integer(), fc.constant({})),
+        incomplete: fc.oneof(fc.boolean(), fc.array(text, { maxLength: 2 }), fc.array(fc.integer(), { minLength: 1, maxLength: 2 })),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
@@ -101,7 +112,11 @@ describe('the loader and the published schema agree (issue 11 item 8)', () => {
     const build = (count: number): unknown => {
       const cassette = createTinyCassette() as unknown as { entries: Record<string, unknown> };
       for (let index = 0; index < count; index++) {
-        cassette.entries[`/latest/${'%2e/'.repeat(20)}k${index}`] = { status: 200, headers: { 'content-type': `${'\t'.repeat(50)}x` }, bodyBase64: `${'A'.repeat(400)}==` };
+        cassette.entries[`/latest/${'%2e/'.repeat(20)}k${index}`] = {
+          status: 200,
+          headers: { 'content-type': `${'\t'.repeat(50)}x` },
+          bodyBase64: `${'A'.repeat(400)}==`,
+        };
       }
       return cassette;
     };
@@ -128,13 +143,19 @@ describe('entries that would break HTTP framing or the terminal are refused on l
     test(`a ${status} entry with a body`, () => {
       const cassette = createTinyCassette();
       cassette.entries[LEAF] = { status, headers: {}, body: 'smuggled' };
-      assert.throws(() => validateCassette(cassette, 'framing.json'), { code: 'CASSETTE_INVALID', message: new RegExp(`entry "${LEAF}" has status ${status} with a body`) });
+      assert.throws(() => validateCassette(cassette, 'framing.json'), {
+        code: 'CASSETTE_INVALID',
+        message: new RegExp(`entry "${LEAF}" has status ${status} with a body`),
+      });
     });
   }
 
   test('a key with control characters', () => {
     const cassette = createTinyCassette();
     cassette.entries['/latest/meta-data/\u001b[2J'] = { status: 200, headers: {}, body: 'x' };
-    assert.throws(() => validateCassette(cassette, 'terminal.json'), { code: 'CASSETTE_INVALID', message: /has control characters in its path/ });
+    assert.throws(() => validateCassette(cassette, 'terminal.json'), {
+      code: 'CASSETTE_INVALID',
+      message: /has control characters in its path/,
+    });
   });
 });

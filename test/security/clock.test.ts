@@ -12,7 +12,13 @@ test('a clock past year 9999 never serves a +010000 time (issue 11 item 8)', () 
   engine.control.spot({ action: 'stop' });
   engine.control.rebalance({});
   engine.control.event({ code: 'system-reboot' });
-  const bodies = [ROLE, '/latest/meta-data/spot/instance-action', '/latest/meta-data/spot/termination-time', '/latest/meta-data/events/recommendations/rebalance', '/latest/meta-data/events/maintenance/scheduled'].map((path) => text(engine.resolve(get(path))));
+  const bodies = [
+    ROLE,
+    '/latest/meta-data/spot/instance-action',
+    '/latest/meta-data/spot/termination-time',
+    '/latest/meta-data/events/recommendations/rebalance',
+    '/latest/meta-data/events/maintenance/scheduled',
+  ].map((path) => text(engine.resolve(get(path))));
   for (const body of bodies) {
     assert.doesNotMatch(body, /\+0\d{5}-/, body);
     assert.doesNotMatch(body, /10000/, body);

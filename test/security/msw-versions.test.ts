@@ -35,7 +35,7 @@ describe('aemm/msw answers every version the SDK asks for, so nothing leaks with
     });
   }
 
-  test('a version the instance does not serve gets IMDS\'s 404, not the network', async () => {
+  test("a version the instance does not serve gets IMDS's 404, not the network", async () => {
     unhandled.length = 0;
     guard.refused.length = 0;
     await assert.rejects(client().request('/2099-01-01/meta-data/instance-id', {}), /status code 404/);

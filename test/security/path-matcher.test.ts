@@ -50,7 +50,10 @@ describe('path matching is linear in the path (issue 11 item 1)', () => {
   });
 
   test('a path 7000 levels deep against spot/* neither overflows the stack nor matches', () => {
-    const [deep, spot] = matchEachInChild([{ globs: ['spot/*'], segments: 7000 }, { globs: ['spot/*'], segments: 7000, suffix: '/spot/instance-action' }]);
+    const [deep, spot] = matchEachInChild([
+      { globs: ['spot/*'], segments: 7000 },
+      { globs: ['spot/*'], segments: 7000, suffix: '/spot/instance-action' },
+    ]);
     assert.equal(deep?.matched, false);
     assert.equal(spot?.matched, true);
   });
@@ -58,7 +61,10 @@ describe('path matching is linear in the path (issue 11 item 1)', () => {
   test('four times the path costs about four times the time, for every kind of glob', () => {
     const globs = ['**/spot/*', 'spot/*', '/latest/**/a/*/b', '*a*a*a*a*a*b', 'meta-data/**/**/x?', '/latest/meta-data/iam'];
     // A matcher that backtracks would hang this process: try the longest path in a child first.
-    const answers = matchEachInChild(globs.map((glob) => ({ globs: [glob], segments: 40_000 })), 10_000);
+    const answers = matchEachInChild(
+      globs.map((glob) => ({ globs: [glob], segments: 40_000 })),
+      10_000,
+    );
     globs.forEach((glob, index) => assert.ok(answers[index], `${glob}: a 160 KB path did not answer (all six within 10 s)`));
     for (const glob of globs) {
       const match = createPathMatcher([glob]);
@@ -96,9 +102,16 @@ describe('path matching is linear in the path (issue 11 item 1)', () => {
 
   test('never throws on any string, however long the glob', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 80 }).filter((text) => text.trim() !== ''), { maxLength: 4 }), fc.string({ maxLength: 300 }), (globs, path) => {
-        assert.equal(typeof createPathMatcher(globs)(path), 'boolean');
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 80 }).filter((text) => text.trim() !== ''),
+          { maxLength: 4 },
+        ),
+        fc.string({ maxLength: 300 }),
+        (globs, path) => {
+          assert.equal(typeof createPathMatcher(globs)(path), 'boolean');
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -13,7 +13,8 @@ import { createTinyCassette } from '../helpers/tiny-cassette.js';
 import { startTableUpstream, type TableUpstream } from './helpers/table-upstream.js';
 
 const ROLE = '/latest/meta-data/iam/security-credentials/web-role';
-const CREDENTIALS = '{\n  "Code" : "Success",\n  "Type" : "AWS-HMAC",\n  "AccessKeyId" : "ASIAREALREALREALREAL",\n  "SecretAccessKey" : "real-secret-real-secret",\n  "Token" : "real-session-token",\n  "Expiration" : "2030-01-01T00:00:00Z"\n}';
+const CREDENTIALS =
+  '{\n  "Code" : "Success",\n  "Type" : "AWS-HMAC",\n  "AccessKeyId" : "ASIAREALREALREALREAL",\n  "SecretAccessKey" : "real-secret-real-secret",\n  "Token" : "real-session-token",\n  "Expiration" : "2030-01-01T00:00:00Z"\n}';
 
 const TABLE = {
   '/': { status: 200, body: '1.0\n2009-04-04\n2016-09-02\nlatest' },
@@ -22,7 +23,10 @@ const TABLE = {
   '/latest/meta-data/a%3Fb': { status: 200, body: 'odd' },
   '/latest/meta-data/a%23b': { status: 200, body: 'odd' },
   '/latest/meta-data/iam': { status: 301, headers: { location: 'UPSTREAM/latest/meta-data/iam/' } },
-  '/latest/meta-data/identity-credentials/ec2': { status: 301, headers: { location: 'UPSTREAM/latest/meta-data/identity-credentials/ec2/' } },
+  '/latest/meta-data/identity-credentials/ec2': {
+    status: 301,
+    headers: { location: 'UPSTREAM/latest/meta-data/identity-credentials/ec2/' },
+  },
   '/latest/meta-data/identity-credentials/ec2/': { status: 200, body: 'info\nsecurity-credentials/' },
   '/latest/meta-data/identity-credentials/ec2/info': { status: 200, body: '{\n  "Code" : "Success"\n}' },
   [ROLE]: { status: 200, body: CREDENTIALS },
@@ -36,7 +40,9 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     const table: Record<string, { status: number; body?: string; headers?: Record<string, string> }> = { ...TABLE };
     upstream = await startTableUpstream((path) => {
       const answer = table[path];
-      return answer?.headers?.location ? { ...answer, headers: { location: answer.headers.location.replace('UPSTREAM', upstream.url) } } : answer;
+      return answer?.headers?.location
+        ? { ...answer, headers: { location: answer.headers.location.replace('UPSTREAM', upstream.url) } }
+        : answer;
     });
   });
   after(async () => {
@@ -49,22 +55,36 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     try {
       upstream.hits.length = 0;
       const host = `attacker.example:${proxy.port}`;
-      const put = await send(proxy.url, '/latest/api/token', { method: 'PUT', headers: { host, 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } });
+      const put = await send(proxy.url, '/latest/api/token', {
+        method: 'PUT',
+        headers: { host, 'x-aws-ec2-metadata-token-ttl-seconds': '21600' },
+      });
       assert.equal(put.status, 403);
       assert.match(put.text, /Host "attacker\.example:\d+" does not name this proxy/);
       assert.equal((await send(proxy.url, ROLE, { headers: { host } })).status, 403);
       assert.deepEqual(upstream.hits, [], 'nothing reached the instance');
-      assert.equal((await send(proxy.url, '/latest/meta-data/instance-id', { headers: { host: `localhost:${proxy.port}` } })).text, 'i-0abc');
+      assert.equal(
+        (await send(proxy.url, '/latest/meta-data/instance-id', { headers: { host: `localhost:${proxy.port}` } })).text,
+        'i-0abc',
+      );
     } finally {
       await proxy.close();
     }
   });
 
   test('--allow-host adds names the proxy answers to', async () => {
-    const proxy = await startRecordingProxy({ upstream: upstream.url, output: join(dir, 'allowed.json'), port: 0, allowHosts: ['imds.internal'] });
+    const proxy = await startRecordingProxy({
+      upstream: upstream.url,
+      output: join(dir, 'allowed.json'),
+      port: 0,
+      allowHosts: ['imds.internal'],
+    });
     try {
       assert.equal((await send(proxy.url, '/latest/meta-data/instance-id', { headers: { host: 'imds.internal' } })).status, 200);
-      assert.equal((await send(proxy.url, '/latest/meta-data/instance-id', { headers: { host: 'imds.internal.attacker.example' } })).status, 403);
+      assert.equal(
+        (await send(proxy.url, '/latest/meta-data/instance-id', { headers: { host: 'imds.internal.attacker.example' } })).status,
+        403,
+      );
     } finally {
       await proxy.close();
     }
@@ -100,7 +120,9 @@ describe('the recording proxy is safe by default (issue 11)', () => {
       const named = await send(proxy.url, '/latest/meta-data/iam', { headers: { host: `localhost:${proxy.port}` } });
       assert.deepEqual([named.status, named.headers.location], [301, `http://localhost:${proxy.port}/latest/meta-data/iam/`]);
       // Absolute-form naming the proxy itself: the Host header is the client's to choose, so it is not echoed.
-      const foreign = await send(proxy.url, `http://127.0.0.1:${proxy.port}/latest/meta-data/iam`, { headers: { host: 'attacker.example' } });
+      const foreign = await send(proxy.url, `http://127.0.0.1:${proxy.port}/latest/meta-data/iam`, {
+        headers: { host: 'attacker.example' },
+      });
       assert.deepEqual([foreign.status, foreign.headers.location], [301, `${proxy.url}/latest/meta-data/iam/`]);
     } finally {
       await proxy.close();
@@ -111,7 +133,13 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     const output = join(dir, 'odd.json');
     const warnings: string[] = [];
     const writeErrors: Error[] = [];
-    const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, onWarning: (message) => warnings.push(message), onWriteError: (error) => writeErrors.push(error) });
+    const proxy = await startRecordingProxy({
+      upstream: upstream.url,
+      output,
+      port: 0,
+      onWarning: (message) => warnings.push(message),
+      onWriteError: (error) => writeErrors.push(error),
+    });
     assert.equal((await send(proxy.url, '/latest/meta-data/a%3Fb')).text, 'odd', 'the client still gets its answer');
     await send(proxy.url, '/latest/meta-data/a%23b');
     await send(proxy.url, '/latest/meta-data/instance-id');
@@ -124,7 +152,7 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     for (const warning of warnings) assert.doesNotMatch(warning, /Failed to load cassette/);
   });
 
-  test('keeps the instance\'s version list and the dated versions it refused, so replay negotiates the same one (record what the instance said)', async () => {
+  test("keeps the instance's version list and the dated versions it refused, so replay negotiates the same one (record what the instance said)", async () => {
     const output = join(dir, 'versions.json');
     const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0 });
     // cloud-init's order: newest first, the first 200 wins.
@@ -136,7 +164,11 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     assert.equal(recorded.entries['/']!.body, TABLE['/'].body);
     const replay = await startServer({ cassette: recorded, port: 0 });
     try {
-      for (const [version, status] of [['2021-03-23', 404], ['2018-09-24', 404], ['2016-09-02', 200]] as const) {
+      for (const [version, status] of [
+        ['2021-03-23', 404],
+        ['2018-09-24', 404],
+        ['2016-09-02', 200],
+      ] as const) {
         assert.equal((await send(replay.url, `/${version}/meta-data/instance-id`)).status, status, version);
       }
       assert.equal((await send(replay.url, '/')).text, TABLE['/'].body);
@@ -168,7 +200,13 @@ describe('the recording proxy is safe by default (issue 11)', () => {
       assert.equal((await send(again.url, '/latest/meta-data/identity-credentials/ec2/info')).text, '{\n  "Code" : "Success"\n}');
       upstream.hits.length = 0;
       await send(again.url, '/latest/meta-data/identity-credentials/ec2/security-credentials/');
-      assert.deepEqual(upstream.hits.map((hit) => hit.path).filter((path) => path.includes('identity-credentials')).slice(0, 1), ['/latest/meta-data/identity-credentials/ec2/security-credentials/']);
+      assert.deepEqual(
+        upstream.hits
+          .map((hit) => hit.path)
+          .filter((path) => path.includes('identity-credentials'))
+          .slice(0, 1),
+        ['/latest/meta-data/identity-credentials/ec2/security-credentials/'],
+      );
     } finally {
       await again.close();
     }
@@ -186,7 +224,10 @@ describe('the recording proxy is safe by default (issue 11)', () => {
     const output = join(dir, 'readonly.json');
     await writeFile(output, JSON.stringify(createTinyCassette()));
     await chmod(output, 0o444);
-    await assert.rejects(startRecordingProxy({ upstream: upstream.url, output, port: 0 }), { code: 'USAGE', message: /read-only \(mode 0444\)\. Pass --force/ });
+    await assert.rejects(startRecordingProxy({ upstream: upstream.url, output, port: 0 }), {
+      code: 'USAGE',
+      message: /read-only \(mode 0444\)\. Pass --force/,
+    });
     await assert.rejects(writeCassette(output, createTinyCassette()), { code: 'USAGE' });
     const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'overwrite', force: true });
     await send(proxy.url, '/latest/meta-data/instance-id');
@@ -221,7 +262,8 @@ describe('the proxy store is indexed (issue 11 item 8)', () => {
   test('a lookup costs the same in a store sixteen times as large', () => {
     const time = (size: number): number => {
       const entries: Record<string, { status: number; headers: Record<string, string>; body: string }> = {};
-      for (let index = 0; index < size; index++) entries[`/latest/meta-data/tags/instance/key-${index}`] = { status: 200, headers: {}, body: 'v' };
+      for (let index = 0; index < size; index++)
+        entries[`/latest/meta-data/tags/instance/key-${index}`] = { status: 200, headers: {}, body: 'v' };
       const store = createRecordingStore({ entries, replace: false, redact: (_key, entry) => entry });
       let best = Infinity;
       // CPU time of this process, not wall time: other processes taking the cores cannot inflate one side.

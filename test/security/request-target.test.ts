@@ -9,11 +9,42 @@ import { startServer } from '../../src/server/start-server.js';
 import { send } from '../helpers/http.js';
 
 const UPSTREAM = new URL('http://169.254.169.254');
-const proxyContext = { upstream: UPSTREAM, ownHosts: ['127.0.0.1:1338'], host: '127.0.0.1:1338', localAddress: '127.0.0.1', allowHosts: [] };
+const proxyContext = {
+  upstream: UPSTREAM,
+  ownHosts: ['127.0.0.1:1338'],
+  host: '127.0.0.1:1338',
+  localAddress: '127.0.0.1',
+  allowHosts: [],
+};
 const matcher = createPathMatcher(['**/spot/*', 'spot/*', '/latest/meta-data/iam', 'api/token', 'meta-data/**/x?']);
 
 // Hostile pieces: what a client can put in a request target to make a parser or a matcher work hard.
-const piece = fc.constantFrom('/', '//', '/a', '%', '%2e', '%2E%2e', '%2f', '%25', '..', '.', '?', '#', '\\', 'http://', '169.254.169.254', ':', '@', '*', 'spot', 'é', '\u0000', ' ', '%zz', 'latest');
+const piece = fc.constantFrom(
+  '/',
+  '//',
+  '/a',
+  '%',
+  '%2e',
+  '%2E%2e',
+  '%2f',
+  '%25',
+  '..',
+  '.',
+  '?',
+  '#',
+  '\\',
+  'http://',
+  '169.254.169.254',
+  ':',
+  '@',
+  '*',
+  'spot',
+  'é',
+  '\u0000',
+  ' ',
+  '%zz',
+  'latest',
+);
 const hostileTarget = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(''));
 const anyTarget = fc.oneof(hostileTarget, fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }));
 
@@ -49,20 +80,26 @@ describe('the request-target parsers on random and hostile input', () => {
 
   test('checkProxyTarget never throws, and forwards only bounded paths without dot segments', () => {
     fc.assert(
-      fc.property(fc.oneof(anyTarget, anyTarget.map((path) => `http://169.254.169.254${path}`)), (target) => {
-        const checked = checkProxyTarget(target, proxyContext);
-        if ('status' in checked) {
-          assert.ok([400, 403, 414].includes(checked.status));
-          return;
-        }
-        assert.ok(checked.path.startsWith('/') && checked.path.length <= MAX_PATH_LENGTH, checked.path);
-        const bare = checked.path.replace(/[?#].*$/, '');
-        for (const raw of bare.split('/')) {
-          const segment = decodeURIComponent(raw);
-          assert.ok(segment !== '.' && segment !== '..' && !segment.includes('/') && !segment.includes('\\'), checked.path);
-        }
-        assert.equal(typeof matcher(bare), 'boolean');
-      }),
+      fc.property(
+        fc.oneof(
+          anyTarget,
+          anyTarget.map((path) => `http://169.254.169.254${path}`),
+        ),
+        (target) => {
+          const checked = checkProxyTarget(target, proxyContext);
+          if ('status' in checked) {
+            assert.ok([400, 403, 414].includes(checked.status));
+            return;
+          }
+          assert.ok(checked.path.startsWith('/') && checked.path.length <= MAX_PATH_LENGTH, checked.path);
+          const bare = checked.path.replace(/[?#].*$/, '');
+          for (const raw of bare.split('/')) {
+            const segment = decodeURIComponent(raw);
+            assert.ok(segment !== '.' && segment !== '..' && !segment.includes('/') && !segment.includes('\\'), checked.path);
+          }
+          assert.equal(typeof matcher(bare), 'boolean');
+        },
+      ),
       { numRuns: 5000 },
     );
   });

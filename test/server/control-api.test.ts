@@ -7,7 +7,11 @@ import { send } from '../helpers/http.js';
 import { withImdsEndpoint } from '../helpers/imds-env.js';
 
 const post = (server: ImdsServer, verb: string, body: unknown) =>
-  send(server.url, `/__aemm/${verb}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: JSON.stringify(body) });
+  send(server.url, `/__aemm/${verb}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-aemm-control': '1' },
+    body: JSON.stringify(body),
+  });
 
 describe('control API over HTTP', () => {
   let server: ImdsServer;
@@ -83,7 +87,11 @@ describe('control API over HTTP', () => {
   ];
   for (const [name, verb, body, status, message] of mistakes) {
     test(`${name} answers ${status} with a JSON error`, async () => {
-      const response = await send(server.url, `/__aemm/${verb}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-aemm-control': '1' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const response = await send(server.url, `/__aemm/${verb}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-aemm-control': '1' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       assert.equal(response.status, status);
       assert.match((JSON.parse(response.text) as { error: string }).error, message);
     });

@@ -56,13 +56,19 @@ describe('replay server over real HTTP', () => {
     const token = await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } });
     await send(server.url, '/latest/meta-data/ami-id', { headers: { 'x-aws-ec2-metadata-token': token.text } });
     await send(server.url, '/nope');
-    assert.deepEqual(logs.map(({ method, path, status, version }) => [method, path, status, version]), [
-      ['PUT', '/latest/api/token', 200, 'v2'],
-      ['GET', '/latest/meta-data/ami-id', 200, 'v2'],
-      ['GET', '/nope', 404, 'v1'],
-    ]);
+    assert.deepEqual(
+      logs.map(({ method, path, status, version }) => [method, path, status, version]),
+      [
+        ['PUT', '/latest/api/token', 200, 'v2'],
+        ['GET', '/latest/meta-data/ami-id', 200, 'v2'],
+        ['GET', '/nope', 404, 'v1'],
+      ],
+    );
     assert.ok(logs.every((log) => log.ms >= 0 && log.clientAddress === '127.0.0.1'));
-    assert.ok(logs.some((log) => log.ms > 0), 'requests are timed by default');
+    assert.ok(
+      logs.some((log) => log.ms > 0),
+      'requests are timed by default',
+    );
   });
 
   test('with timeRequests off the log still comes, without durations', async () => {
@@ -71,7 +77,13 @@ describe('replay server over real HTTP', () => {
     try {
       await send(untimed.url, '/latest/meta-data/ami-id');
       await send(untimed.url, '/nope');
-      assert.deepEqual(seen.map(({ path, status, ms }) => [path, status, ms]), [['/latest/meta-data/ami-id', 200, 0], ['/nope', 404, 0]]);
+      assert.deepEqual(
+        seen.map(({ path, status, ms }) => [path, status, ms]),
+        [
+          ['/latest/meta-data/ami-id', 200, 0],
+          ['/nope', 404, 0],
+        ],
+      );
     } finally {
       await untimed.close();
     }
@@ -90,7 +102,9 @@ describe('replay server over real HTTP', () => {
 
   test('oversized headers get 431 and the server keeps serving', async () => {
     const raw = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`));
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`),
+      );
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));
       socket.on('close', () => resolve(data));
@@ -103,7 +117,9 @@ describe('replay server over real HTTP', () => {
   test('a request body on a token PUT is read and ignored, and the connection stays usable', async () => {
     const raw = await new Promise<string>((resolve) => {
       const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('PUT /latest/api/token HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 11\r\n\r\nhello world');
+        socket.write(
+          'PUT /latest/api/token HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 11\r\n\r\nhello world',
+        );
         socket.write('GET /latest/meta-data/ami-id HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
       });
       let data = '';
@@ -161,8 +177,14 @@ describe('server start-up errors', () => {
     const server = await startServer({ cassette: createTinyCassette(), port: 0, imdsv2: true });
     try {
       assert.equal((await send(server.url, '/latest/meta-data/ami-id')).status, 401);
-      const token = await send(server.url, '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } });
-      assert.equal((await send(server.url, '/latest/meta-data/ami-id', { headers: { 'x-aws-ec2-metadata-token': token.text } })).status, 200);
+      const token = await send(server.url, '/latest/api/token', {
+        method: 'PUT',
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+      });
+      assert.equal(
+        (await send(server.url, '/latest/meta-data/ami-id', { headers: { 'x-aws-ec2-metadata-token': token.text } })).status,
+        200,
+      );
     } finally {
       await server.close();
     }

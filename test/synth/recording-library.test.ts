@@ -11,12 +11,17 @@ import { synthesizeCassette } from '../../src/synth/synthesize-cassette.js';
 
 const META = '/latest/meta-data/';
 const recordingsDir = fileURLToPath(new URL('../../recordings/', import.meta.url));
-const files = readdirSync(recordingsDir).filter((name) => name.endsWith('.json')).sort();
-const cassettes = new Map<string, Cassette>(
-  Object.entries(recordingLibrary).map(([name, spec]) => [name, synthesizeCassette(spec)]),
-);
+const files = readdirSync(recordingsDir)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
+const cassettes = new Map<string, Cassette>(Object.entries(recordingLibrary).map(([name, spec]) => [name, synthesizeCassette(spec)]));
 // AZ ids start with a short form of their region (use1-az4, euw1-az2, apse2-az2).
-const AZ_ID_PREFIX: Readonly<Record<string, string>> = { 'us-east-1': 'use1', 'us-east-2': 'use2', 'eu-west-1': 'euw1', 'ap-southeast-2': 'apse2' };
+const AZ_ID_PREFIX: Readonly<Record<string, string>> = {
+  'us-east-1': 'use1',
+  'us-east-2': 'use2',
+  'eu-west-1': 'euw1',
+  'ap-southeast-2': 'apse2',
+};
 
 function get(engine: ReplayEngine, path: string): { status: number; text: string; location?: string } {
   const response = engine.resolve({ method: 'GET', path, headers: {} });
@@ -61,7 +66,13 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 test('the library has the four instances users meet, besides the default', () => {
-  assert.deepEqual(Object.keys(recordingLibrary).sort(), ['default.json', 'm7g-large.json', 'm7i-large.json', 'p5-48xlarge.json', 't3-spot-interrupted.json']);
+  assert.deepEqual(Object.keys(recordingLibrary).sort(), [
+    'default.json',
+    'm7g-large.json',
+    'm7i-large.json',
+    'p5-48xlarge.json',
+    't3-spot-interrupted.json',
+  ]);
 });
 
 test('every library recording on disk is exactly what the generator makes (run `npm run recordings`)', () => {
@@ -118,14 +129,24 @@ test('names, zones and ids are well-formed and fit their region', () => {
     const domain = region === 'us-east-1' ? '.ec2.internal' : `.${region}.compute.internal`;
     assert.ok(body(cassette, `${META}local-hostname`).endsWith(domain), name);
     assert.match(body(cassette, `${META}ami-id`), /^ami-[0-9a-f]{8,17}$/, name);
-    for (const [leaf, kind] of [['instance-id', 'instance-id'], ['reservation-id', 'reservation-id']] as const) {
+    for (const [leaf, kind] of [
+      ['instance-id', 'instance-id'],
+      ['reservation-id', 'reservation-id'],
+    ] as const) {
       assert.equal(kindOf(body(cassette, `${META}${leaf}`)), kind, `${name} ${leaf}`);
     }
     for (const key of Object.keys(cassette.entries).filter((item) => item.includes('/network/interfaces/macs/') && !item.endsWith('/'))) {
       const leaf = key.slice(key.lastIndexOf('/') + 1);
-      const expected: Record<string, string> = { 'interface-id': 'eni-id', 'subnet-id': 'subnet-id', 'vpc-id': 'vpc-id', 'owner-id': 'account-id', mac: 'mac' };
+      const expected: Record<string, string> = {
+        'interface-id': 'eni-id',
+        'subnet-id': 'subnet-id',
+        'vpc-id': 'vpc-id',
+        'owner-id': 'account-id',
+        mac: 'mac',
+      };
       if (expected[leaf]) assert.equal(kindOf(body(cassette, key)), expected[leaf], `${name} ${key}`);
-      if (leaf === 'security-group-ids') for (const id of body(cassette, key).split('\n')) assert.equal(kindOf(id), 'security-group-id', key);
+      if (leaf === 'security-group-ids')
+        for (const id of body(cassette, key).split('\n')) assert.equal(kindOf(id), 'security-group-id', key);
       if (leaf === 'local-ipv4s') {
         const cidr = body(cassette, key.replace(/local-ipv4s$/, 'subnet-ipv4-cidr-block'));
         for (const ip of body(cassette, key).split('\n')) assert.ok(inCidr(ip, cidr), `${name}: ${ip} is outside ${cidr}`);
@@ -142,7 +163,10 @@ test('the multi-card instance has one interface per network card, extra cards at
     Number(body(p5, `${META}network/interfaces/macs/${mac}network-card`)),
     Number(body(p5, `${META}network/interfaces/macs/${mac}device-number`)),
   ]);
-  assert.deepEqual(layout.map(([card]) => card).sort((a, b) => a! - b!), Array.from({ length: 32 }, (_, card) => card));
+  assert.deepEqual(
+    layout.map(([card]) => card).sort((a, b) => a! - b!),
+    Array.from({ length: 32 }, (_, card) => card),
+  );
   for (const [card, device] of layout) assert.equal(device, card === 0 ? 0 : 1);
   assert.equal(new Set(macs).size, 32);
   assert.equal(body(p5, `${META}placement/group-name`), 'llm-train-cpg');

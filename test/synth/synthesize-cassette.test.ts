@@ -175,9 +175,21 @@ test('the identity document parses and agrees with meta-data', () => {
   for (const [name, cassette] of cassettes) {
     const doc = parseJsonEntry(cassette, '/latest/dynamic/instance-identity/document');
     assert.deepEqual(Object.keys(doc), [
-      'accountId', 'architecture', 'availabilityZone', 'billingProducts', 'devpayProductCodes',
-      'marketplaceProductCodes', 'imageId', 'instanceId', 'instanceType', 'kernelId', 'pendingTime',
-      'privateIp', 'ramdiskId', 'region', 'version',
+      'accountId',
+      'architecture',
+      'availabilityZone',
+      'billingProducts',
+      'devpayProductCodes',
+      'marketplaceProductCodes',
+      'imageId',
+      'instanceId',
+      'instanceType',
+      'kernelId',
+      'pendingTime',
+      'privateIp',
+      'ramdiskId',
+      'region',
+      'version',
     ]);
     assert.equal(doc['instanceId'], bodyOf(cassette, `${META}instance-id`), name);
     assert.equal(doc['imageId'], bodyOf(cassette, `${META}ami-id`), name);
@@ -218,15 +230,10 @@ test('signature leaves are bare base64 wrapped at 76 columns', () => {
 });
 
 test('credentials have the IMDS keys, well-formed fake secrets and a 6-hour expiry', () => {
-  const paths = [
-    `${META}iam/security-credentials/baskinc-role`,
-    `${META}identity-credentials/ec2/security-credentials/ec2-instance`,
-  ];
+  const paths = [`${META}iam/security-credentials/baskinc-role`, `${META}identity-credentials/ec2/security-credentials/ec2-instance`];
   const sets = paths.map((path) => parseJsonEntry(defaultCassette, path));
   for (const creds of sets) {
-    assert.deepEqual(Object.keys(creds), [
-      'Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration',
-    ]);
+    assert.deepEqual(Object.keys(creds), ['Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration']);
     assert.equal(creds['Code'], 'Success');
     assert.equal(creds['Type'], 'AWS-HMAC');
     assert.match(String(creds['AccessKeyId']), /^ASIA[A-Z0-9]{16}$/);
@@ -263,8 +270,19 @@ test('public-keys lists 0=<name> and serves the key under 0/openssh-key', () => 
 test('optional categories appear only when the spec sets them', () => {
   const minimal = synthesizeCassette(minimalSpec);
   const metaData = linesOf(bodyOf(minimal, META));
-  for (const absent of ['iam/', 'public-keys/', 'tags/', 'public-hostname', 'public-ipv4', 'ipv6', 'kernel-id',
-    'ramdisk-id', 'product-codes', 'spot/', 'autoscaling/']) {
+  for (const absent of [
+    'iam/',
+    'public-keys/',
+    'tags/',
+    'public-hostname',
+    'public-ipv4',
+    'ipv6',
+    'kernel-id',
+    'ramdisk-id',
+    'product-codes',
+    'spot/',
+    'autoscaling/',
+  ]) {
     assert.ok(!metaData.includes(absent), `minimal meta-data lists ${absent}`);
   }
   assert.equal(bodyOf(minimal, `${META}instance-life-cycle`), 'spot');
@@ -284,8 +302,7 @@ test('per-interface keys follow the interface: public address, IPv6 and prefixes
   assert.equal(bodyOf(defaultCassette, `${ETH0}ipv6s`), '2001:db8:8:4::2');
   assert.equal(bodyOf(defaultCassette, `${META}ipv6`), '2001:db8:8:4::2');
   const eth1 = linesOf(bodyOf(defaultCassette, ETH1));
-  for (const absent of ['ipv4-associations/', 'public-hostname', 'public-ipv4s', 'ipv6s', 'ipv4-prefix',
-    'ipv6-prefix', 'network-card']) {
+  for (const absent of ['ipv4-associations/', 'public-hostname', 'public-ipv4s', 'ipv6s', 'ipv4-prefix', 'ipv6-prefix', 'network-card']) {
     assert.ok(!eth1.includes(absent), `eth1 lists ${absent}`);
   }
   assert.equal(bodyOf(defaultCassette, `${ETH1}device-number`), '1');
@@ -293,10 +310,7 @@ test('per-interface keys follow the interface: public address, IPv6 and prefixes
     ...minimalSpec,
     networkInterfaces: [{ ...minimalSpec.networkInterfaces[0], ipv4Prefixes: ['10.0.1.16/28', '10.0.1.32/28'] }],
   });
-  assert.equal(
-    bodyOf(withPrefixes, `${META}network/interfaces/macs/02:00:00:00:00:01/ipv4-prefix`),
-    '10.0.1.16/28\n10.0.1.32/28',
-  );
+  assert.equal(bodyOf(withPrefixes, `${META}network/interfaces/macs/02:00:00:00:00:01/ipv4-prefix`), '10.0.1.16/28\n10.0.1.32/28');
 });
 
 test('a multi-card instance serves network-card on every interface', () => {

@@ -113,14 +113,16 @@ function compileFilter(filter: JournalFilter): (record: JournalRecord, seq: numb
     if (/^\d+$/.test(filter.since)) afterSeq = Number(filter.since);
     else {
       fromTime = /^\d{4}-\d\d-\d\dT/.test(filter.since) ? Date.parse(filter.since) : Number.NaN;
-      if (!Number.isFinite(fromTime)) throw new UsageError(`since "${filter.since}" is neither a sequence number nor a time. Use e.g. 42 or 2026-01-07T01:03:47Z.`);
+      if (!Number.isFinite(fromTime))
+        throw new UsageError(`since "${filter.since}" is neither a sequence number nor a time. Use e.g. 42 or 2026-01-07T01:03:47Z.`);
     }
   }
   return (record, seq) => {
     if (afterSeq !== undefined && seq <= afterSeq) return false;
     if (fromTime !== undefined && record.at < fromTime) return false;
     if (method !== undefined && record.method !== method) return false;
-    if (filter.token !== undefined && (filter.token === 'present' ? record.token === 'absent' : record.token !== filter.token)) return false;
+    if (filter.token !== undefined && (filter.token === 'present' ? record.token === 'absent' : record.token !== filter.token))
+      return false;
     // Match on the path alone: no query, repeated slashes as one, as the core reads it.
     return path === undefined || path(record.path.replace(/[?#].*$/, '').replace(/\/{2,}/g, '/'));
   };
@@ -129,7 +131,8 @@ function compileFilter(filter: JournalFilter): (record: JournalRecord, seq: numb
 /** A journal keeping the latest `size` requests (default 1000). */
 export function createJournal(options: { size?: number } = {}): Journal {
   const size = options.size ?? 1000;
-  if (!Number.isInteger(size) || size < 1 || size > 10_000_000) throw new UsageError(`Journal size ${String(size)} is not a count. Use a whole number from 1 to 10000000.`);
+  if (!Number.isInteger(size) || size < 1 || size > 10_000_000)
+    throw new UsageError(`Journal size ${String(size)} is not a count. Use a whole number from 1 to 10000000.`);
   const ring: (JournalRecord | undefined)[] = new Array(size);
   let total = 0;
   const watchers = new Set<(record: JournalRecord, seq: number) => void>();
@@ -170,7 +173,11 @@ export function createJournal(options: { size?: number } = {}): Journal {
       return new Promise((resolve, reject) => {
         const giveUp = (): void => {
           unsubscribe();
-          reject(new JournalAssertionError(`Gave up waiting for ${count} request${count === 1 ? '' : 's'} matching ${JSON.stringify(filter)}; saw ${found.length}.`));
+          reject(
+            new JournalAssertionError(
+              `Gave up waiting for ${count} request${count === 1 ? '' : 's'} matching ${JSON.stringify(filter)}; saw ${found.length}.`,
+            ),
+          );
         };
         const unsubscribe = watch((record, seq) => {
           if (!matches(record, seq)) return;
@@ -189,8 +196,13 @@ export function createJournal(options: { size?: number } = {}): Journal {
       const good = expect.withToken ? all.filter((entry) => entry.token === 'valid') : all;
       const count = expect.count ?? 1;
       if (good.length < count) {
-        const seen = all.length === 0 ? 'it was never requested' : `it was requested ${all.length} time${all.length === 1 ? '' : 's'} (tokens: ${[...new Set(all.map((entry) => entry.token))].join(', ')})`;
-        throw new JournalAssertionError(`Expected ${path} to be polled${expect.withToken ? ' with a valid token' : ''} at least ${count} time${count === 1 ? '' : 's'}, but ${seen}.`);
+        const seen =
+          all.length === 0
+            ? 'it was never requested'
+            : `it was requested ${all.length} time${all.length === 1 ? '' : 's'} (tokens: ${[...new Set(all.map((entry) => entry.token))].join(', ')})`;
+        throw new JournalAssertionError(
+          `Expected ${path} to be polled${expect.withToken ? ' with a valid token' : ''} at least ${count} time${count === 1 ? '' : 's'}, but ${seen}.`,
+        );
       }
       return good;
     },

@@ -11,7 +11,10 @@ function eventId(event: EventConfig, index: number): string {
   if (event.eventId) return event.eventId;
   if (index === 0) return FIRST_EVENT_ID;
   const digest = sha256(new TextEncoder().encode(`${index}:${event.code}:${event.at}`));
-  return `instance-event-${[...digest.subarray(0, 9)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 17)}`;
+  return `instance-event-${[...digest.subarray(0, 9)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, 17)}`;
 }
 
 /** An event with its defaults filled in: a week's window from its start, a deadline two days later. */
@@ -23,8 +26,8 @@ function toMaintenanceEvent(event: EventConfig, index: number): MaintenanceEvent
     state: event.state,
     eventId: eventId(event, index),
     notBefore,
-    notAfter: event.notAfter === null ? undefined : event.notAfter ?? notBefore + 7 * DAY,
-    notBeforeDeadline: event.notBeforeDeadline === null ? undefined : event.notBeforeDeadline ?? notBefore + 9 * DAY,
+    notAfter: event.notAfter === null ? undefined : (event.notAfter ?? notBefore + 7 * DAY),
+    notBeforeDeadline: event.notBeforeDeadline === null ? undefined : (event.notBeforeDeadline ?? notBefore + 9 * DAY),
     description: event.description ?? `The instance is scheduled for ${event.code}`,
   };
 }

@@ -9,7 +9,9 @@ function toPrintable(epochMs: number): Date {
 
 /** `2026-11-26T04:00:00Z`: the second-precision ISO form IMDS uses (botocore parses it strictly). */
 export function formatIsoSeconds(epochMs: number): string {
-  return toPrintable(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toPrintable(epochMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `21 Jan 2019 09:00:43 GMT`: the date form of maintenance events (docs/imds-behaviour.md §5), day not zero-padded. */

@@ -19,8 +19,13 @@ function setJsonString(body: string, key: string, value: string): string {
 function credentialKeys(cassette: Cassette): string[] {
   return Object.keys(cassette.entries).filter((key) => {
     const entry = cassette.entries[key]!;
-    return !key.endsWith('/') && entry.status === 200 && entry.body !== undefined && entry.body.includes('"Expiration"')
-      && CREDENTIAL_DIRS.some((dir) => key.startsWith(dir) && key.indexOf('/', dir.length) === -1);
+    return (
+      !key.endsWith('/') &&
+      entry.status === 200 &&
+      entry.body !== undefined &&
+      entry.body.includes('"Expiration"') &&
+      CREDENTIAL_DIRS.some((dir) => key.startsWith(dir) && key.indexOf('/', dir.length) === -1)
+    );
   });
 }
 

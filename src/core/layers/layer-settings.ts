@@ -2,8 +2,18 @@ import { UsageError } from '../errors.js';
 import { parseDuration } from '../parse-duration.js';
 import type { TokenMode } from '../tokens.js';
 import {
-  ASG_STATES, EVENT_CODES, EVENT_STATES, LAYER_KINDS, SPOT_ACTIONS, TAGS_MODES, TOKEN_MODES,
-  type AsgState, type EventCode, type EventState, type SpotAction, type TagsMode,
+  ASG_STATES,
+  EVENT_CODES,
+  EVENT_STATES,
+  LAYER_KINDS,
+  SPOT_ACTIONS,
+  TAGS_MODES,
+  TOKEN_MODES,
+  type AsgState,
+  type EventCode,
+  type EventState,
+  type SpotAction,
+  type TagsMode,
 } from '../vocabulary.js';
 
 /** A duration as text (`'90s'`, `'2m'`, `'1h30m'`, `'30'` seconds) or milliseconds. */
@@ -187,7 +197,8 @@ const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** Epoch ms from an RFC 3339 string or a number, between 1970 and 9999. */
 export function parseInstant(value: unknown, what: string): number {
-  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
+  const ms =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
   // Years 1970 to 9999: every instant a notice can print as RFC 3339.
   if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_INSTANT) {
     throw new UsageError(`${what} ${JSON.stringify(value)} is not a time. Use RFC 3339 like 2026-01-07T01:03:47Z.`);
@@ -215,7 +226,9 @@ function checkKeys(input: Json, allowed: string[], what: string): void {
 /** Tag keys IMDS can serve (docs/imds-behaviour.md §4): letters, digits and `+ - = . , _ : @`, not `.`, `..` or `_index`. */
 export function checkTagKey(key: string): void {
   if (!/^[\p{L}\p{N}+\-=.,_:@]+$/u.test(key) || key === '.' || key === '..' || key === '_index') {
-    throw new UsageError(`Tag key ${JSON.stringify(key)} cannot appear in instance metadata. Use letters, digits and + - = . , _ : @ only (no spaces or "/"), and not ".", ".." or "_index".`);
+    throw new UsageError(
+      `Tag key ${JSON.stringify(key)} cannot appear in instance metadata. Use letters, digits and + - = . , _ : @ only (no spaces or "/"), and not ".", ".." or "_index".`,
+    );
   }
 }
 
@@ -243,7 +256,9 @@ function parseEvent(input: unknown, base: number, index: number): EventConfig {
   checkKeys(input, ['code', 'state', 'notBefore', 'notAfter', 'notBeforeDeadline', 'description', 'eventId', 'delay', 'at'], what);
   if (input.description !== undefined && typeof input.description !== 'string') throw new UsageError(`${what}.description must be text.`);
   if (input.eventId !== undefined && (typeof input.eventId !== 'string' || !/^instance-event-[0-9a-f]+$/.test(input.eventId))) {
-    throw new UsageError(`${what}.eventId ${JSON.stringify(input.eventId)} is not an event id. Use instance-event- followed by hex digits.`);
+    throw new UsageError(
+      `${what}.eventId ${JSON.stringify(input.eventId)} is not an event id. Use instance-event- followed by hex digits.`,
+    );
   }
   return {
     code: input.code === undefined ? 'system-reboot' : oneOf(input.code, EVENT_CODES, 'Event code'),
@@ -261,7 +276,10 @@ function parseAsg(input: unknown, base: number): AsgConfig {
   const value = input === true ? {} : input;
   if (!isObject(value)) throw new UsageError('asg must be true or an object like {"state": "Terminated", "delay": "30s"}.');
   checkKeys(value, ['state', 'delay', 'at'], 'asg');
-  return { state: value.state === undefined ? 'Terminated' : oneOf(value.state, ASG_STATES, 'ASG target lifecycle state'), ...parseTrigger(value, base, 'asg') };
+  return {
+    state: value.state === undefined ? 'Terminated' : oneOf(value.state, ASG_STATES, 'ASG target lifecycle state'),
+    ...parseTrigger(value, base, 'asg'),
+  };
 }
 
 function parseTags(input: unknown): TagsConfig {
@@ -296,7 +314,8 @@ function parseFault(input: unknown, index: number): FaultConfig {
   if (input.drop === true) fault.drop = true;
   if (input.hang === true) fault.hang = true;
   if (input.times !== undefined) {
-    if (!Number.isInteger(input.times) || (input.times as number) < 1) throw new UsageError(`${what}.times must be a whole number of at least 1.`);
+    if (!Number.isInteger(input.times) || (input.times as number) < 1)
+      throw new UsageError(`${what}.times must be a whole number of at least 1.`);
     fault.times = input.times as number;
   }
   const effects = [fault.status !== undefined, fault.latencyMs !== undefined, fault.drop, fault.hang].filter(Boolean).length;
@@ -312,7 +331,8 @@ function parseThrottle(input: unknown): ThrottleConfig {
   if (!isObject(value)) throw new UsageError('throttle must be a rate or an object like {"rate": 100, "burst": 20, "action": "drop"}.');
   checkKeys(value, ['rate', 'burst', 'action'], 'throttle');
   const rate = value.rate;
-  if (typeof rate !== 'number' || !(rate > 0)) throw new UsageError('throttle.rate must be a number of requests per second above 0, e.g. {"rate": 100}.');
+  if (typeof rate !== 'number' || !(rate > 0))
+    throw new UsageError('throttle.rate must be a number of requests per second above 0, e.g. {"rate": 100}.');
   const burst = value.burst === undefined ? Math.max(1, Math.ceil(rate)) : value.burst;
   if (typeof burst !== 'number' || !(burst >= 1)) throw new UsageError('throttle.burst must be a number of at least 1.');
   let action: 'drop' | number = 'drop';
@@ -355,13 +375,17 @@ export function normalizeLayerSettings(input: unknown, base: number): LayerConfi
   }
   if (input.throttle !== undefined && input.throttle !== null) config.throttle = parseThrottle(input.throttle);
   if (input.mockIpCount !== undefined) {
-    if (!Number.isInteger(input.mockIpCount) || (input.mockIpCount as number) < 0) throw new UsageError('mockIpCount must be a whole number of at least 0.');
+    if (!Number.isInteger(input.mockIpCount) || (input.mockIpCount as number) < 0)
+      throw new UsageError('mockIpCount must be a whole number of at least 0.');
     config.mockIpCount = input.mockIpCount as number;
   }
   if (input.imdsv2 !== undefined) {
-    config.imdsv2 = input.imdsv2 === true || input.imdsv2 === 'required' ? 'required'
-      : input.imdsv2 === false || input.imdsv2 === 'optional' ? 'optional'
-      : oneOf(input.imdsv2, TOKEN_MODES, 'imdsv2');
+    config.imdsv2 =
+      input.imdsv2 === true || input.imdsv2 === 'required'
+        ? 'required'
+        : input.imdsv2 === false || input.imdsv2 === 'optional'
+          ? 'optional'
+          : oneOf(input.imdsv2, TOKEN_MODES, 'imdsv2');
   }
   return config;
 }

@@ -6,5 +6,8 @@ import type { SpotConfig } from './layer-settings.js';
  * `spot/termination-time` show the action and its time (the profile renders them).
  */
 export function createSpotLayer(spot: SpotConfig): Layer {
-  return { name: 'spot', notice: { kind: 'spot', at: spot.at, action: spot.action, ...(spot.time === undefined ? {} : { time: spot.time }) } };
+  return {
+    name: 'spot',
+    notice: { kind: 'spot', at: spot.at, action: spot.action, ...(spot.time === undefined ? {} : { time: spot.time }) },
+  };
 }

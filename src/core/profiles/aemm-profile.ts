@@ -138,7 +138,16 @@ function toAemmEvent(event: MaintenanceEvent): GoJsonValue {
 
 /** The notice served at a notice path, when one runs. */
 function noticeAt(key: string, notices: readonly NoticeState[]): NoticeState | undefined {
-  const kind = key === SPOT_ACTION || key === SPOT_TIME ? 'spot' : key === REBALANCE ? 'rebalance' : key === SCHEDULED ? 'events' : key === ASG ? 'asg' : undefined;
+  const kind =
+    key === SPOT_ACTION || key === SPOT_TIME
+      ? 'spot'
+      : key === REBALANCE
+        ? 'rebalance'
+        : key === SCHEDULED
+          ? 'events'
+          : key === ASG
+            ? 'asg'
+            : undefined;
   if (kind === undefined) return undefined;
   // Later notices of a kind win, as later layers do.
   for (let i = notices.length - 1; i >= 0; i--) if (notices[i]!.notice.kind === kind) return notices[i];
@@ -164,7 +173,11 @@ export function createAemmProfile(): Profile {
     let page = errorPages.get(status);
     if (!page) {
       const body = encoder.encode(status === 400 || status === 401 ? renderUtf8Page(status) : renderErrorPage(status));
-      const headers = Object.freeze({ [CONTENT_TYPE]: 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', [CONTENT_LENGTH]: String(body.length) });
+      const headers = Object.freeze({
+        [CONTENT_TYPE]: 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        [CONTENT_LENGTH]: String(body.length),
+      });
       errorPages.set(status, (page = { body, headers }));
     }
     return { status, headers: page.headers, body: head ? EMPTY : page.body };
@@ -264,7 +277,8 @@ export function createAemmProfile(): Profile {
           return serveLeaf(route.key, context);
         case 'listing': {
           // AEMM's /latest names user-data too when it serves it.
-          if (route.dir === '/latest/' && routeTableOf(context.view, context.notices).set.has('/latest/user-data')) return text('dynamic\nmeta-data\nuser-data\n', head);
+          if (route.dir === '/latest/' && routeTableOf(context.view, context.notices).set.has('/latest/user-data'))
+            return text('dynamic\nmeta-data\nuser-data\n', head);
           const fixed = FIXED_LISTINGS[route.dir];
           if (fixed !== undefined) return text(fixed, head);
           const listing = listingOf(routeTableOf(context.view, context.notices), route.dir);

@@ -1,11 +1,5 @@
 /** A JSON value whose objects keep their key order, as a Go struct marshals its fields in order. */
-export type GoJsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly GoJsonValue[]
-  | { readonly [key: string]: GoJsonValue };
+export type GoJsonValue = string | number | boolean | null | readonly GoJsonValue[] | { readonly [key: string]: GoJsonValue };
 
 /** How to lay the JSON out. */
 export interface GoJsonOptions {
@@ -15,7 +9,15 @@ export interface GoJsonOptions {
   sortKeys?: boolean;
 }
 
-const SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 /**
  * Serialises a value byte for byte as Go's `encoding/json` does (`json.MarshalIndent` when
@@ -54,7 +56,8 @@ function quote(text: string): string {
     const code = char.charCodeAt(0);
     const short = SHORT_ESCAPES[char];
     if (short) out += short;
-    else if (code < 0x20 || char === '<' || char === '>' || char === '&' || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code < 0x20 || char === '<' || char === '>' || char === '&' || code === 0x2028 || code === 0x2029)
+      out += `\\u${code.toString(16).padStart(4, '0')}`;
     else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) out += char + text[++i]!;
     // A lone surrogate is not valid UTF-8; Go writes the replacement character instead.
     else if (code >= 0xd800 && code <= 0xdfff) out += '\ufffd';

@@ -6,7 +6,15 @@ import { formatNoticeJson } from '../format-notice-json.js';
 import type { Patch } from '../layer.js';
 import { formatEventDate, formatIsoSeconds } from '../layers/format-times.js';
 import { createTextEntry } from '../layers/text-entry.js';
-import { spotActionTime, type AsgNotice, type EventsNotice, type MaintenanceEvent, type Notice, type RebalanceNotice, type SpotNotice } from '../notice.js';
+import {
+  spotActionTime,
+  type AsgNotice,
+  type EventsNotice,
+  type MaintenanceEvent,
+  type Notice,
+  type RebalanceNotice,
+  type SpotNotice,
+} from '../notice.js';
 import type { PipelineRequest, Profile, RenderContext } from '../profile.js';
 import type { ImdsResponse } from '../resolve-request.js';
 import { toEntryHeaders } from '../render-entry.js';
@@ -105,7 +113,10 @@ export function createImdsProfile(): Profile {
     let page = errorPages.get(status);
     if (!page) {
       const body = encoder.encode(renderErrorPage(status));
-      errorPages.set(status, (page = { body, headers: Object.freeze({ 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' }) }));
+      errorPages.set(
+        status,
+        (page = { body, headers: Object.freeze({ 'content-type': 'text/html', 'content-length': String(body.length), server: 'EC2ws' }) }),
+      );
     }
     return page;
   };
@@ -213,7 +224,11 @@ export function createImdsProfile(): Profile {
           return serveListing(view, route.dir, head);
         case 'redirect': {
           const host = context.request.headers.host || DEFAULT_HOST;
-          return { status: 301, headers: { location: `http://${host}${context.target.rawPath}/`, 'content-length': '0', server: 'EC2ws' }, body: EMPTY };
+          return {
+            status: 301,
+            headers: { location: `http://${host}${context.target.rawPath}/`, 'content-length': '0', server: 'EC2ws' },
+            body: EMPTY,
+          };
         }
         case 'missing':
           return missing(head);

@@ -20,7 +20,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'spot-interruption': {
     format: SCENARIO_FORMAT,
     name: 'spot-interruption',
-    description: 'A rebalance recommendation, then the interruption notice two minutes before the instance is terminated, then the instance is gone.',
+    description:
+      'A rebalance recommendation, then the interruption notice two minutes before the instance is terminated, then the instance is gone.',
     sources: [REBALANCE, SPOT_NOTICES],
     steps: [
       { name: 'rebalance', at: '1m', apply: { rebalance: true } },
@@ -41,7 +42,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'spot-hibernate': {
     format: SCENARIO_FORMAT,
     name: 'spot-hibernate',
-    description: 'An interruption notice with action hibernate and no two-minute lead: hibernation begins at once, the instance is gone seconds later.',
+    description:
+      'An interruption notice with action hibernate and no two-minute lead: hibernation begins at once, the instance is gone seconds later.',
     sources: [SPOT_NOTICES, INTERRUPTION_BEHAVIOR],
     steps: [
       { name: 'interruption-notice', at: '1m', apply: { spot: { action: 'hibernate' } } },
@@ -51,13 +53,25 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'scheduled-reboot': {
     format: SCENARIO_FORMAT,
     name: 'scheduled-reboot',
-    description: 'An instance-reboot event is scheduled, its window starts and the instance reboots, then the event is completed and moves to history.',
+    description:
+      'An instance-reboot event is scheduled, its window starts and the instance reboots, then the event is completed and moves to history.',
     sources: [SCHEDULED_EVENTS, METADATA_CATEGORIES],
     steps: [
       {
         name: 'scheduled',
         at: '30s',
-        apply: { events: [{ code: 'instance-reboot', state: 'active', eventId: REBOOT_EVENT_ID, notBefore: '+5m', notAfter: '+7m', description: 'The instance is scheduled for instance-reboot' }] },
+        apply: {
+          events: [
+            {
+              code: 'instance-reboot',
+              state: 'active',
+              eventId: REBOOT_EVENT_ID,
+              notBefore: '+5m',
+              notAfter: '+7m',
+              description: 'The instance is scheduled for instance-reboot',
+            },
+          ],
+        },
       },
       { name: 'active', after: '5m', description: 'The window starts: the instance reboots.', instance: 'refused' },
       { name: 'completed', after: '1m', instance: 'up', apply: { events: [{ eventId: REBOOT_EVENT_ID, state: 'completed' }] } },
@@ -72,7 +86,18 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
       {
         name: 'scheduled',
         at: '30s',
-        apply: { events: [{ code: 'system-maintenance', state: 'active', eventId: MAINTENANCE_EVENT_ID, notBefore: '+1d', notAfter: '+1d2h', description: 'scheduled system maintenance' }] },
+        apply: {
+          events: [
+            {
+              code: 'system-maintenance',
+              state: 'active',
+              eventId: MAINTENANCE_EVENT_ID,
+              notBefore: '+1d',
+              notAfter: '+1d2h',
+              description: 'scheduled system maintenance',
+            },
+          ],
+        },
       },
       { name: 'canceled', after: '2m', apply: { events: [{ eventId: MAINTENANCE_EVENT_ID, state: 'canceled' }] } },
     ],
@@ -80,13 +105,30 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'degraded-hardware-stop': {
     format: SCENARIO_FORMAT,
     name: 'degraded-hardware-stop',
-    description: 'An instance-stop event for degraded hardware with no NotAfter (as seen in the field), then the instance stops at NotBefore.',
-    sources: [SCHEDULED_EVENTS, 'https://github.com/aws/aws-node-termination-handler/issues/315', 'https://github.com/aws/aws-node-termination-handler/issues/361'],
+    description:
+      'An instance-stop event for degraded hardware with no NotAfter (as seen in the field), then the instance stops at NotBefore.',
+    sources: [
+      SCHEDULED_EVENTS,
+      'https://github.com/aws/aws-node-termination-handler/issues/315',
+      'https://github.com/aws/aws-node-termination-handler/issues/361',
+    ],
     steps: [
       {
         name: 'scheduled',
         at: '30s',
-        apply: { events: [{ code: 'instance-stop', state: 'active', eventId: STOP_EVENT_ID, notBefore: '+10m', notAfter: null, notBeforeDeadline: null, description: 'The instance is running on degraded hardware' }] },
+        apply: {
+          events: [
+            {
+              code: 'instance-stop',
+              state: 'active',
+              eventId: STOP_EVENT_ID,
+              notBefore: '+10m',
+              notAfter: null,
+              notBeforeDeadline: null,
+              description: 'The instance is running on degraded hardware',
+            },
+          ],
+        },
       },
       { name: 'stopped', after: '10m', instance: 'refused' },
     ],
@@ -104,7 +146,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'early-boot': {
     format: SCENARIO_FORMAT,
     name: 'early-boot',
-    description: 'Right after launch connections are refused for two seconds, then every GET answers 401 for eight more, then IMDS answers normally.',
+    description:
+      'Right after launch connections are refused for two seconds, then every GET answers 401 for eight more, then IMDS answers normally.',
     sources: [IMDSV2, 'https://github.com/smithy-lang/smithy-rs/issues/1156'],
     steps: [
       { name: 'not-listening', at: '0s', instance: 'refused' },
@@ -115,14 +158,16 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>
   'token-rotation': {
     format: SCENARIO_FORMAT,
     name: 'token-rotation',
-    description: 'After a minute one request with a valid token is refused with 401, as when IMDS rotates its keys; clients must fetch a new token and retry.',
+    description:
+      'After a minute one request with a valid token is refused with 401, as when IMDS rotates its keys; clients must fetch a new token and retry.',
     sources: [IMDSV2, `${DOCS}/instancedata-data-retrieval.html`],
     steps: [{ name: 'rotate', at: '1m', rules: [{ match: { path: '**', token: 'valid' }, answer: 401, times: 1 }] }],
   },
   'hop-limit-container': {
     format: SCENARIO_FORMAT,
     name: 'hop-limit-container',
-    description: 'A container behind one more network hop than the PUT response hop limit allows: token PUTs never answer, GETs without a token still do. Add "clients" to the rule to mark only some addresses.',
+    description:
+      'A container behind one more network hop than the PUT response hop limit allows: token PUTs never answer, GETs without a token still do. Add "clients" to the rule to mark only some addresses.',
     sources: [IMDS_OPTIONS, IMDSV2],
     steps: [{ name: 'hop-limit', at: '0s', rules: [{ match: { path: '/latest/api/token', method: 'PUT' }, answer: 'hang' }] }],
   },

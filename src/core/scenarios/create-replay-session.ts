@@ -3,7 +3,13 @@ import { UsageError } from '../errors.js';
 import type { Journal, JournalRecord } from '../journal/create-journal.js';
 import type { ReplayControl, ReplayEngine, ReplayStatus } from '../replay-engine.js';
 import type { ImdsRequest, ImdsResponse } from '../resolve-request.js';
-import { createScenarioRunner, type FiredStep, type ObservedRequest, type ScenarioRunner, type StepStatus } from './create-scenario-runner.js';
+import {
+  createScenarioRunner,
+  type FiredStep,
+  type ObservedRequest,
+  type ScenarioRunner,
+  type StepStatus,
+} from './create-scenario-runner.js';
 import type { InstanceState, Scenario, TokenUse } from './scenario.js';
 
 /** A scenario's timeline as `status` reports it (times ISO 8601). */
@@ -86,7 +92,15 @@ function unauthorized(head: boolean): ImdsResponse {
 }
 
 /** A journal record; every field is set (undefined when absent), so all records share one shape. */
-function toRecord(request: ImdsRequest, response: ImdsResponse, at: number, wallAt: number, token: TokenUse, layer: string | undefined, step: string | undefined): JournalRecord {
+function toRecord(
+  request: ImdsRequest,
+  response: ImdsResponse,
+  at: number,
+  wallAt: number,
+  token: TokenUse,
+  layer: string | undefined,
+  step: string | undefined,
+): JournalRecord {
   const ttl = request.headers[TTL_HEADER];
   return {
     at,
@@ -134,12 +148,14 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     runner?.advanceTo(engine.now());
     return { ...c.status(), speed, ...(runner ? { scenario: toTimeline(runner) } : {}) };
   };
-  const wrap = <A extends unknown[]>(call: (...args: A) => unknown) => (...args: A): SessionStatus => {
-    call(...args);
-    runner?.advanceTo(engine.now());
-    changed();
-    return status();
-  };
+  const wrap =
+    <A extends unknown[]>(call: (...args: A) => unknown) =>
+    (...args: A): SessionStatus => {
+      call(...args);
+      runner?.advanceTo(engine.now());
+      changed();
+      return status();
+    };
   const control: SessionControl = {
     advance: wrap(c.advance),
     setTime: wrap(c.setTime),
@@ -170,7 +186,17 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     // One clock read per request: they cost as much as a tenth of an answer on some machines.
     const response = engine.resolve(request, nonce, now);
     const presented = request.headers[TOKEN_HEADER] !== undefined;
-    journal!.record(toRecord(request, response, now, wallClock(), !presented ? 'absent' : response.status === 0 ? 'presented' : response.status === 401 ? 'invalid' : 'valid', undefined, undefined));
+    journal!.record(
+      toRecord(
+        request,
+        response,
+        now,
+        wallClock(),
+        !presented ? 'absent' : response.status === 0 ? 'presented' : response.status === 401 ? 'invalid' : 'valid',
+        undefined,
+        undefined,
+      ),
+    );
     return response;
   };
 
@@ -180,7 +206,12 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     run.advanceTo(now);
     const method = request.method.toUpperCase();
     const path = toObservedPath(request.path);
-    const observed: ObservedRequest = { method, path, clientAddress: request.clientAddress, token: request.headers[TOKEN_HEADER] === undefined ? 'absent' : 'presented' };
+    const observed: ObservedRequest = {
+      method,
+      path,
+      clientAddress: request.clientAddress,
+      token: request.headers[TOKEN_HEADER] === undefined ? 'absent' : 'presented',
+    };
     let response: ImdsResponse | undefined;
     let step: string | undefined;
     let layer: string | undefined;
@@ -196,7 +227,8 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
       }
       const rule = run.takeRule(observed);
       if (rule) {
-        response = rule.rule.answer === 401 ? unauthorized(method === 'HEAD') : { status: 0, headers: {}, body: EMPTY, abort: rule.rule.answer };
+        response =
+          rule.rule.answer === 401 ? unauthorized(method === 'HEAD') : { status: 0, headers: {}, body: EMPTY, abort: rule.rule.answer };
         step = rule.step;
         layer = 'rules';
       } else {

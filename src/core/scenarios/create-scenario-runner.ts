@@ -117,7 +117,12 @@ function compileMatch(match: RequestMatch): (request: ObservedRequest) => boolea
     if (match.status !== undefined && request.status !== match.status) return false;
     if (!tokenMatches(match.token, request.token)) return false;
     if (clients) {
-      const address = request.clientAddress === undefined ? 'in-process' : request.clientAddress.startsWith('::ffff:') ? request.clientAddress.slice(7) : request.clientAddress;
+      const address =
+        request.clientAddress === undefined
+          ? 'in-process'
+          : request.clientAddress.startsWith('::ffff:')
+            ? request.clientAddress.slice(7)
+            : request.clientAddress;
       if (!clients.has(address)) return false;
     }
     return path(request.path);
@@ -228,7 +233,8 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
       instanceStep = step.name;
       instanceSince = at;
     }
-    for (const rule of step.rules ?? []) rules.push({ rule, step: step.name, left: rule.times ?? Infinity, matches: compileMatch(rule.match) });
+    for (const rule of step.rules ?? [])
+      rules.push({ rule, step: step.name, left: rule.times ?? Infinity, matches: compileMatch(rule.match) });
     firedAt[index] = at;
     next = index + 1;
     armedAt = at;
@@ -261,9 +267,12 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
     },
     trigger(name, now) {
       const step = steps[next];
-      if (!step) throw new UsageError(`Scenario "${scenario.name}" has no step left to trigger: every step has fired. Use reset to start over.`);
+      if (!step)
+        throw new UsageError(`Scenario "${scenario.name}" has no step left to trigger: every step has fired. Use reset to start over.`);
       if (step.timing.kind !== 'control' || step.timing.name !== name) {
-        throw new UsageError(`Scenario "${scenario.name}" is not waiting for "${name}": its next step "${step.name}" waits for ${describeTrigger(step) ?? 'a time'}.`);
+        throw new UsageError(
+          `Scenario "${scenario.name}" is not waiting for "${name}": its next step "${step.name}" waits for ${describeTrigger(step) ?? 'a time'}.`,
+        );
       }
       if (triggeredAt === undefined) triggeredAt = now;
       advanceTo(now);
@@ -294,7 +303,11 @@ export function createScenarioRunner(scenario: Scenario, effects: StepEffects, s
     },
     steps() {
       return steps.map((step, index) => {
-        const status: StepStatus = { name: step.name, state: index < next ? 'fired' : index === next ? 'next' : 'waiting', changes: changesOf(step) };
+        const status: StepStatus = {
+          name: step.name,
+          state: index < next ? 'fired' : index === next ? 'next' : 'waiting',
+          changes: changesOf(step),
+        };
         if (index < next) status.firedAt = firedAt[index];
         else if (index === next) {
           const due = dueOf(index);

@@ -6,7 +6,9 @@ export const MAX_SPEED = 100_000;
 /** Checks a speed (`what` names the setting in the error): a number above 0 and at most MAX_SPEED. */
 export function checkSpeed(speed: unknown, what = 'speed'): number {
   if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED) {
-    throw new UsageError(`${what} ${JSON.stringify(speed) ?? String(speed)} is not a speed. Use a number above 0 and at most ${MAX_SPEED}, e.g. 60 (one replay minute per second).`);
+    throw new UsageError(
+      `${what} ${JSON.stringify(speed) ?? String(speed)} is not a speed. Use a number above 0 and at most ${MAX_SPEED}, e.g. 60 (one replay minute per second).`,
+    );
   }
   return speed;
 }

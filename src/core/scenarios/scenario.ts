@@ -58,7 +58,15 @@ export interface ScenarioStep {
 }
 
 /** The settings an `sqs` section (of a scenario or a layer file) may hold, in the order help texts list them. */
-export const SQS_SETTING_KEYS = ['queueUrl', 'endpoint', 'region', 'allowRemote', 'autoScalingGroupName', 'lifecycleHookName', 'notificationMetadata'] as const;
+export const SQS_SETTING_KEYS = [
+  'queueUrl',
+  'endpoint',
+  'region',
+  'allowRemote',
+  'autoScalingGroupName',
+  'lifecycleHookName',
+  'notificationMetadata',
+] as const;
 
 /**
  * A scenario's `sqs` section: where the EventBridge twin sends its events. The loader checks its

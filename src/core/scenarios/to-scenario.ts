@@ -6,6 +6,10 @@ import type { Scenario } from './scenario.js';
 export function toScenario(input: string | Record<string, unknown>, source = 'scenario'): Scenario {
   if (typeof input !== 'string') return parseScenario(input, source);
   const builtin = Object.hasOwn(BUILTIN_SCENARIOS, input) ? BUILTIN_SCENARIOS[input] : undefined;
-  if (!builtin) throw new ScenarioError(input, `there is no built-in scenario of that name. Use one of: ${BUILTIN_SCENARIO_NAMES.join(', ')}, or a path to a scenario file.`);
+  if (!builtin)
+    throw new ScenarioError(
+      input,
+      `there is no built-in scenario of that name. Use one of: ${BUILTIN_SCENARIO_NAMES.join(', ')}, or a path to a scenario file.`,
+    );
   return parseScenario(builtin, `${input} (built-in)`);
 }

@@ -131,7 +131,15 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
         // Jitter spreads the retries of several replays that lost the same queue at once.
         const retryInMs = Math.round(exponential * (0.5 + Math.random() / 2));
         const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        options.onReport?.({ type: 'retry', event, attempts, error: lastError, retryInMs, pending: queue.length, ...(httpStatus ? { httpStatus } : {}) });
+        options.onReport?.({
+          type: 'retry',
+          event,
+          attempts,
+          error: lastError,
+          retryInMs,
+          pending: queue.length,
+          ...(httpStatus ? { httpStatus } : {}),
+        });
         if (!closed) await sleep(retryInMs);
       }
     }
@@ -167,7 +175,14 @@ export function createSqsDelivery(options: SqsDeliveryOptions): SqsDelivery {
       queue.push(event);
       void run();
     },
-    status: () => ({ queueUrl: options.queueUrl, sent, pending: queue.length, failedAttempts, overflowed, ...(lastError ? { lastError } : {}) }),
+    status: () => ({
+      queueUrl: options.queueUrl,
+      sent,
+      pending: queue.length,
+      failedAttempts,
+      overflowed,
+      ...(lastError ? { lastError } : {}),
+    }),
     flush,
     async close(ms = 2000) {
       await flush(ms);

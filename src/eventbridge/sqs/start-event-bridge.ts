@@ -28,7 +28,16 @@ export interface EventBridgeOptions extends SqsSettingsInput {
 
 /** The part of a request journal the twin writes to. */
 export interface JournalSink {
-  record(record: { at: number; wallAt: number; method: string; path: string; token: 'absent'; status: number; layer?: string; step?: string }): void;
+  record(record: {
+    at: number;
+    wallAt: number;
+    method: string;
+    path: string;
+    token: 'absent';
+    status: number;
+    layer?: string;
+    step?: string;
+  }): void;
 }
 
 /** A delivery outcome, or the events still unsent when the server closed. */
@@ -64,12 +73,18 @@ function pickCredentials(options: EventBridgeOptions, remote: boolean): SqsCrede
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
   if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   // Never the SDK's default chain: on a laptop it would ask 169.254.169.254 for credentials.
-  if (remote) throw new UsageError('Sending events to a remote SQS endpoint needs credentials, and none are set. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a local SQS (aemm never needs real AWS).');
+  if (remote)
+    throw new UsageError(
+      'Sending events to a remote SQS endpoint needs credentials, and none are set. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a local SQS (aemm never needs real AWS).',
+    );
   return LOCAL_CREDENTIALS;
 }
 
 /** Parses SQS settings (one clear error for each mistake) without starting anything. */
-export function checkEventBridgeOptions(options: EventBridgeOptions, label: string | ((key: string) => string) = 'eventBridge'): SqsSettings {
+export function checkEventBridgeOptions(
+  options: EventBridgeOptions,
+  label: string | ((key: string) => string) = 'eventBridge',
+): SqsSettings {
   const { credentials: _c, onEvent: _e, onReport: _r, retry: _t, pollMs: _p, closeTimeoutMs: _w, journal: _j, ...settings } = options;
   return parseSqsSettings(settings, isKnownRegion, label);
 }
@@ -91,7 +106,16 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
       if (report.type === 'sent' || report.type === 'retry') {
         // One journal line per attempt: a test can wait for `{ method: 'SendMessage' }` like for a request.
         const status = report.type === 'sent' ? 200 : (report.httpStatus ?? 0);
-        journal?.record({ at: engine.now(), wallAt: Date.now(), method: 'SendMessage', path: new URL(settings.queueUrl).pathname, token: 'absent', status, layer: 'eventbridge', step: report.event['detail-type'] });
+        journal?.record({
+          at: engine.now(),
+          wallAt: Date.now(),
+          method: 'SendMessage',
+          path: new URL(settings.queueUrl).pathname,
+          token: 'absent',
+          status,
+          layer: 'eventbridge',
+          step: report.event['detail-type'],
+        });
       }
       options.onReport?.(report);
     },
@@ -106,12 +130,19 @@ export function startEventBridge(engine: ReplayEngine, options: EventBridgeOptio
       delivery.send(event);
     },
   });
-  const status = (): EventBridgeStatus['eventBridge'] => ({ ...delivery.status(), instanceId: twin.identity.instanceId, region: twin.identity.region });
+  const status = (): EventBridgeStatus['eventBridge'] => ({
+    ...delivery.status(),
+    instanceId: twin.identity.instanceId,
+    region: twin.identity.region,
+  });
   return {
     twin,
     // Every answer of the control carries the delivery's state, so `aemm control …` shows it too.
     control: Object.fromEntries(
-      Object.entries(twin.control).map(([verb, run]) => [verb, (...args: unknown[]) => ({ ...(run as (...a: unknown[]) => ReplayStatus)(...args), eventBridge: status() })]),
+      Object.entries(twin.control).map(([verb, run]) => [
+        verb,
+        (...args: unknown[]) => ({ ...(run as (...a: unknown[]) => ReplayStatus)(...args), eventBridge: status() }),
+      ]),
     ) as unknown as ReplayControl,
     status,
     flush: (timeoutMs) => delivery.flush(timeoutMs),

@@ -6,8 +6,18 @@ type SubnetPlacement = Omit<NetworkInterfaceSpec, 'mac' | 'deviceNumber' | 'inte
 /** The fields both brokers share, and the two subnets their interfaces sit in. */
 type BrokerSetup = Pick<
   InstanceSpec,
-  | 'accountId' | 'region' | 'availabilityZone' | 'availabilityZoneId' | 'placementGroupName' | 'lifecycle' | 'system'
-  | 'iamRole' | 'tags' | 'blockDeviceMapping' | 'userData' | 'events'
+  | 'accountId'
+  | 'region'
+  | 'availabilityZone'
+  | 'availabilityZoneId'
+  | 'placementGroupName'
+  | 'lifecycle'
+  | 'system'
+  | 'iamRole'
+  | 'tags'
+  | 'blockDeviceMapping'
+  | 'userData'
+  | 'events'
 > & { clientSubnet: SubnetPlacement; replicationSubnet: SubnetPlacement };
 
 const ACCOUNT_ID = '444455556666';

@@ -21,13 +21,21 @@ const KEEP_ALIVE = /^(?:Connection: keep-alive|Keep-Alive: timeout=\d+)$/;
 export const ACCEPTED_DIFFERENCES: Readonly<Record<string, AcceptedDifference>> = {
   'keep-alive-headers': {
     half: 'both',
-    reason: 'node:http announces keep-alive (`Connection: keep-alive`, `Keep-Alive: timeout=5`); Go keeps the connection open without saying so',
+    reason:
+      'node:http announces keep-alive (`Connection: keep-alive`, `Keep-Alive: timeout=5`); Go keeps the connection open without saying so',
     ids: /./,
-    explain: (aemm, ours) => ({ aemm, ours: ours.split('\n').filter((line) => !KEEP_ALIVE.test(line)).join('\n') }),
+    explain: (aemm, ours) => ({
+      aemm,
+      ours: ours
+        .split('\n')
+        .filter((line) => !KEEP_ALIVE.test(line))
+        .join('\n'),
+    }),
   },
   'no-panic': {
     half: 'cli',
-    reason: 'after a mistake AEMM panics and prints a Go stack trace; the drop-in stops after the same message and usage, with the same exit code',
+    reason:
+      'after a mistake AEMM panics and prints a Go stack trace; the drop-in stops after the same message and usage, with the same exit code',
     ids: /^error: |^spot -v$|^completion bash extra$/,
     explain: (aemm, ours) => ({ aemm: aemm.replace(/\npanic: [\s\S]*?(?=\nfile |$)/, '\n'), ours }),
   },
@@ -53,7 +61,8 @@ export const ACCEPTED_DIFFERENCES: Readonly<Record<string, AcceptedDifference>> 
   },
   'env-value-wording': {
     half: 'cli',
-    reason: 'an AEMM_* value of the wrong type is one line naming the variable; AEMM prints a viper decoding error, the usage and a stack trace',
+    reason:
+      'an AEMM_* value of the wrong type is one line naming the variable; AEMM prints a viper decoding error, the usage and a stack trace',
     ids: ['error: AEMM_MOCK_DELAY_SEC=x'],
   },
   'no-substring-routes': {
@@ -63,10 +72,14 @@ export const ACCEPTED_DIFFERENCES: Readonly<Record<string, AcceptedDifference>> 
   },
   'path-cleaning': {
     half: 'serve',
-    reason: "AEMM's router answers `.`, `..` and empty segments with a 301 to the cleaned path (which the AWS JS SDK cannot follow for `//latest/…`); the drop-in serves `//…` and repeated inner slashes directly, answers dot segments 404, and strips any number of trailing slashes",
+    reason:
+      "AEMM's router answers `.`, `..` and empty segments with a 301 to the cleaned path (which the AWS JS SDK cannot follow for `//latest/…`); the drop-in serves `//…` and repeated inner slashes directly, answers dot segments 404, and strips any number of trailing slashes",
     ids: [
-      'default tree › GET /latest/meta-data/../meta-data/ami-id', 'default tree › GET /latest/meta-data/./ami-id',
-      'default tree › GET /latest/meta-data//ami-id', 'default tree › GET //latest/meta-data/instance-id', 'default tree › GET /latest/meta-data/instance-id//',
+      'default tree › GET /latest/meta-data/../meta-data/ami-id',
+      'default tree › GET /latest/meta-data/./ami-id',
+      'default tree › GET /latest/meta-data//ami-id',
+      'default tree › GET //latest/meta-data/instance-id',
+      'default tree › GET /latest/meta-data/instance-id//',
     ],
   },
   'encoded-slash': {
@@ -78,14 +91,26 @@ export const ACCEPTED_DIFFERENCES: Readonly<Record<string, AcceptedDifference>> 
     half: 'serve',
     reason: "a bad %-escape gets Go's `400 Bad Request` text, framed with Content-Length (node) rather than by closing the connection (Go)",
     ids: ['default tree › GET /latest/meta-data/%zz', 'default tree › GET /latest/meta-data/instance-id%'],
-    explain: (aemm, ours) => ({ aemm, ours: ours.split('\n').filter((line) => line !== 'Content-Length: <body length>').join('\n') }),
+    explain: (aemm, ours) => ({
+      aemm,
+      ours: ours
+        .split('\n')
+        .filter((line) => line !== 'Content-Length: <body length>')
+        .join('\n'),
+    }),
   },
   'http-parser': {
     half: 'serve',
-    reason: "node's HTTP parser, not Go's, judges malformed requests: each gets a 400 text answer and a closed connection, but the two parsers draw the line in different places (Host, HTTP/1.0, lower-case methods, bare LF, `*`, a missing version)",
+    reason:
+      "node's HTTP parser, not Go's, judges malformed requests: each gets a 400 text answer and a closed connection, but the two parsers draw the line in different places (Host, HTTP/1.0, lower-case methods, bare LF, `*`, a missing version)",
     ids: [
-      'default tree › space before a header colon', 'default tree › request line with two words', 'default tree › unknown HTTP version',
-      'default tree › HTTP/1.1 without Host', 'default tree › HTTP/1.0 without Host', 'default tree › a lower-case method', 'default tree › bare LF line ends',
+      'default tree › space before a header colon',
+      'default tree › request line with two words',
+      'default tree › unknown HTTP version',
+      'default tree › HTTP/1.1 without Host',
+      'default tree › HTTP/1.0 without Host',
+      'default tree › a lower-case method',
+      'default tree › bare LF line ends',
       'default tree › an asterisk target',
     ],
   },

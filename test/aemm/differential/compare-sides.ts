@@ -21,20 +21,24 @@ interface Place {
 }
 
 async function prepare(root: string, index: number, sides: readonly Side[], files: Record<string, unknown> = {}): Promise<Place[]> {
-  return Promise.all(sides.map(async (side) => {
-    const home = join(root, `case-${index}`, side.name);
-    await mkdir(home, { recursive: true });
-    for (const [name, content] of Object.entries(files)) {
-      await mkdir(dirname(join(home, name)), { recursive: true });
-      await writeFile(join(home, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-    }
-    return { side, home, port: await findFreePort() };
-  }));
+  return Promise.all(
+    sides.map(async (side) => {
+      const home = join(root, `case-${index}`, side.name);
+      await mkdir(home, { recursive: true });
+      for (const [name, content] of Object.entries(files)) {
+        await mkdir(dirname(join(home, name)), { recursive: true });
+        await writeFile(join(home, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      }
+      return { side, home, port: await findFreePort() };
+    }),
+  );
 }
 
 const fill = (text: string, place: Place): string => text.replaceAll('{home}', place.home).replaceAll('{port}', String(place.port));
-const fillEnv = (env: Record<string, string> = {}, place: Place): Record<string, string> =>
-  ({ HOME: place.home, ...Object.fromEntries(Object.entries(env).map(([key, value]) => [key, fill(value, place)])) });
+const fillEnv = (env: Record<string, string> = {}, place: Place): Record<string, string> => ({
+  HOME: place.home,
+  ...Object.fromEntries(Object.entries(env).map(([key, value]) => [key, fill(value, place)])),
+});
 
 function toRequest(step: Extract<Step, { path: string }>, tokens: Map<string, string>): string {
   const headers: Record<string, string> = { Host: '127.0.0.1', 'User-Agent': 'aemm-differential', ...step.headers };
@@ -90,11 +94,22 @@ async function exchange(place: Place, step: Step, tokens: Map<string, string>): 
 }
 
 /** Serves one case on both sides at once and compares start-up output and every step's response. */
-export async function compareServeCase(root: string, index: number, sides: readonly [Side, Side], testCase: ServeCase): Promise<Comparison[]> {
+export async function compareServeCase(
+  root: string,
+  index: number,
+  sides: readonly [Side, Side],
+  testCase: ServeCase,
+): Promise<Comparison[]> {
   const places = await prepare(root, index, sides, testCase.files);
   const now = Date.now();
   const start = (place: Place) =>
-    startSide(place.side, ['-n', '127.0.0.1', '-p', String(place.port), ...testCase.args.map((arg) => fill(arg, place))], fillEnv(testCase.env, place), place.home, place.port);
+    startSide(
+      place.side,
+      ['-n', '127.0.0.1', '-p', String(place.port), ...testCase.args.map((arg) => fill(arg, place))],
+      fillEnv(testCase.env, place),
+      place.home,
+      place.port,
+    );
   // Ours first, then AEMM (which starts in milliseconds), so both delays run from about the same instant.
   const oursStarted = await start(places[1]!);
   const started = [await start(places[0]!), oursStarted];
@@ -103,19 +118,33 @@ export async function compareServeCase(root: string, index: number, sides: reado
   if (running.length < 2) {
     // A side that did not serve: its exit is the comparison, and there is nothing to send requests to.
     await Promise.all(running.map((side) => side.stop()));
-    const ends = started.map((side, i) => ('port' in side ? 'serving' : normaliseOutput(`exit: ${side.code}\nstdout:\n${side.stdout}\nstderr:\n${side.stderr}`, { ...places[i]!, cwd: places[i]!.home, now })));
+    const ends = started.map((side, i) =>
+      'port' in side
+        ? 'serving'
+        : normaliseOutput(`exit: ${side.code}\nstdout:\n${side.stdout}\nstderr:\n${side.stderr}`, {
+            ...places[i]!,
+            cwd: places[i]!.home,
+            now,
+          }),
+    );
     return [{ id: `${testCase.name} › start-up output`, aemm: ends[0]!, ours: ends[1]! }];
   }
   try {
     // Start-up output settles right after the listener opens; request logs come later and are not compared.
     const outputs = await settle(running);
-    const startup = outputs.map((output, i) => normaliseOutput(`stdout:\n${output.stdout}\nstderr:\n${output.stderr}`, { ...places[i]!, cwd: places[i]!.home, now }));
+    const startup = outputs.map((output, i) =>
+      normaliseOutput(`stdout:\n${output.stdout}\nstderr:\n${output.stderr}`, { ...places[i]!, cwd: places[i]!.home, now }),
+    );
     comparisons.push({ id: `${testCase.name} › start-up output`, aemm: startup[0]!, ours: startup[1]! });
     const steps = [...testCase.steps];
     if (testCase.crawl) {
       for (const path of await crawl(places[0]!.port)) {
         steps.push({ name: `GET ${path}`, path });
-        if (path !== '/') steps.push({ name: `GET ${path.endsWith('/') ? path.slice(0, -1) : `${path}/`}`, path: path.endsWith('/') ? path.slice(0, -1) : `${path}/` });
+        if (path !== '/')
+          steps.push({
+            name: `GET ${path.endsWith('/') ? path.slice(0, -1) : `${path}/`}`,
+            path: path.endsWith('/') ? path.slice(0, -1) : `${path}/`,
+          });
       }
     }
     const tokens = places.map(() => new Map<string, string>());
@@ -136,26 +165,42 @@ export async function compareServeCase(root: string, index: number, sides: reado
 }
 
 /** Runs one case on both sides to its end and compares exit code, output and any files read back. */
-export async function compareExitCase(root: string, index: number, sides: readonly [Side, Side], testCase: ExitCase): Promise<Comparison[]> {
+export async function compareExitCase(
+  root: string,
+  index: number,
+  sides: readonly [Side, Side],
+  testCase: ExitCase,
+): Promise<Comparison[]> {
   const places = await prepare(root, index, sides, testCase.files);
   const now = Date.now();
   const serving = testCase.args.includes('-s');
-  const runs = await Promise.all(places.map(async (place): Promise<SideRun> => {
-    const args = testCase.args.map((arg) => fill(arg, place));
-    if (!serving) return runSide(place.side, args, fillEnv(testCase.env, place), place.home);
-    // A run that serves is stopped once it serves and its start-up output has settled.
-    const started = await startSide(place.side, args, fillEnv(testCase.env, place), place.home, place.port);
-    if (!('port' in started)) return started;
-    await settle([started]);
-    return { ...(await started.stop()), code: null, stillRunning: true };
-  }));
+  const runs = await Promise.all(
+    places.map(async (place): Promise<SideRun> => {
+      const args = testCase.args.map((arg) => fill(arg, place));
+      if (!serving) return runSide(place.side, args, fillEnv(testCase.env, place), place.home);
+      // A run that serves is stopped once it serves and its start-up output has settled.
+      const started = await startSide(place.side, args, fillEnv(testCase.env, place), place.home, place.port);
+      if (!('port' in started)) return started;
+      await settle([started]);
+      return { ...(await started.stop()), code: null, stillRunning: true };
+    }),
+  );
   const describe = async (i: number): Promise<string> => {
     const run = runs[i]!;
     const place = places[i]!;
     const context = { port: place.port, home: place.home, cwd: place.home, now };
-    const files = await Promise.all((testCase.readBack ?? []).map(async (name) =>
-      `file ${name}:\n${normaliseOutput(await readFile(join(place.home, name), 'utf8').catch(() => '(missing)'), context)}`));
-    return [`exit: ${run.stillRunning ? 'still serving (stopped)' : run.code}`, `stdout:\n${normaliseOutput(run.stdout, context)}`, `stderr:\n${normaliseOutput(run.stderr, context)}`, ...files].join('\n');
+    const files = await Promise.all(
+      (testCase.readBack ?? []).map(
+        async (name) =>
+          `file ${name}:\n${normaliseOutput(await readFile(join(place.home, name), 'utf8').catch(() => '(missing)'), context)}`,
+      ),
+    );
+    return [
+      `exit: ${run.stillRunning ? 'still serving (stopped)' : run.code}`,
+      `stdout:\n${normaliseOutput(run.stdout, context)}`,
+      `stderr:\n${normaliseOutput(run.stderr, context)}`,
+      ...files,
+    ].join('\n');
   };
   return [{ id: testCase.name, aemm: await describe(0), ours: await describe(1) }];
 }

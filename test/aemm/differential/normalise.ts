@@ -7,9 +7,11 @@ import type { WireResponse } from './send-raw.js';
 export const NORMALISATIONS = {
   'date-header': 'the Date response header is dropped (it is the wall clock)',
   token: 'the body of a 200 token PUT becomes <token> (tokens are random; their lengths differ, see README)',
-  'clock-time': 'a time within 10 days of the wall clock becomes <clock±N min>, its offset in whole minutes (spot, rebalance and event times follow the clock)',
+  'clock-time':
+    'a time within 10 days of the wall clock becomes <clock±N min>, its offset in whole minutes (spot, rebalance and event times follow the clock)',
   'log-time': "Go's log prefix `yyyy/mm/dd hh:mm:ss ` becomes <log-time> (the wall clock)",
-  'content-length': 'a Content-Length equal to the body length becomes <body length> (bodies are compared after the token and clock normalisations)',
+  'content-length':
+    'a Content-Length equal to the body length becomes <body length> (bodies are compared after the token and clock normalisations)',
   port: "each side's own port number becomes <port> (the two run side by side)",
   home: "each side's own HOME and working folder become <home> and <cwd>",
   'update-order': 'the `Updating path from … to …` log lines are sorted, in the place of the first (AEMM logs them in Go map order)',
@@ -29,8 +31,11 @@ function relative(ms: number, now: number): string | undefined {
 export function normaliseClockTimes(text: string, now: number): string {
   return text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (time) => relative(Date.parse(time), now) ?? time)
-    .replace(/(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT/g, (time, day: string, month: string, year: string, h: string, m: string, s: string) =>
-      relative(Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(h), Number(m), Number(s)), now) ?? time);
+    .replace(
+      /(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT/g,
+      (time, day: string, month: string, year: string, h: string, m: string, s: string) =>
+        relative(Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(h), Number(m), Number(s)), now) ?? time,
+    );
 }
 
 /** The lines that `pick` selects, sorted and gathered where the first of them was. */
@@ -49,7 +54,10 @@ export function normaliseOutput(text: string, context: { port?: number; home: st
   out = out.split(context.home).join('<home>').split(context.cwd).join('<cwd>');
   if (context.port !== undefined) out = out.replace(new RegExp(`\\b${context.port}\\b`, 'g'), '<port>');
   out = sortLines(out, (line) => line.startsWith('<log-time> Updating path from '));
-  out = out.replace(/\nFlags:\n((?:[^\n]+\n)+)/, (_block, lines: string) => `\nFlags:\n${lines.split('\n').filter(Boolean).sort().join('\n')}\n`);
+  out = out.replace(
+    /\nFlags:\n((?:[^\n]+\n)+)/,
+    (_block, lines: string) => `\nFlags:\n${lines.split('\n').filter(Boolean).sort().join('\n')}\n`,
+  );
   return normaliseClockTimes(out, context.now);
 }
 

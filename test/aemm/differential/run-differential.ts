@@ -11,7 +11,11 @@ import { compareExitCase, compareServeCase, type Comparison } from './compare-si
 import { NORMALISATIONS } from './normalise.js';
 import { killAllSides, type Side } from './run-side.js';
 
-const OURS: Side = { name: 'ours', command: process.execPath, prefix: [fileURLToPath(new URL('../../../bin/ec2-metadata-mock.js', import.meta.url))] };
+const OURS: Side = {
+  name: 'ours',
+  command: process.execPath,
+  prefix: [fileURLToPath(new URL('../../../bin/ec2-metadata-mock.js', import.meta.url))],
+};
 
 // The longest case waits out a few seconds of AEMM's real clock; one that takes this long hung.
 const CASE_DEADLINE_MS = 120_000;
@@ -51,59 +55,74 @@ function describeDifference(a: string, b: string): string {
  */
 export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): void {
   const oracle = findGoTool(AEMM_ORACLE);
-  const title = half === 'serve' ? 'ec2-metadata-mock serves like the real AEMM v1.12.0, request for request' : 'ec2-metadata-mock runs like the real AEMM v1.12.0: help, version, completion, -s and bad input';
+  const title =
+    half === 'serve'
+      ? 'ec2-metadata-mock serves like the real AEMM v1.12.0, request for request'
+      : 'ec2-metadata-mock runs like the real AEMM v1.12.0: help, version, completion, -s and bad input';
   test(title, { skip: 'missing' in oracle && !process.env.CI ? `skipped: ${oracle.missing}` : false }, async () => {
-  if ('missing' in oracle) assert.fail(oracle.missing);
-  const aemm: Side = { name: 'aemm', command: oracle.path, prefix: [] };
-  const root = await mkdtemp(join(tmpdir(), 'aemm-differential-'));
-  const comparisons: Comparison[] = [];
-  try {
-    let index = 0;
-    // Some serving cases wait out real seconds (AEMM has no fake clock): they start first and four
-    // run at a time, so the waits overlap with each other and with the cases that only take CPU.
-    // The runs that end are CPU (two process starts each), three at a time on a shared machine.
-    const waits = (testCase: (typeof SERVE_CASES)[number]): boolean => testCase.steps.some((step) => 'sleepMs' in step);
-    const jobs = half === 'serve'
-      ? [...SERVE_CASES.filter(waits), ...SERVE_CASES.filter((testCase) => !waits(testCase))].map((testCase) => ({ name: testCase.name, run: () => compareServeCase(root, index++, [aemm, OURS], testCase) }))
-      : EXIT_CASES.map((testCase) => ({ name: testCase.name, run: () => compareExitCase(root, index++, [aemm, OURS], testCase) }));
-    const results: Comparison[][] = [];
-    const worker = async (): Promise<void> => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) {
-        try {
-          results.push(await withinDeadline(job.name, job.run()));
-        } catch (error) {
-          // No worker starts another case once one failed.
-          jobs.length = 0;
-          throw error;
+    if ('missing' in oracle) assert.fail(oracle.missing);
+    const aemm: Side = { name: 'aemm', command: oracle.path, prefix: [] };
+    const root = await mkdtemp(join(tmpdir(), 'aemm-differential-'));
+    const comparisons: Comparison[] = [];
+    try {
+      let index = 0;
+      // Some serving cases wait out real seconds (AEMM has no fake clock): they start first and four
+      // run at a time, so the waits overlap with each other and with the cases that only take CPU.
+      // The runs that end are CPU (two process starts each), three at a time on a shared machine.
+      const waits = (testCase: (typeof SERVE_CASES)[number]): boolean => testCase.steps.some((step) => 'sleepMs' in step);
+      const jobs =
+        half === 'serve'
+          ? [...SERVE_CASES.filter(waits), ...SERVE_CASES.filter((testCase) => !waits(testCase))].map((testCase) => ({
+              name: testCase.name,
+              run: () => compareServeCase(root, index++, [aemm, OURS], testCase),
+            }))
+          : EXIT_CASES.map((testCase) => ({ name: testCase.name, run: () => compareExitCase(root, index++, [aemm, OURS], testCase) }));
+      const results: Comparison[][] = [];
+      const worker = async (): Promise<void> => {
+        for (let job = jobs.shift(); job; job = jobs.shift()) {
+          try {
+            results.push(await withinDeadline(job.name, job.run()));
+          } catch (error) {
+            // No worker starts another case once one failed.
+            jobs.length = 0;
+            throw error;
+          }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: half === 'serve' ? 4 : 3 }, worker));
-    comparisons.push(...results.flat());
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+      };
+      await Promise.all(Array.from({ length: half === 'serve' ? 4 : 3 }, worker));
+      comparisons.push(...results.flat());
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
 
-  const differing = comparisons.filter((comparison) => comparison.aemm !== comparison.ours);
-  const explained = differing.map((comparison) => ({ comparison, names: findAcceptedDifference(comparison.id, comparison.aemm, comparison.ours) }));
-  const accepted = explained.filter((item) => item.names !== undefined);
-  const unexpected = explained.filter((item) => item.names === undefined).map((item) => item.comparison);
-  const used = new Set(accepted.flatMap((item) => item.names!));
-  const stale = Object.entries(ACCEPTED_DIFFERENCES).filter(([name, accepted]) => accepted.half === half && !used.has(name)).map(([name]) => name);
-  const counts = [...used].map((name) => `${name} ×${accepted.filter((item) => item.names!.includes(name)).length}`);
-  const report = [
-    `AEMM v1.12.0 differential (${half}): ${comparisons.length} compared, ${comparisons.length - differing.length} identical, ${differing.length} differ: ${accepted.length} accepted (README's "Differences from AEMM"), ${unexpected.length} unexpected.`,
-    `normalisations: ${Object.keys(NORMALISATIONS).join(', ')}`,
-    `accepted: ${counts.join(', ')}`,
-    ...unexpected.map((comparison) => `  DIFFERS: ${comparison.id}\n    ${describeDifference(comparison.aemm, comparison.ours)}`),
-    ...stale.map((name) => `  STALE: accepted difference "${name}" explains nothing any more: remove it here and in README`),
-  ].join('\n');
-  console.log(report);
-  if (process.env.DIFFERENTIAL_DUMP) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(process.env.DIFFERENTIAL_DUMP, JSON.stringify(unexpected, null, 2));
-  }
-  assert.ok(comparisons.length >= minimum, `only ${comparisons.length} comparisons; this half of the table must cover at least ${minimum}`);
-  assert.equal(unexpected.length + stale.length, 0, report);
+    const differing = comparisons.filter((comparison) => comparison.aemm !== comparison.ours);
+    const explained = differing.map((comparison) => ({
+      comparison,
+      names: findAcceptedDifference(comparison.id, comparison.aemm, comparison.ours),
+    }));
+    const accepted = explained.filter((item) => item.names !== undefined);
+    const unexpected = explained.filter((item) => item.names === undefined).map((item) => item.comparison);
+    const used = new Set(accepted.flatMap((item) => item.names!));
+    const stale = Object.entries(ACCEPTED_DIFFERENCES)
+      .filter(([name, accepted]) => accepted.half === half && !used.has(name))
+      .map(([name]) => name);
+    const counts = [...used].map((name) => `${name} ×${accepted.filter((item) => item.names!.includes(name)).length}`);
+    const report = [
+      `AEMM v1.12.0 differential (${half}): ${comparisons.length} compared, ${comparisons.length - differing.length} identical, ${differing.length} differ: ${accepted.length} accepted (README's "Differences from AEMM"), ${unexpected.length} unexpected.`,
+      `normalisations: ${Object.keys(NORMALISATIONS).join(', ')}`,
+      `accepted: ${counts.join(', ')}`,
+      ...unexpected.map((comparison) => `  DIFFERS: ${comparison.id}\n    ${describeDifference(comparison.aemm, comparison.ours)}`),
+      ...stale.map((name) => `  STALE: accepted difference "${name}" explains nothing any more: remove it here and in README`),
+    ].join('\n');
+    console.log(report);
+    if (process.env.DIFFERENTIAL_DUMP) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(process.env.DIFFERENTIAL_DUMP, JSON.stringify(unexpected, null, 2));
+    }
+    assert.ok(
+      comparisons.length >= minimum,
+      `only ${comparisons.length} comparisons; this half of the table must cover at least ${minimum}`,
+    );
+    assert.equal(unexpected.length + stale.length, 0, report);
   });
 }

@@ -75,7 +75,13 @@ function launch(side: Side, args: readonly string[], env: Record<string, string>
 }
 
 /** Runs a side to its end (help, version, bad input), stopping it after `timeoutMs` if it serves instead (long enough for a start on a loaded machine). */
-export async function runSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, timeoutMs = 20_000): Promise<SideRun> {
+export async function runSide(
+  side: Side,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs = 20_000,
+): Promise<SideRun> {
   const { child, out, closed } = launch(side, args, env, cwd);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await closed;
@@ -96,7 +102,13 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** Starts a side serving on `port` and resolves once it accepts connections, or with how it ended if it exited instead. */
-export async function startSide(side: Side, args: readonly string[], env: Record<string, string>, cwd: string, port: number): Promise<RunningSide | SideRun> {
+export async function startSide(
+  side: Side,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  port: number,
+): Promise<RunningSide | SideRun> {
   const { child, out, closed } = launch(side, args, env, cwd);
   let exited: number | null | undefined;
   void closed.then((code) => (exited = code));
@@ -118,7 +130,8 @@ export async function startSide(side: Side, args: readonly string[], env: Record
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       const code = await closed;
       clearTimeout(timer);
-      if (child.signalCode === 'SIGKILL') throw new Error(`${side.name} did not exit within 5 s of SIGTERM: ${out.stdout}${out.stderr}`.slice(0, 2000));
+      if (child.signalCode === 'SIGKILL')
+        throw new Error(`${side.name} did not exit within 5 s of SIGTERM: ${out.stdout}${out.stderr}`.slice(0, 2000));
       return { code, stillRunning: false, ...out };
     },
   };

@@ -40,7 +40,10 @@ async function run(): Promise<void> {
 
   imds.control.setTokenMode('required');
   show('required-tokenless-status', (await fetch(`${IMDS}/latest/meta-data/instance-id`)).status);
-  show('required-token-status', (await fetch(`${IMDS}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } })).status);
+  show(
+    'required-token-status',
+    (await fetch(`${IMDS}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } })).status,
+  );
 }
 
 const state = document.getElementById('state')!;

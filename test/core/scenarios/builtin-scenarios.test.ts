@@ -44,8 +44,16 @@ function play(name: string) {
 describe('built-in scenarios on a movable clock', () => {
   test('every built-in scenario loads', () => {
     assert.deepEqual(BUILTIN_SCENARIO_NAMES.sort(), [
-      'asg-scale-in', 'degraded-hardware-stop', 'early-boot', 'hop-limit-container', 'maintenance-canceled',
-      'scheduled-reboot', 'spot-hibernate', 'spot-interruption', 'spot-stop', 'token-rotation',
+      'asg-scale-in',
+      'degraded-hardware-stop',
+      'early-boot',
+      'hop-limit-container',
+      'maintenance-canceled',
+      'scheduled-reboot',
+      'spot-hibernate',
+      'spot-interruption',
+      'spot-stop',
+      'token-rotation',
     ]);
     for (const name of BUILTIN_SCENARIO_NAMES) assert.equal(toScenario(name).name, name);
   });
@@ -59,7 +67,11 @@ describe('built-in scenarios on a movable clock', () => {
     run.at(1 * M - 1);
     assert.equal(run.get(`${META}events/recommendations/rebalance`).status, 404);
     run.at(1 * M);
-    assert.deepEqual(run.get(`${META}events/recommendations/rebalance`), { status: 200, body: `{"noticeTime": "${iso(START + 1 * M)}"}`, abort: undefined });
+    assert.deepEqual(run.get(`${META}events/recommendations/rebalance`), {
+      status: 200,
+      body: `{"noticeTime": "${iso(START + 1 * M)}"}`,
+      abort: undefined,
+    });
     assert.deepEqual(run.list(`${META}events/recommendations/`), ['rebalance']);
     assert.ok(run.list(`${META}events/`).includes('recommendations/'));
     assert.equal(run.get(`${META}spot/instance-action`).status, 404);
@@ -77,11 +89,14 @@ describe('built-in scenarios on a movable clock', () => {
     assert.equal(run.token().abort, 'drop');
     assert.equal(run.session.instance(), 'refused');
     const steps = run.session.control.status().scenario!.steps;
-    assert.deepEqual(steps.map((step) => [step.name, step.firedAt]), [
-      ['rebalance', new Date(START + 1 * M).toISOString()],
-      ['interruption-notice', new Date(START + 2 * M).toISOString()],
-      ['terminated', new Date(START + 4 * M).toISOString()],
-    ]);
+    assert.deepEqual(
+      steps.map((step) => [step.name, step.firedAt]),
+      [
+        ['rebalance', new Date(START + 1 * M).toISOString()],
+        ['interruption-notice', new Date(START + 2 * M).toISOString()],
+        ['terminated', new Date(START + 4 * M).toISOString()],
+      ],
+    );
   });
 
   test('spot-interruption fires steps at their own times when the clock jumps past several', () => {
@@ -137,7 +152,10 @@ describe('built-in scenarios on a movable clock', () => {
     assert.equal(run.get(`${META}ami-id`).body, 'ami-0123');
     assert.equal(run.get(scheduled).body, '[]');
     const done = JSON.parse(run.get(history).body) as Record<string, string>[];
-    assert.deepEqual({ ...done[0], NotBeforeDeadline: undefined }, { ...event, Description: `[Completed] ${event.Description}`, State: 'completed', NotBeforeDeadline: undefined });
+    assert.deepEqual(
+      { ...done[0], NotBeforeDeadline: undefined },
+      { ...event, Description: `[Completed] ${event.Description}`, State: 'completed', NotBeforeDeadline: undefined },
+    );
   });
 
   test('maintenance-canceled: the event moves from scheduled to history as [Canceled]', () => {
@@ -215,7 +233,14 @@ describe('built-in scenarios on a movable clock', () => {
     assert.equal(run.get(`${META}ami-id`, withToken).status, 401);
     assert.equal(run.get(`${META}ami-id`, withToken).status, 200);
     const entries = run.journal.entries({ path: `${META}ami-id` }).slice(-3);
-    assert.deepEqual(entries.map((entry) => [entry.token, entry.status, entry.step]), [['invalid', 401, undefined], ['valid', 401, 'rotate'], ['valid', 200, undefined]]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.token, entry.status, entry.step]),
+      [
+        ['invalid', 401, undefined],
+        ['valid', 401, 'rotate'],
+        ['valid', 200, undefined],
+      ],
+    );
   });
 
   test('hop-limit-container: token PUTs never answer, GETs without a token do; rules can mark single clients', () => {

@@ -5,6 +5,8 @@ const { imdsHandlers, defaultCassette } = require('ec2-imds-replay/msw/node');
 
 startServer({ port: 0 }).then(async (server) => {
   const response = await fetch(`${server.url}/latest/meta-data/instance-id`);
-  console.log(JSON.stringify({ status: response.status, body: await response.text(), msw: typeof imdsHandlers, cassette: defaultCassette.format }));
+  console.log(
+    JSON.stringify({ status: response.status, body: await response.text(), msw: typeof imdsHandlers, cassette: defaultCassette.format }),
+  );
   await server.close();
 });

@@ -5,10 +5,12 @@ import { loadCassette as loadFromNode } from 'ec2-imds-replay/msw/node';
 
 const handlers = imdsHandlers({ cassette: defaultCassette });
 const cassette = await loadFromNode(new URL('./node_modules/ec2-imds-replay/recordings/m7g-large.json', import.meta.url).pathname);
-console.log(JSON.stringify({
-  startServer: typeof startServer,
-  loadCassette: typeof loadCassette,
-  handlers: handlers.handlers.length > 0,
-  instanceId: defaultCassette.entries['/latest/meta-data/instance-id'].body,
-  instanceType: cassette.meta.instanceType,
-}));
+console.log(
+  JSON.stringify({
+    startServer: typeof startServer,
+    loadCassette: typeof loadCassette,
+    handlers: handlers.handlers.length > 0,
+    instanceId: defaultCassette.entries['/latest/meta-data/instance-id'].body,
+    instanceType: cassette.meta.instanceType,
+  }),
+);

@@ -31,8 +31,14 @@ type ChildAnswer = { matched: boolean; ms: number } | undefined;
  * had not answered by then are undefined.
  */
 export function matchEachInChild(matches: readonly DeepMatch[], timeoutMs = 5_000): ChildAnswer[] {
-  const run = spawnSync(process.execPath, ['--input-type=module', '--eval', SCRIPT, JSON.stringify(matches)], { timeout: timeoutMs, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '--eval', SCRIPT, JSON.stringify(matches)], {
+    timeout: timeoutMs,
+    encoding: 'utf8',
+  });
   if (run.status !== 0 && !run.signal) throw new Error(`the matcher failed: ${run.stderr.slice(0, 500)}`);
-  const answers = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { matched: boolean; ms: number });
+  const answers = run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { matched: boolean; ms: number });
   return matches.map((_, index) => answers[index]);
 }

@@ -20,7 +20,9 @@ export interface TableUpstream {
  * Answers `PUT /latest/api/token` with a token, each path in `table` with its answer (a function
  * of the path for generated trees), and anything else with 404.
  */
-export async function startTableUpstream(table: Record<string, CannedAnswer> | ((path: string) => CannedAnswer | undefined)): Promise<TableUpstream> {
+export async function startTableUpstream(
+  table: Record<string, CannedAnswer> | ((path: string) => CannedAnswer | undefined),
+): Promise<TableUpstream> {
   const hits: TableUpstream['hits'] = [];
   const sockets = new Set<Socket>();
   const lookup = typeof table === 'function' ? table : (path: string) => table[path];
@@ -29,7 +31,10 @@ export async function startTableUpstream(table: Record<string, CannedAnswer> | (
     hits.push({ method: req.method ?? 'GET', path, headers: req.headers });
     req.resume();
     if (req.method === 'PUT' && path === '/latest/api/token') {
-      res.writeHead(200, { 'content-type': 'text/plain', 'x-aws-ec2-metadata-token-ttl-seconds': String(req.headers['x-aws-ec2-metadata-token-ttl-seconds'] ?? '21600') });
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'x-aws-ec2-metadata-token-ttl-seconds': String(req.headers['x-aws-ec2-metadata-token-ttl-seconds'] ?? '21600'),
+      });
       res.end('token-from-the-table');
       return;
     }
