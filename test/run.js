@@ -2,7 +2,8 @@
 // Runs every *.test.ts under test/ (or the files named) with node's own runner: Node 20 expands no
 // globs and needs tsx for TypeScript. It always builds first, so a test of the bin never runs a
 // stale dist/. A full run also type-checks src (with and without Node's types for src/core) and
-// test, and lints (ESLint with the folder rules, knip for unused exports) beside the tests.
+// test, and lints (ESLint with the folder rules, knip for unused exports, Prettier's check)
+// beside the tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -22,7 +23,8 @@ const TEST_TIMEOUT_MS = Number(process.env.AEMM_TEST_TIMEOUT_MS ?? 600_000);
 function findTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((item) => {
     const path = join(dir, item.name);
-    if (item.isDirectory()) return item.name === 'bench' || item.name === 'node_modules' || item.name.startsWith('.') ? [] : findTests(path);
+    if (item.isDirectory())
+      return item.name === 'bench' || item.name === 'node_modules' || item.name.startsWith('.') ? [] : findTests(path);
     return item.name.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
@@ -62,7 +64,11 @@ const full = only.length === 0;
 // checks that emit nothing keep incremental state in node_modules/.cache.
 const incremental = (name) => ['--incremental', '--tsBuildInfoFile', join('node_modules', '.cache', 'tsc', `${name}.tsbuildinfo`)];
 const checks = [['The build', process.execPath, [join(root, 'scripts', 'build.js'), '-b', 'tsconfig.json']]];
-if (full) checks.push(['The core type check (no Node types)', bin('tsc'), ['-p', 'tsconfig.core.json', ...incremental('core')]], ['The test type check', bin('tsc'), ['-p', 'test/tsconfig.json', ...incremental('test')]]);
+if (full)
+  checks.push(
+    ['The core type check (no Node types)', bin('tsc'), ['-p', 'tsconfig.core.json', ...incremental('core')]],
+    ['The test type check', bin('tsc'), ['-p', 'test/tsconfig.json', ...incremental('test')]],
+  );
 if (!(await runQuietly(checks))) process.exit(1);
 
 // Starting node with tsx costs more CPU than most test files use, so in a full run the files that
@@ -70,7 +76,8 @@ if (!(await runQuietly(checks))) process.exit(1);
 // hooks, servers, in the file or in a test helper it imports) share a few processes. Every other
 // file keeps its own, so its waits on sockets and timers overlap with the rest; a file that times
 // its code keeps its own too, so another file's heap cannot slow one side of its comparison.
-const OWN_PROCESS = /\bprocess\.|performance\.now|child_process|from 'msw|\bsetup(?:Server|Worker)\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
+const OWN_PROCESS =
+  /\bprocess\.|performance\.now|child_process|from 'msw|\bsetup(?:Server|Worker)\b|run-cli|spawn-ec2-metadata-mock|playwright|eslint|start(?:Server|FakeUpstream|RecordingProxy)\b|crawlImds\b|^(?:before|after)(?:Each)?\(/m;
 const SHARED_PROCESSES = 2;
 /** Whether a test file, or a test helper it imports (relative imports under test/, followed through), needs a process of its own. */
 function needsOwnProcess(path, seen = new Set()) {
@@ -97,7 +104,13 @@ if (bundleDir) {
   targets = [
     ...bundles.map((bundle, index) => {
       const path = join(bundleDir, `shared-${index + 1}.test.mjs`);
-      writeFileSync(path, bundle.files.sort().map((file) => `await import(${JSON.stringify(pathToFileURL(join(root, file)).href)});\n`).join(''));
+      writeFileSync(
+        path,
+        bundle.files
+          .sort()
+          .map((file) => `await import(${JSON.stringify(pathToFileURL(join(root, file)).href)});\n`)
+          .join(''),
+      );
       return path;
     }),
     ...files.filter((file) => !shared.includes(file)),
@@ -116,21 +129,42 @@ try {
   // The first run here: the order stays as found.
 }
 const wallOf = (file) => times[keyOf(resolve(root, file))]?.ms ?? Infinity;
-targets = targets.map((file, index) => ({ file, index })).sort((a, b) => wallOf(b.file) - wallOf(a.file) || a.index - b.index).map(({ file }) => file);
+targets = targets
+  .map((file, index) => ({ file, index }))
+  .sort((a, b) => wallOf(b.file) - wallOf(a.file) || a.index - b.index)
+  .map(({ file }) => file);
 const timesLog = join(tmpdir(), `aemm-test-times-${process.pid}.jsonl`);
 process.env.TEST_FILE_TIMES = timesLog;
 
-const lint = full ? runQuietly([['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']], ['knip (unused exports)', bin('knip'), ['--cache']]]) : Promise.resolve(true);
+const lint = full
+  ? runQuietly([
+      ['ESLint', bin('eslint'), ['.', '--cache', '--cache-location', 'node_modules/.cache/eslint/']],
+      ['knip (unused exports)', bin('knip'), ['--cache']],
+      ['Prettier (npx prettier --write . formats the tree)', bin('prettier'), ['--check', '.', '--cache', '--log-level', 'warn']],
+    ])
+  : Promise.resolve(true);
 // Many test files spend stretches waiting on sockets, timers and child processes: one file more
 // than there are cores keeps the cores busy meanwhile.
 const concurrency = Number(process.env.AEMM_TEST_CONCURRENCY ?? availableParallelism() + 1);
 const tests = await run(process.execPath, [
-  '--import', 'tsx', '--import', pathToFileURL(join(root, 'test', 'record-durations.js')).href, '--test', '--test-reporter', 'spec', `--test-timeout=${TEST_TIMEOUT_MS}`, `--test-concurrency=${concurrency}`, ...targets,
+  '--import',
+  'tsx',
+  '--import',
+  pathToFileURL(join(root, 'test', 'record-durations.js')).href,
+  '--test',
+  '--test-reporter',
+  'spec',
+  `--test-timeout=${TEST_TIMEOUT_MS}`,
+  `--test-concurrency=${concurrency}`,
+  ...targets,
 ]);
 if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 let measured = [];
 try {
-  measured = readFileSync(timesLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  measured = readFileSync(timesLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 } catch {
   // No file reported (none ran).
 }
@@ -139,7 +173,10 @@ for (const { file, ms, cpu } of measured) times[keyOf(file)] = { ms, cpu };
 mkdirSync(dirname(TIMES), { recursive: true });
 writeFileSync(`${TIMES}.${process.pid}`, `${JSON.stringify(times, null, 1)}\n`);
 renameSync(`${TIMES}.${process.pid}`, TIMES);
-const slowest = measured.sort((a, b) => b.cpu - a.cpu).slice(0, 8).map(({ file, ms, cpu }) => `${keyOf(file)} ${(ms / 1000).toFixed(1)}/${cpu.toFixed(1)}`);
+const slowest = measured
+  .sort((a, b) => b.cpu - a.cpu)
+  .slice(0, 8)
+  .map(({ file, ms, cpu }) => `${keyOf(file)} ${(ms / 1000).toFixed(1)}/${cpu.toFixed(1)}`);
 if (full) console.log(`ℹ slowest files by CPU (wall s/CPU s, children included): ${slowest.join(', ')}`);
 const linted = await lint;
 process.exit(tests.code !== 0 || !linted ? 1 : 0);
