@@ -3,35 +3,16 @@
 // the targets are AEMM's chart: idle under 48 MB, peak under 96 MB. Loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { measureWithWrk } from './replay-child.js';
+import { findFreePort, getStatus } from './loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ID = '/latest/meta-data/instance-id';
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function getStatus(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const request = http.get({ host: '127.0.0.1', port, path: ID, agent: false }, (response) => {
-      response.resume();
-      resolve(response.statusCode);
-    });
-    request.on('error', () => resolve(undefined));
-  });
-}
 
 /** A /proc/<pid>/status field in MB (VmRSS: now, VmHWM: the peak so far). */
 function readMegabytes(child: ChildProcess, field: 'VmRSS' | 'VmHWM'): number {
@@ -45,7 +26,7 @@ async function measureMemory(command: string, args: (port: number) => string[]):
   const child = spawn(command, args(port), { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
   try {
     const started = performance.now();
-    while ((await getStatus(port)) !== 200) {
+    while ((await getStatus(port, ID)) !== 200) {
       if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode} before answering`);
       if (performance.now() - started > 20_000) throw new Error(`${command} did not answer within 20 s`);
       await sleep(5);
