@@ -222,26 +222,21 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
   // the token itself counts only by its verdict, checked on every request.
   let shape: RequestShape | undefined;
   let accepted: boolean | undefined;
-  let looked = false;
   const host = request.headers.host;
   if (memo && method !== 'PUT' && request.path.length <= MAX_MEMO_PATH && (host === undefined || host.length <= MAX_MEMO_HOST)) {
     accepted = isTokenAccepted(request, options, profile, () => options.tokens ?? createTokenSigner(options.secret));
     shape = { path: request.path, method, host, client: options.admit ? request.clientAddress : undefined, accepted };
     const held = memo.get(shape, options.now);
-    looked = held === undefined;
     if (held) {
-      if (!hasIntercepts(layers)) return held;
+      if (!hasIntercepts(layers)) return held.response;
       // Faults and throttles still see (and count) every request, on the path remembered with
       // the answer: the target need not be parsed again.
-      const path = memo.interceptPath(request.path);
-      if (path !== undefined) {
-        const intercept = collectIntercepts(layers, method, path, {
-          now: options.now,
-          clientAddress: request.clientAddress,
-          cassette: options.cassette,
-        });
-        return intercept ? applyIntercept(intercept, profile, method === 'HEAD', () => held) : held;
-      }
+      const intercept = collectIntercepts(layers, method, held.interceptPath, {
+        now: options.now,
+        clientAddress: request.clientAddress,
+        cassette: options.cassette,
+      });
+      return intercept ? applyIntercept(intercept, profile, method === 'HEAD', () => held.response) : held.response;
     }
   }
   const target = parseTarget(request.path);
@@ -251,8 +246,6 @@ export function resolveRequest(request: ImdsRequest, options: ResolveOptions): I
   const interceptPath = toInterceptPath(target);
   const intercept = hasIntercepts(layers) ? collectIntercepts(layers, method, interceptPath, layerContext) : undefined;
   const answered = (): ImdsResponse => {
-    const remembered = shape && !looked ? memo!.get(shape, options.now) : undefined;
-    if (remembered) return remembered;
     const response = answer(context, profile);
     if (shape) memo!.set(shape, response, options.now, context.validUntil, interceptPath);
     return response;

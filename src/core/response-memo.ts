@@ -15,15 +15,13 @@ export interface RequestShape {
 
 /** Answers an engine has already worked out, each for the replay-clock span in which it holds. */
 export interface ResponseMemo {
-  /** The answer remembered for a request of this shape if it still holds at `now`. */
-  get(shape: RequestShape, now: number): ImdsResponse | undefined;
   /**
-   * Remembers `response` for the shape from `from` until just before `until` (replay clock), and
-   * the target's path as faults and throttles see it (`interceptPath`, when any layer intercepts).
+   * The answer remembered for a request of this shape if it still holds at `now`, with the
+   * target's path as faults and throttles see it (so a hit need not parse the target).
    */
-  set(shape: RequestShape, response: ImdsResponse, from: number, until: number, interceptPath?: string): void;
-  /** The path faults and throttles see for a target that has a remembered answer. */
-  interceptPath(path: string): string | undefined;
+  get(shape: RequestShape, now: number): Remembered | undefined;
+  /** Remembers `response` for the shape from `from` until just before `until` (replay clock). */
+  set(shape: RequestShape, response: ImdsResponse, from: number, until: number, interceptPath: string): void;
   /** Forgets every answer (the engine's state changed). */
   clear(): void;
 }
@@ -35,9 +33,15 @@ const MAX_ANSWERS = 2048;
 // never scans more than this.
 const MAX_SHAPES = 8;
 
+/** A remembered answer and the path faults and throttles see for its target. */
+export interface Remembered {
+  response: ImdsResponse;
+  interceptPath: string;
+}
+
 interface Target {
   shapes: Held[];
-  interceptPath: string | undefined;
+  interceptPath: string;
 }
 
 interface Held {
@@ -64,7 +68,8 @@ export function createResponseMemo(): ResponseMemo {
       if (target === undefined) return undefined;
       for (const held of target.shapes) {
         // `from` too: a wall clock that steps back must not see an answer of its future.
-        if (sameShape(held, shape)) return now >= held.from && now < held.until ? held.response : undefined;
+        if (sameShape(held, shape))
+          return now >= held.from && now < held.until ? { response: held.response, interceptPath: target.interceptPath } : undefined;
       }
       return undefined;
     },
@@ -76,7 +81,6 @@ export function createResponseMemo(): ResponseMemo {
       }
       let target = byPath.get(shape.path);
       if (!target) byPath.set(shape.path, (target = { shapes: [], interceptPath }));
-      target.interceptPath ??= interceptPath;
       const { shapes } = target;
       const { method, host, client, accepted } = shape;
       const held: Held = { method, host, client, accepted, response, from, until };
@@ -88,7 +92,6 @@ export function createResponseMemo(): ResponseMemo {
         shapes.push(held);
       }
     },
-    interceptPath: (path) => byPath.get(path)?.interceptPath,
     clear() {
       byPath.clear();
       count = 0;
