@@ -55,6 +55,21 @@ function row(label: string, ms: number, entries: number, extra = ''): string {
   return `  ${label.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms  ${(entries / (ms / 1000)).toFixed(0).padStart(6)} entries/s${extra}`;
 }
 
+/** The plain walk's row, then the default and the unlimited crawl's, each with its ratio to the walk. */
+function printCrawlRows(plain: { ms: number; value: number }, limitedMs: number, unlimitedMs: number, entries: number): void {
+  console.log(row('plain sequential fetch walk', plain.ms, plain.value));
+  const ratio = `  ${(limitedMs / plain.ms).toFixed(1)}x the plain walk's time`;
+  console.log(row(`aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`, limitedMs, entries, ratio));
+  console.log(
+    row(
+      'aemm crawl, 4 at once, no rate limit',
+      unlimitedMs,
+      entries,
+      `  ${(plain.ms / unlimitedMs).toFixed(2)}x faster than the plain walk`,
+    ),
+  );
+}
+
 export default async function benchRecord(): Promise<void> {
   const cassette = await loadCassette();
   const arrivals: number[] = [];
@@ -72,23 +87,7 @@ export default async function benchRecord(): Promise<void> {
     const entries = Object.keys(limited.value.cassette.entries).length;
 
     console.log(`crawl of recordings/default.json (${Object.keys(cassette.entries).length} entries) from our replay server on loopback`);
-    console.log(row('plain sequential fetch walk', plain.ms, plain.value));
-    console.log(
-      row(
-        `aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`,
-        limited.ms,
-        entries,
-        `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`,
-      ),
-    );
-    console.log(
-      row(
-        'aemm crawl, 4 at once, no rate limit',
-        unlimited.ms,
-        entries,
-        `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`,
-      ),
-    );
+    printCrawlRows(plain, limited.ms, unlimited.ms, entries);
     const busiest = maxPerSecond(limitedTimes);
     console.log(
       `  rate check at the server: ${limitedTimes.length} requests, at most ${busiest} in any 1 s window (limit ${DEFAULT_RATE}): ${busiest <= DEFAULT_RATE ? 'never exceeded' : 'EXCEEDED'}`,
@@ -106,23 +105,7 @@ export default async function benchRecord(): Promise<void> {
     const unlimited = await time(() => crawlImds({ upstream: slow.url, ratePerSecond: Infinity }));
     const entries = Object.keys(limited.value.cassette.entries).length;
     console.log('same crawl from an upstream that answers after 2 ms');
-    console.log(row('plain sequential fetch walk', plain.ms, plain.value));
-    console.log(
-      row(
-        `aemm crawl, default (4 at once, ${DEFAULT_RATE} req/s)`,
-        limited.ms,
-        entries,
-        `  ${(limited.ms / plain.ms).toFixed(1)}x the plain walk's time`,
-      ),
-    );
-    console.log(
-      row(
-        'aemm crawl, 4 at once, no rate limit',
-        unlimited.ms,
-        entries,
-        `  ${(plain.ms / unlimited.ms).toFixed(2)}x faster than the plain walk`,
-      ),
-    );
+    printCrawlRows(plain, limited.ms, unlimited.ms, entries);
   } finally {
     await slow.close();
   }
