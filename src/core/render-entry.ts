@@ -1,6 +1,5 @@
 import { decodeBase64 } from './base64.js';
 import type { Entry } from './cassette.js';
-import type { ImdsResponse } from './resolve-request.js';
 
 // Recorded headers that describe one HTTP exchange, not the resource, and are never replayed.
 const EXCHANGE_HEADERS = new Set(['content-length', 'date', 'connection', 'transfer-encoding', 'keep-alive', 'server']);
@@ -29,10 +28,4 @@ export function toEntryHeaders(entry: Entry | undefined, length: number, plain =
 export function toEntryBytes(entry: Entry): Uint8Array {
   if (entry.bodyBase64 !== undefined) return decodeBase64(entry.bodyBase64) ?? EMPTY;
   return entry.body === undefined || entry.body === '' ? EMPTY : encoder.encode(entry.body);
-}
-
-/** One entry served as real IMDS serves it, exactly as recorded (the recorder's replay-or-record answers this way). */
-export function renderEntry(entry: Entry, options: { asDirectory?: boolean; head?: boolean } = {}): ImdsResponse {
-  const body = toEntryBytes(entry);
-  return { status: entry.status, headers: toEntryHeaders(entry, body.length, options.asDirectory), body: options.head ? EMPTY : body };
 }

@@ -20,7 +20,8 @@ import { createRedactor } from './create-redactor.js';
 import { listenProxy } from './listen-proxy.js';
 import { isPartialRecording } from './is-partial-recording.js';
 import { parseUpstream } from './parse-upstream.js';
-import { serveFromCassette } from './serve-from-cassette.js';
+import { createCassetteServer } from './serve-from-cassette.js';
+import { createRecordingMeta } from './create-recording-meta.js';
 import { toRecordTarget } from './to-record-target.js';
 import { toRecordedCassette } from './to-recorded-cassette.js';
 import { loadHttpProxy } from './load-http-proxy.js';
@@ -202,12 +203,27 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     debounceMs,
     onWriteError: options.onWriteError,
   });
+  // replay-or-record answers what the file holds through the core's pipeline.
+  const cassetteServer = createCassetteServer({
+    entries,
+    meta: () =>
+      createRecordingMeta({
+        source: upstream.origin,
+        entries,
+        redacted: redactedList(),
+        extra: isPartialRecording(entries) ? { incomplete: true } : undefined,
+      }),
+    redacted: () => new Set(redactedList()),
+  });
   const recorder = createAnswerRecorder({
     store,
     upstream,
     agent,
     timeoutMs,
-    onChange: (keys) => writer.markChanged(keys),
+    onChange: (keys) => {
+      cassetteServer.changed();
+      writer.markChanged(keys);
+    },
     onWarning: options.onWarning,
   });
   // The log goes to a terminal: a request target may carry bytes a terminal would obey (0x9b is CSI).
@@ -247,8 +263,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       return;
     }
     const recordTarget = toRecordTarget(target.path);
-    if (mode === 'replay-or-record' && (method === 'GET' || method === 'HEAD') && recordTarget !== undefined) {
-      const status = serveFromCassette(res, method, recordTarget, entries, new Set(redactedList()));
+    if (mode === 'replay-or-record' && recordTarget !== undefined) {
+      const status = cassetteServer.serve(res, { method, path: target.path, headers: req.headers });
       if (status !== undefined) {
         log({ method, path: target.path, status, from: 'cassette', recorded: false });
         return;

@@ -384,6 +384,55 @@ describe('startRecordingProxy', () => {
       ]);
     });
 
+    test('replay-or-record answers a hit with the bytes replay sends for the same file, and forwards a listing replay would rewrite', async () => {
+      const output = join(dir, 'same-bytes.json');
+      const held = createTinyCassette();
+      // A complete recording whose meta-data listing names a child recorded as missing: replay drops the name.
+      held.entries['/latest/meta-data/'] = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ami-id\ninstance-id\ngone' };
+      held.entries['/latest/meta-data/gone'] = { status: 404, headers: { 'content-type': 'text/html' }, body: 'not here' };
+      await writeFile(output, JSON.stringify(held));
+      const hits = [
+        ['GET', '/latest/meta-data/instance-id'],
+        ['HEAD', '/latest/meta-data/instance-id'],
+        ['GET', '/latest/user-data'],
+        ['GET', '/latest/user-data/'],
+        ['GET', '/latest/meta-data/tags/instance/'],
+        ['GET', '/latest/meta-data/public-keys/0/openssh-key?x=1'],
+        ['GET', '/2009-04-04/meta-data/ami-id'],
+      ] as const;
+      const replay = await startServer({ cassette: output, port: 0 });
+      const expected = [];
+      for (const [method, path] of hits) expected.push(await send(replay.url, path, { method }));
+      const rewritten = await send(replay.url, '/latest/meta-data/');
+      await replay.close();
+      const logs: ProxyRequestLog[] = [];
+      const proxy = await startRecordingProxy({
+        upstream: upstream.url,
+        output,
+        port: 0,
+        mode: 'replay-or-record',
+        onRequest: (log) => logs.push(log),
+      });
+      const served = [];
+      for (const [method, path] of hits) served.push(await send(proxy.url, path, { method }));
+      const listing = await send(proxy.url, '/latest/meta-data/');
+      await proxy.close();
+      const view = ({ status, headers, body }: Awaited<ReturnType<typeof send>>) => ({
+        status,
+        body: body.toString('base64'),
+        headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name))),
+      });
+      assert.deepEqual(served.map(view), expected.map(view));
+      assert.deepEqual(
+        logs.slice(0, hits.length).map((log) => log.from),
+        hits.map(() => 'cassette'),
+      );
+      // Replay would serve the listing without `gone`; the file holds it with, so the upstream answers.
+      assert.doesNotMatch(rewritten.text, /gone/);
+      assert.equal(logs.at(-1)?.from, 'upstream');
+      assert.equal(listing.text, source.entries['/latest/meta-data/']!.body);
+    });
+
     test('replay-or-record always forwards credentials: the application gets real ones, the file keeps fakes', async () => {
       const output = join(dir, 'ror-credentials.json');
       const proxy = await startRecordingProxy({ upstream: upstream.url, output, port: 0, mode: 'replay-or-record' });
