@@ -211,7 +211,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         source: upstream.origin,
         entries,
         redacted: redactedList(),
-        extra: isPartialRecording(entries) ? { incomplete: true } : undefined,
+        // Read as a proxy recording, listings keep children the application never asked for, as
+        // the instance listed them; a complete recording lists none such, so reading costs no scan.
+        extra: { incomplete: true },
       }),
     redacted: () => new Set(redactedList()),
   });
