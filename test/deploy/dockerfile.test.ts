@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { send } from '../helpers/http.js';
@@ -12,33 +12,37 @@ import { getContainer, listWorkloads, renderChart, toProcessEnv } from './render
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const helm = findGoTool(HELM);
 
-/** The final stage of a Dockerfile: its instructions, continuation lines joined, comments dropped. */
-function readFinalStage(text: string): { instruction: string; rest: string }[] {
+/** The instructions of each stage of a Dockerfile, continuation lines joined, comments dropped. */
+function readStages(text: string): { instruction: string; rest: string }[][] {
   const lines = text
     .replace(/\\\n/g, ' ')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
-  const stages = lines.map((line) => ({
-    instruction: line.split(/\s+/)[0]!.toUpperCase(),
-    rest: line.slice(line.indexOf(' ') + 1).trim(),
-  }));
-  const last = stages.map((stage) => stage.instruction).lastIndexOf('FROM');
-  return stages.slice(last + 1);
+  const stages: { instruction: string; rest: string }[][] = [];
+  for (const line of lines) {
+    const item = { instruction: line.split(/\s+/)[0]!.toUpperCase(), rest: line.slice(line.indexOf(' ') + 1).trim() };
+    if (item.instruction === 'FROM') stages.push([]);
+    stages.at(-1)?.push(item);
+  }
+  return stages;
 }
 
-/** Copies the production dependencies only (what `npm prune --omit=dev` keeps) into `target`. */
-function copyProductionDependencies(target: string): void {
-  const paths = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: ROOT, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .slice(1);
-  for (const path of paths) {
-    cpSync(path, join(target, relative(join(ROOT, 'node_modules'), path)), {
-      recursive: true,
-      filter: (source) => source === path || !source.slice(path.length).includes('/node_modules'),
-    });
-  }
+/** The files a COPY source names in the repository: itself, or for a wildcard in its last part the files it matches, as Docker does. */
+function expandSource(inRepo: string): string[] {
+  const name = inRepo.split('/').at(-1)!;
+  if (!name.includes('*')) return [inRepo];
+  const dir = dirname(inRepo);
+  const pattern = new RegExp(
+    `^${name
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
+  return readdirSync(join(ROOT, dir))
+    .filter((file) => pattern.test(file))
+    .sort()
+    .map((file) => join(dir, file));
 }
 
 test(
@@ -46,7 +50,13 @@ test(
   { skip: 'missing' in helm && !process.env.CI ? `skipped: ${(helm as { missing: string }).missing}` : false, timeout: 120_000 },
   async () => {
     if ('missing' in helm) assert.fail(helm.missing);
-    const stage = readFinalStage(readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8'));
+    const stages = readStages(readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8'));
+    const stage = stages.at(-1)!.slice(1);
+    // What the test stages below is what `npm run build` made here (npm test builds first).
+    assert.ok(
+      stages[0]!.some((item) => item.instruction === 'RUN' && /\bnpm run build\b/.test(item.rest)),
+      "the build stage runs npm run build, so the image has the bins' bundles",
+    );
     const last = (name: string): string | undefined => stage.filter((item) => item.instruction === name).at(-1)?.rest;
     assert.equal(last('USER'), '1000:1000');
     assert.deepEqual(JSON.parse(last('ENTRYPOINT')!), ['ec2-metadata-mock']);
@@ -67,9 +77,16 @@ test(
         const [from, source, target] = item.rest.split(/\s+/);
         assert.equal(from, '--from=build', `only files from the build stage: ${item.rest}`);
         const inRepo = relative('/src', source!);
-        mkdirSync(dirname(inRoot(target!)), { recursive: true });
-        if (inRepo === 'node_modules') copyProductionDependencies(inRoot(target!));
-        else cpSync(join(ROOT, inRepo), inRoot(target!), { recursive: true });
+        // The drop-in's bundle imports only Node's own modules, so the image carries no node_modules.
+        assert.ok(!inRepo.split('/').includes('node_modules'), `the image needs no node_modules: ${item.rest}`);
+        const files = expandSource(inRepo);
+        assert.ok(files.length > 0, `${source} matches no file of the build (npm run build first)`);
+        for (const file of files) {
+          // As in Docker, a target ending in / is the folder the sources go into.
+          const into = target!.endsWith('/') ? inRoot(join(target!, basename(file))) : inRoot(target!);
+          mkdirSync(dirname(into), { recursive: true });
+          cpSync(join(ROOT, file), into, { recursive: true });
+        }
       }
       for (const item of stage.filter((entry) => entry.instruction === 'RUN')) {
         // Only the symlink matters here; the rest of the line removes npm from the base image.
