@@ -173,12 +173,13 @@ export async function compareExitCase(
 ): Promise<Comparison[]> {
   const places = await prepare(root, index, sides, testCase.files);
   const now = Date.now();
-  const serving = testCase.args.includes('-s');
+  // A run given its port (-s, and bad input that one side may serve with) can serve: it ends, or it
+  // is stopped once it serves and its start-up output has settled. Others run to their end.
+  const mayServe = testCase.args.includes('{port}');
   const runs = await Promise.all(
     places.map(async (place): Promise<SideRun> => {
       const args = testCase.args.map((arg) => fill(arg, place));
-      if (!serving) return runSide(place.side, args, fillEnv(testCase.env, place), place.home);
-      // A run that serves is stopped once it serves and its start-up output has settled.
+      if (!mayServe) return runSide(place.side, args, fillEnv(testCase.env, place), place.home);
       const started = await startSide(place.side, args, fillEnv(testCase.env, place), place.home, place.port);
       if (!('port' in started)) return started;
       await settle([started]);

@@ -10,11 +10,27 @@ import { EXIT_CASES, SERVE_CASES } from './cases.js';
 import { compareExitCase, compareServeCase, type Comparison } from './compare-sides.js';
 import { NORMALISATIONS } from './normalise.js';
 import { killAllSides, type Side } from './run-side.js';
+import { runAemm } from '../../../src/aemm/run-aemm.js';
 
-const OURS: Side = {
+/** The shipped bin, in a child process as a user runs it. */
+const OURS_BIN: Side = {
   name: 'ours',
   command: process.execPath,
   prefix: [fileURLToPath(new URL('../../../bin/ec2-metadata-mock.js', import.meta.url))],
+};
+
+/** The bin's entry point (what it calls with its argv), in this process: no node start per run. */
+const OURS_IN_PROCESS: Side = { name: 'ours', inProcess: runAemm };
+
+/**
+ * The cases where ours is the built bin rather than runAemm in this process: one of each kind
+ * (help, version, completion, a parse error, a config error, -s; serving with the crawl, with
+ * AEMM_* variables and with a delay), so the shipped bin itself meets AEMM in every run. Each
+ * must name a case of the table.
+ */
+const BIN_CASES: Record<'serve' | 'cli', readonly string[]> = {
+  cli: ['--help', '-v', 'completion bash', '__complete spot ', 'error: --nope', 'error: -c {home}/bad.json', '-s saves the config'],
+  serve: ['default tree', 'AEMM_* variables', 'spot after a 4 s delay'],
 };
 
 // The longest case waits out a few seconds of AEMM's real clock; one that takes this long hung.
@@ -64,19 +80,27 @@ export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): 
     const aemm: Side = { name: 'aemm', command: oracle.path, prefix: [] };
     const root = await mkdtemp(join(tmpdir(), 'aemm-differential-'));
     const comparisons: Comparison[] = [];
+    const names = new Set<string>((half === 'serve' ? SERVE_CASES : EXIT_CASES).map((testCase) => testCase.name));
+    const unknown = BIN_CASES[half].filter((name) => !names.has(name));
+    assert.deepEqual(unknown, [], 'every case BIN_CASES names is in the table');
+    const ours = (name: string): Side => (BIN_CASES[half].includes(name) ? OURS_BIN : OURS_IN_PROCESS);
     try {
       let index = 0;
-      // Some serving cases wait out real seconds (AEMM has no fake clock): they start first and four
-      // run at a time, so the waits overlap with each other and with the cases that only take CPU.
-      // The runs that end are CPU (two process starts each), three at a time on a shared machine.
+      // Some serving cases wait out real seconds (AEMM has no fake clock): they start first, all at
+      // once, so the waits overlap with each other and with the cases that only take CPU. The runs
+      // that end take little CPU (one start of AEMM's binary each; ours mostly runs in this process)
+      // and mostly wait for output to settle, four at a time.
       const waits = (testCase: (typeof SERVE_CASES)[number]): boolean => testCase.steps.some((step) => 'sleepMs' in step);
       const jobs =
         half === 'serve'
           ? [...SERVE_CASES.filter(waits), ...SERVE_CASES.filter((testCase) => !waits(testCase))].map((testCase) => ({
               name: testCase.name,
-              run: () => compareServeCase(root, index++, [aemm, OURS], testCase),
+              run: () => compareServeCase(root, index++, [aemm, ours(testCase.name)], testCase),
             }))
-          : EXIT_CASES.map((testCase) => ({ name: testCase.name, run: () => compareExitCase(root, index++, [aemm, OURS], testCase) }));
+          : EXIT_CASES.map((testCase) => ({
+              name: testCase.name,
+              run: () => compareExitCase(root, index++, [aemm, ours(testCase.name)], testCase),
+            }));
       const results: Comparison[][] = [];
       const worker = async (): Promise<void> => {
         for (let job = jobs.shift(); job; job = jobs.shift()) {
@@ -89,7 +113,8 @@ export function defineDifferentialTest(half: 'serve' | 'cli', minimum: number): 
           }
         }
       };
-      await Promise.all(Array.from({ length: half === 'serve' ? 4 : 3 }, worker));
+      const workers = half === 'serve' ? Math.max(4, SERVE_CASES.filter(waits).length) : 4;
+      await Promise.all(Array.from({ length: workers }, worker));
       comparisons.push(...results.flat());
     } finally {
       await rm(root, { recursive: true, force: true });
