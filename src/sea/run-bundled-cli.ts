@@ -30,6 +30,32 @@ function createHookContext(config: Config): Hook.Context {
 }
 
 /**
+ * The help command, reporting a subject that names no command (`aemm help replya`) through the
+ * `command_not_found` hook, as `aemm replya` does, instead of the help plugin's own error.
+ */
+function toGuardedHelp(Help: Command.Class): Command.Class {
+  return class GuardedHelp extends (Help as unknown as new (argv: string[], config: Config) => Command) {
+    override async run(): Promise<unknown> {
+      const words: string[] = [];
+      for (const arg of this.argv) {
+        if (arg.startsWith('-')) break;
+        words.push(arg);
+      }
+      // Walk the words as oclif's topics: the first prefix that is neither a topic nor a command is the mistake.
+      for (let count = 1; count <= words.length; count++) {
+        const id = words.slice(0, count).join(':');
+        if (this.config.findCommand(id)) break;
+        if (this.config.findTopic(id)) continue;
+        const result = await this.config.runHook('command_not_found', { id, argv: this.argv.slice(count) });
+        if (result.failures[0]) throw result.failures[0].error;
+        return result.successes[0]?.result;
+      }
+      return (Help.prototype as Command).run.call(this);
+    }
+  } as unknown as Command.Class;
+}
+
+/**
  * Runs the aemm CLI from a bundle (the bins' one-file build, and the single executables): oclif
  * finds commands, plugins and hooks through files, which a bundle has none of, so its root plugin
  * is built here from the bundled command modules and the manifest written at build time, and
@@ -48,7 +74,8 @@ export async function runBundledCli({ root, pjson, commands, manifest, notFound 
     findCommand: async (id: string, options: { must?: boolean } = {}) => {
       const load = Object.hasOwn(commands, id) ? commands[id] : undefined;
       if (!load) return options.must ? Errors.error(`command ${id} not found`) : undefined;
-      const command = (await load()).default;
+      const loaded = (await load()).default;
+      const command = id === 'help' ? toGuardedHelp(loaded) : loaded;
       return Object.assign(command, { id, plugin });
     },
   });

@@ -81,6 +81,9 @@ describe('oclif conventions', { concurrency: true }, () => {
     [['recrod'], '"recrod" is not a command; did you mean "record"? See aemm --help.'],
     [['events', 'previw'], '"events previw" is not a command; did you mean "events preview"? See aemm --help.'],
     [['inspcet', '--json'], '"inspcet" is not a command; did you mean "inspect"? See aemm --help.'],
+    // A mistyped command after `help` is the same mistake, not the help plugin's error.
+    [['help', 'replya'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
+    [['help', 'events', 'previw', '--json'], '"events previw" is not a command; did you mean "events preview"? See aemm --help.'],
   ];
   for (const [args, message] of mistakes) {
     const json = args.includes('--json');
