@@ -1,12 +1,12 @@
 // Part of `npm run build` (scripts/build.js, after tsc): bundles the built bins into dist/bundle/
 // with esbuild, so `aemm` and `ec2-metadata-mock` load a few dozen files instead of each module of
-// dist/ and oclif's CommonJS tree, and oclif needs no file-based discovery: command classes are imported by id, only
-// when they run, and their oclif manifest is written into the bundle. The single executables
+// dist/ and oclif's CommonJS tree, and oclif needs no file-based discovery: command classes are found by id in the
+// bundle (ours in its main chunk, the plugins' in chunks loaded when they run), and their oclif manifest is written into it. The single executables
 // (scripts/build-binaries.js) are built from the same entries.
 import { Plugin } from '@oclif/core';
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -121,6 +121,35 @@ export const BUNDLE_OPTIONS = {
   define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"' },
 };
 
+/**
+ * An esbuild plugin for the aemm bundle: our modules' dynamic imports of each other (which keep a
+ * tsc-only run and each command light) become static ones, so one chunk holds our code and the
+ * replay loads a handful of files, not thirty-odd shared chunks of a few hundred bytes each.
+ * Only `lazy` modules (the EventBridge twin, which loads the AWS SDK) and the plugins' commands
+ * stay in chunks of their own.
+ */
+function hoistDynamicImports(lazy) {
+  return {
+    name: 'hoist-dynamic-imports',
+    setup(builder) {
+      builder.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(dist + sep)) return undefined;
+        const hoisted = [];
+        const code = readFileSync(args.path, 'utf8').replace(
+          /\bimport\(('(\.\.?\/[^']+\.js)'|"(\.\.?\/[^"]+\.js)")\)/g,
+          (call, _quoted, single, double) => {
+            const target = resolve(dirname(args.path), single ?? double);
+            if (!target.startsWith(dist + sep) || lazy.some((path) => target.endsWith(path))) return call;
+            hoisted.push(`import * as __hoisted${hoisted.length} from ${JSON.stringify(single ?? double)};`);
+            return `Promise.resolve(__hoisted${hoisted.length - 1})`;
+          },
+        );
+        return { contents: `${hoisted.join('')}${code}`, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 /** Bundles both bins into dist/bundle/ as ES modules; what a bin imports only on some runs stays in chunks of its own. */
 export async function bundleBins() {
   const out = join(dist, 'bundle');
@@ -142,6 +171,7 @@ export async function bundleBins() {
       // Only `record --proxy` loads http-proxy, so bundling it saves no start-up; and from outside
       // node_modules its url.parse() calls would print Node 24's DEP0169 warning.
       external: [...BUNDLE_OPTIONS.external, 'http-proxy'],
+      plugins: name === 'aemm' ? [hoistDynamicImports([join('eventbridge', 'sqs', 'start-event-bridge.js')])] : [],
       // oclif and its dependencies are CommonJS and call require() for Node's own modules.
       banner: {
         js: "import { createRequire as __aemmCreateRequire } from 'node:module'; const require = __aemmCreateRequire(import.meta.url);",
