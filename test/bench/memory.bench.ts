@@ -1,8 +1,10 @@
 // Resident memory of the servers, beside a bare node:http server's, in one run: idle (after the
 // first answer and a moment's rest) and peak (VmHWM, after wrk's load on a leaf). For the drop-in
-// the targets are AEMM's chart: idle under 48 MB, peak under 96 MB. Loopback only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the targets are AEMM's chart: idle under 48 MB, peak under 96 MB. When the single executables
+// are built, a bare server built the same way shows what Node's single-executable runtime itself
+// costs. Loopback only.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,6 +47,31 @@ async function measureMemory(command: string, args: (port: number) => string[]):
   }
 }
 
+/**
+ * The bare server as a single executable, built as scripts/build-binaries.js builds dist-sea's
+ * (CommonJS main, V8 code cache, postject), so both single executables stand beside each other.
+ */
+function buildBareSingleExecutable(dir: string): string {
+  const main = join(dir, 'bare.cjs');
+  writeFileSync(
+    main,
+    "require('node:http').createServer((q, s) => s.end('i-1234567890abcdef0')).listen(Number(process.argv.at(-1)), '127.0.0.1');\n",
+  );
+  const config = join(dir, 'bare.sea.json');
+  const blob = join(dir, 'bare.blob');
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'ignore' });
+  const binary = join(dir, 'bare-sea');
+  copyFileSync(process.execPath, binary);
+  chmodSync(binary, 0o755);
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'postject'),
+    [binary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'],
+    { stdio: 'ignore' },
+  );
+  return binary;
+}
+
 /** Runs the memory comparison and prints one line per server. */
 export default async function benchMemory(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-memory-'));
@@ -55,28 +82,39 @@ export default async function benchMemory(): Promise<void> {
   );
   const dropInArgs = (port: number): string[] => ['-n', '127.0.0.1', '-p', String(port)];
   const replayArgs = (port: number): string[] => ['replay', '--port', String(port), '--quiet'];
-  const contenders: Array<[string, string, (port: number) => string[], boolean]> = [
-    ['bare node:http server', process.execPath, (port) => [bare, String(port)], false],
-    ['node bin/ec2-metadata-mock.js', process.execPath, (port) => [join(root, 'bin', 'ec2-metadata-mock.js'), ...dropInArgs(port)], true],
-    ['node bin/run.js replay', process.execPath, (port) => [join(root, 'bin', 'run.js'), ...replayArgs(port)], false],
+  // name, command, its arguments, whether the drop-in's targets apply, the index of the bare server it is compared with.
+  const contenders: Array<[string, string, (port: number) => string[], boolean, number]> = [
+    ['bare node:http server', process.execPath, (port) => [bare, String(port)], false, 0],
+    [
+      'node bin/ec2-metadata-mock.js',
+      process.execPath,
+      (port) => [join(root, 'bin', 'ec2-metadata-mock.js'), ...dropInArgs(port)],
+      true,
+      0,
+    ],
+    ['node bin/run.js replay', process.execPath, (port) => [join(root, 'bin', 'run.js'), ...replayArgs(port)], false, 0],
   ];
   const seaDropIn = join(root, 'dist-sea', 'ec2-metadata-mock');
-  if (existsSync(seaDropIn)) contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, dropInArgs, true]);
   const results: Array<{ idle: number; peak: number }> = [];
   try {
+    if (existsSync(seaDropIn)) {
+      contenders.push(['bare node:http server, single executable', buildBareSingleExecutable(dir), (port) => [String(port)], false, 0]);
+      contenders.push(['dist-sea/ec2-metadata-mock (single executable)', seaDropIn, dropInArgs, true, contenders.length - 1]);
+    }
     for (const [, command, args] of contenders) results.push(await measureMemory(command, args));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const [base] = results as [{ idle: number; peak: number }];
   console.log(
     `resident memory idle (1 s after the first 200) and peak (VmHWM after ${SECONDS} s of wrk -c50 on ${ID}), Node ${process.version}, load ${loadavg()[0]!.toFixed(2)}`,
   );
-  for (const [index, [name, , , dropIn]] of contenders.entries()) {
+  for (const [index, [name, , , dropIn, baseline]] of contenders.entries()) {
     const { idle, peak } = results[index]!;
+    const base = results[baseline]!;
+    const versus = baseline === 0 ? '' : ` against ${contenders[baseline]![0]}`;
     const target = dropIn ? '  (target idle < 48 MB, peak < 96 MB)' : '';
     console.log(
-      `  ${name.padEnd(48)} idle ${idle.toFixed(1).padStart(5)} MB (${(idle / base.idle).toFixed(2)}×)  peak ${peak.toFixed(1).padStart(5)} MB (${(peak / base.peak).toFixed(2)}×)${target}`,
+      `  ${name.padEnd(48)} idle ${idle.toFixed(1).padStart(5)} MB (${(idle / base.idle).toFixed(2)}×)  peak ${peak.toFixed(1).padStart(5)} MB (${(peak / base.peak).toFixed(2)}×)${versus}${target}`,
     );
   }
 }
