@@ -56,6 +56,37 @@ function toGuardedHelp(Help: Command.Class): Command.Class {
 }
 
 /**
+ * argv without its help flags when they ask for help on a command that does not exist
+ * (`aemm replya --help`), so that it is reported as `aemm replya` is; otherwise argv as given.
+ */
+function dropHelpOnUnknownCommand(argv: string[], manifest: Interfaces.Manifest, helpFlags: readonly string[]): string[] {
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  const isHelpFlag = (arg: string, index: number): boolean => index < end && helpFlags.includes(arg);
+  if (!argv.some(isHelpFlag)) return argv;
+  const words: string[] = [];
+  for (const arg of argv.slice(0, end)) {
+    if (arg.startsWith('-')) break;
+    words.push(arg);
+  }
+  if (words[0] === 'help') return argv;
+  const ids = new Set<string>();
+  const topics = new Set<string>();
+  for (const [id, command] of Object.entries(manifest.commands)) {
+    for (const name of [id, ...command.aliases, ...(command.hiddenAliases ?? [])]) {
+      ids.add(name);
+      const parts = name.split(':');
+      for (let count = 1; count < parts.length; count++) topics.add(parts.slice(0, count).join(':'));
+    }
+  }
+  for (let count = 1; count <= words.length; count++) {
+    const id = words.slice(0, count).join(':');
+    if (ids.has(id)) return argv;
+    if (!topics.has(id)) return argv.filter((arg, index) => !isHelpFlag(arg, index));
+  }
+  return argv;
+}
+
+/**
  * Runs the aemm CLI from a bundle (the bins' one-file build, and the single executables): oclif
  * finds commands, plugins and hooks through files, which a bundle has none of, so its root plugin
  * is built here from the bundled command modules and the manifest written at build time, and
@@ -93,7 +124,9 @@ export async function runBundledCli({ root, pjson, commands, manifest, notFound 
         return { failures: [{ error, plugin }], successes: [] };
       }
     } as typeof runHook;
-    await run(process.argv.slice(2), { root, plugins: new Map([[pjson.name, plugin]]) } as never);
+    const helpFlags = ['--help', ...((oclif.additionalHelpFlags as string[] | undefined) ?? [])];
+    const argv = dropHelpOnUnknownCommand(process.argv.slice(2), manifest, helpFlags);
+    await run(argv, { root, plugins: new Map([[pjson.name, plugin]]) } as never);
     await flush();
   } catch (error) {
     await handle(error as Error);

@@ -21,6 +21,8 @@ describe('oclif conventions', { concurrency: true }, () => {
     ['help replay', ['help', 'replay'], HELP],
     ['replay -h', ['replay', '-h'], HELP],
     ['replay --help', ['replay', '--help'], HELP],
+    // A hidden alias asks for its command's help, as the command does.
+    ['trigger -h', ['trigger', '-h'], /^Trigger, change or clear mock layers of a running aemm replay/],
     ['-v', ['-v'], VERSION],
     ['--version', ['--version'], VERSION],
     [
@@ -84,6 +86,9 @@ describe('oclif conventions', { concurrency: true }, () => {
     // A mistyped command after `help` is the same mistake, not the help plugin's error.
     [['help', 'replya'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
     [['help', 'events', 'previw', '--json'], '"events previw" is not a command; did you mean "events preview"? See aemm --help.'],
+    // So is asking a mistyped command for its help.
+    [['replya', '--help'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
+    [['events', 'previw', '-h', '--json'], '"events previw" is not a command; did you mean "events preview"? See aemm --help.'],
   ];
   for (const [args, message] of mistakes) {
     const json = args.includes('--json');
