@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { toInstanceId } from '../../src/aemm/apply-aemm-identity.js';
@@ -29,16 +29,22 @@ before(async () => {
 });
 after(() => rm(home, { recursive: true, force: true }));
 
-/** Starts the drop-in as the rendered pod would run it (its args and env), on loopback with control on to move its clock. */
+/**
+ * Starts the drop-in as the rendered pod would run it (its args and env), on loopback with control
+ * on to move its clock: in this process, or as the built bin in the repository (the image's
+ * working folder holds the same files) when a cassette path is relative to that folder.
+ */
 async function startPod(
   objects: readonly K8sObject[],
   env: Record<string, string> = {},
   node?: { name: string; ip: string },
 ): Promise<AemmProcess> {
   const container = getContainer(listWorkloads(objects)[0]!);
-  return startAemm([...(container.args ?? []), '-n', '127.0.0.1', '-p', '0', '--control'], {
+  const args = container.args ?? [];
+  const relativeCassette = args.some((arg, index) => args[index - 1] === '--cassette' && !isAbsolute(arg));
+  return startAemm([...args, '-n', '127.0.0.1', '-p', '0', '--control'], {
     env: { HOME: home, ...toProcessEnv(container, node), ...env },
-    cwd: ROOT,
+    ...(relativeCassette ? { cwd: ROOT } : {}),
   });
 }
 
