@@ -7,18 +7,29 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 // p99 is also read below saturation: each connection pauses this long after every answer, so the
 // offered rate is at most CONNECTIONS / PAUSE (5k req/s), a quarter of what these servers sustain here.
 // At saturation a closed-loop generator measures its own queue as much as the server.
 const PAUSE_MS = 10;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The bare server's own cost swings by a fifth or more between runs on a shared machine, so the
+// sides alternate in short rounds (bare, server, server, bare, …) and each round's ratio is taken
+// to the bare round beside it; the table shows the median ratio and the range.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const ROUND_S = Number(process.env.BENCH_ROUND_SECONDS ?? 2);
+// Only these kinds (comma-separated names, e.g. `leaf,404`), and only the CPU table or the big cassette.
+const ONLY_KINDS = process.env.BENCH_KINDS?.split(',');
+const PART = process.env.BENCH_PART;
+// With taskset and two cores or more, the servers run on one core and wrk on another, so the
+// load generator never takes the measured server's core.
+const PIN = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && availableParallelism() >= 2;
+const pinned = (core: number, command: string, args: string[]): [string, string[]] =>
+  PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
 // A checkout of an earlier commit, built (`npx tsc`), to measure beside this one in the same run.
 const BASELINE = process.env.BENCH_BASELINE_DIR;
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
@@ -45,7 +56,11 @@ interface Run {
 
 /** Starts a server process and resolves with its URL once it prints (stdout) or logs (stderr) one. */
 function startServer(name: string, args: string[], pattern: RegExp): Promise<Server> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });
+  // taskset execs the command, so the child's pid is the server's.
+  const child = spawn(...pinned(0, process.execPath, args), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let ready = false;
@@ -73,9 +88,9 @@ function capture(url: string, headers: Record<string, string>): Promise<[number,
       res.on('end', () => {
         const sent: Record<string, string> = {};
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          const name = res.rawHeaders[i]!.toLowerCase();
-          // node:http adds these itself, as it does for the measured server.
-          if (!['date', 'connection', 'keep-alive'].includes(name)) sent[name] = res.rawHeaders[i + 1]!;
+          // Names as sent (the drop-in's are capitalised as Go's are); node:http adds the last three itself, as it does for the measured server.
+          const name = res.rawHeaders[i]!;
+          if (!['date', 'connection', 'keep-alive'].includes(name.toLowerCase())) sent[name] = res.rawHeaders[i + 1]!;
         }
         resolve([res.statusCode ?? 0, sent, Buffer.concat(chunks).toString('base64')]);
       });
@@ -132,7 +147,7 @@ async function generate(
       ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
       url,
     ];
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(...pinned(1, 'wrk', args), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await new Promise((resolve) => child.on('exit', resolve));
@@ -148,16 +163,20 @@ async function generate(
   throw new Error('The replay bench needs wrk as its load generator, in a process of its own: apt-get install wrk.');
 }
 
-async function measure(server: Server, path: string, headers: Record<string, string>): Promise<Run> {
+async function measure(server: Server, path: string, headers: Record<string, string>, paced?: string): Promise<Run> {
   const pid = server.process.pid!;
   const before = cpuMs(pid);
-  const counted = await generate(`${server.url}${path}`, headers, DURATION_S);
+  const counted = await generate(`${server.url}${path}`, headers, ROUND_S, paced);
   return { ...counted, cpuMs: cpuMs(pid) - before };
 }
 
-const perRequestUs = (runs: Run[]): number =>
-  (runs.reduce((sum, run) => sum + run.cpuMs, 0) * 1000) / runs.reduce((sum, run) => sum + run.requests, 0);
-const perSecond = (runs: Run[]): number => runs.reduce((sum, run) => sum + run.requests, 0) / (runs.length * DURATION_S);
+const perRequestUs = (run: Run): number => (run.cpuMs * 1000) / run.requests;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const perSecond = (runs: Run[]): number => runs.reduce((sum, run) => sum + run.requests, 0) / (runs.length * ROUND_S);
 const worstP99 = (runs: Run[]): number => Math.max(...runs.map((run) => run.p99Ms));
 
 async function token(url: string): Promise<string> {
@@ -170,41 +189,92 @@ interface Kind {
   v2?: boolean;
 }
 
+/** Rounds of one kind on a server and its bare twin, alternating bare-first and server-first (ABBA). */
+async function alternate(
+  server: Server,
+  bare: Server,
+  kind: Kind,
+  headers: Record<string, string>,
+  rounds: number,
+  paced?: string,
+): Promise<Run[][]> {
+  const pairs: Run[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const sides = [
+      async (): Promise<Run> => measure(bare, kind.path, {}, paced),
+      async (): Promise<Run> => measure(server, kind.path, headers, paced),
+    ];
+    const first = round % 2 === 0 ? 0 : 1;
+    const done: Run[] = [];
+    done[first] = await sides[first]!();
+    done[1 - first] = await sides[1 - first]!();
+    pairs.push(done);
+  }
+  return pairs;
+}
+
+/** Median and range of the per-round ratios of server to bare CPU per request, and both medians in µs. */
+function summarise(pairs: Run[][]): { bareUs: number; us: number; ratio: number; low: number; high: number } {
+  const ratios = pairs.map(([b, a]) => perRequestUs(a!) / perRequestUs(b!));
+  return {
+    bareUs: median(pairs.map(([b]) => perRequestUs(b!))),
+    us: median(pairs.map(([, a]) => perRequestUs(a!))),
+    ratio: median(ratios),
+    low: Math.min(...ratios),
+    high: Math.max(...ratios),
+  };
+}
+
 /** Measures each kind on each server beside a bare one with the same bytes, rounds alternating, and prints the table. */
 async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Promise<void> {
-  console.log(`wrk -t1, ${CONNECTIONS} connections, keep-alive, 1 s warm-up + ${ROUNDS}×${DURATION_S} s per side, rounds alternating;`);
-  console.log('bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it;');
-  console.log('CPU/req = server process CPU time (user + system, all threads) ÷ requests answered; target ≤ 1.15× bare, p99 ≤ 2 ms');
+  const pacedRounds = Math.max(2, ROUNDS >> 1);
   console.log(
-    `p99 at saturation (the rounds above, worst round) and paced: each connection pauses ${PAUSE_MS} ms after each answer (≤ ${(CONNECTIONS * 1000) / PAUSE_MS} req/s offered), ${DURATION_S} s per side`,
+    `wrk -t1, ${CONNECTIONS} connections, keep-alive, 1 s warm-up, then ${ROUNDS} rounds of ${ROUND_S} s per side at saturation and ${pacedRounds} paced, alternating bare-first and server-first;`,
+  );
+  console.log(PIN ? 'servers pinned to core 0 and wrk to core 1 (taskset);' : 'not pinned (no taskset or one core);');
+  console.log('bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it;');
+  console.log(
+    'CPU/req = server process CPU time (user + system, all threads) ÷ requests answered, median of the rounds; ratio = median of each round ÷ the bare round beside it [lowest–highest]; target ≤ 1.15×, p99 ≤ 2 ms',
   );
   console.log(
-    'server                         kind           bare µs/req  µs/req  ratio   bare req/s   req/s  bare p99  p99 ms  paced bare p99  paced p99  errors',
+    `paced: each connection pauses ${PAUSE_MS} ms after each answer (≤ ${(CONNECTIONS * 1000) / PAUSE_MS} req/s offered); p99 is the worst round's`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    'server             kind           │ saturated: bare µs  µs/req  ratio [range]         bare req/s   req/s  bare p99  p99 │ paced: bare µs  µs/req  ratio [range]         bare p99  p99  │ errors',
   );
   const dir = mkdtempSync(join(tmpdir(), 'aemm-bench-'));
   const paced = join(dir, 'paced.lua');
   writeFileSync(paced, `function delay()\n  return ${PAUSE_MS}\nend\n`);
+  const fmt = (sum: ReturnType<typeof summarise>): string =>
+    `${sum.bareUs.toFixed(1).padStart(7)}  ${sum.us.toFixed(1).padStart(6)}  ${sum.ratio.toFixed(2).padStart(4)}× [${sum.low.toFixed(2)}–${sum.high.toFixed(2)}]`;
   try {
     for (const { server, kinds } of servers) {
       const v2 = await token(server.url);
       const bare = await startBare(server, kinds, v2, dir);
       try {
         for (const kind of kinds) {
+          if (ONLY_KINDS && !ONLY_KINDS.includes(kind.name)) continue;
           const headers: Record<string, string> = kind.v2 ? { 'x-aws-ec2-metadata-token': v2 } : {};
           await generate(`${bare.url}${kind.path}`, {}, 1);
           await generate(`${server.url}${kind.path}`, headers, 1);
-          const bareRuns: Run[] = [];
-          const runs: Run[] = [];
-          for (let round = 0; round < ROUNDS; round++) {
-            bareRuns.push(await measure(bare, kind.path, {}));
-            runs.push(await measure(server, kind.path, headers));
-          }
-          const pacedBare = await generate(`${bare.url}${kind.path}`, {}, DURATION_S, paced);
-          const pacedRun = await generate(`${server.url}${kind.path}`, headers, DURATION_S, paced);
-          const [b, a] = [perRequestUs(bareRuns), perRequestUs(runs)];
-          const errors = [...runs, pacedRun].reduce((sum, run) => sum + run.errors, 0);
+          const saturated = await alternate(server, bare, kind, headers, ROUNDS);
+          const slow = await alternate(server, bare, kind, headers, pacedRounds, paced);
+          const runs = saturated.map(([, a]) => a!);
+          const bareRuns = saturated.map(([b]) => b!);
+          const errors = [...saturated, ...slow].flat().reduce((sum, run) => sum + run.errors, 0);
           console.log(
-            `${server.name.padEnd(30)} ${kind.name.padEnd(14)} ${b.toFixed(1).padStart(11)}  ${a.toFixed(1).padStart(6)}  ${(a / b).toFixed(2).padStart(5)}×  ${perSecond(bareRuns).toFixed(0).padStart(10)}  ${perSecond(runs).toFixed(0).padStart(6)}  ${worstP99(bareRuns).toFixed(2).padStart(8)}  ${worstP99(runs).toFixed(2).padStart(6)}  ${pacedBare.p99Ms.toFixed(2).padStart(14)}  ${pacedRun.p99Ms.toFixed(2).padStart(9)}  ${errors}`,
+            `${server.name.padEnd(18)} ${kind.name.padEnd(14)} │ ${fmt(summarise(saturated))}  ${perSecond(bareRuns).toFixed(0).padStart(10)}  ${perSecond(runs).toFixed(0).padStart(6)}  ${worstP99(bareRuns).toFixed(2).padStart(8)}  ${worstP99(runs).toFixed(2).padStart(4)} │ ${fmt(summarise(slow))}  ${worstP99(
+              slow.map(([b]) => b!),
+            )
+              .toFixed(2)
+              .padStart(8)}  ${worstP99(slow.map(([, a]) => a!))
+              .toFixed(2)
+              .padStart(4)} │ ${errors}`,
           );
         }
         console.log(
@@ -214,6 +284,11 @@ async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Prom
         bare.process.kill();
       }
     }
+    console.log(
+      `load average at end: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -300,9 +375,9 @@ export default async function benchReplay(): Promise<void> {
     servers.push({ server: await startDropIn(root, `ec2-metadata-mock${roots.length > 1 ? ` (${label})` : ''}`), kinds: AEMM_KINDS });
   }
   try {
-    await benchCpu(servers);
+    if (PART !== 'big') await benchCpu(servers);
   } finally {
     for (const { server } of servers) server.process.kill();
   }
-  await benchBigCassette(roots);
+  if (PART !== 'cpu') await benchBigCassette(roots);
 }
