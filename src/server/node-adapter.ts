@@ -14,8 +14,20 @@ export function toImdsRequest(req: IncomingMessage): ImdsRequest {
   return { method: req.method ?? 'GET', path: req.url ?? '/', headers, clientAddress: req.socket.remoteAddress };
 }
 
+// node:http wraps a body that is not a Buffer in a new Buffer on every write (300–500 ns here,
+// more than a memo hit costs), and the core's bodies are plain Uint8Arrays (it runs in browsers).
+// Remembered answers hand out the same body every time, so each is wrapped once, kept while it lives.
+const buffers = new WeakMap<Uint8Array, Buffer>();
+
+function toBuffer(body: Uint8Array): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  let buffer = buffers.get(body);
+  if (buffer === undefined) buffers.set(body, (buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength)));
+  return buffer;
+}
+
 /** Writes the core's plain response to a node:http response. */
 export function writeImdsResponse(res: ServerResponse, response: ImdsResponse): void {
   res.writeHead(response.status, response.headers);
-  res.end(response.body.length > 0 ? response.body : undefined);
+  res.end(response.body.length > 0 ? toBuffer(response.body) : undefined);
 }
