@@ -109,6 +109,10 @@ export interface ReplayEngine {
   resolve(request: ImdsRequest, nonce?: Uint8Array, at?: number): ImdsResponse;
   /** The replay clock, epoch ms. */
   now(): number;
+  /** The clock the engine was given; `now()` is its reading moved by time travel. */
+  readonly clock: () => number;
+  /** The replay instant at which `clock` reads `reading` (for a caller that has just read it). */
+  nowAt(reading: number): number;
   /**
    * The notices that show at the current replay time (to a client mock-ip-count admits), as data:
    * spot action and time, rebalance, the events that are due, the ASG state once it changed.
@@ -239,6 +243,8 @@ export function createReplayEngine(options: ReplayEngineOptions): ReplayEngine {
   return {
     cassette,
     now,
+    clock,
+    nowAt: (reading) => reading + offset,
     control,
     resolve(request, nonce, at = now()) {
       // Without a mock-ip-count every client is admitted: answers need not be told apart by client.
