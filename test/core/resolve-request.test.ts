@@ -265,6 +265,29 @@ describe('listings never name a child that answers 404', () => {
     );
     assert.equal(new TextDecoder().decode(response.body), 'info\nsecurity-credentials/');
   });
+
+  test('listings made from children and the versions served do not depend on the order of the keys', () => {
+    const entry = (body: string) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body });
+    // Keys jump between directories, depths and versions, as a hand-edited cassette's may.
+    const mixed = createTinyCassette();
+    mixed.entries['/latest/meta-data/bulk/a/x'] = entry('ax');
+    mixed.entries['/latest/meta-data/bulk/a/z/deep'] = entry('azd');
+    mixed.entries['/latest/meta-data/bulk/b/y'] = entry('by');
+    mixed.entries['/2030-01-01/meta-data/bulk/a/w'] = entry('aw');
+    mixed.entries['/latest/meta-data/bulk/a/q'] = entry('aq');
+    mixed.entries['/latest/meta-data/bulk/b/'] = { status: 404, headers: {}, body: '' };
+    mixed.entries['/latest/meta-data/bulk/b/v'] = entry('bv');
+    const get = (path: string) => {
+      const response = resolveRequest({ method: 'GET', path, headers: {} }, { cassette: mixed, now: NOW, secret: SECRET });
+      return [response.status, new TextDecoder().decode(response.body)];
+    };
+    assert.deepEqual(get('/latest/meta-data/bulk/'), [200, 'a/\nb/']);
+    assert.deepEqual(get('/latest/meta-data/bulk/a/'), [200, 'q\nx\nz/']);
+    assert.deepEqual(get('/latest/meta-data/bulk/a/z/'), [200, 'deep']);
+    assert.deepEqual(get('/latest/meta-data/bulk/b/'), [200, 'v\ny']);
+    assert.deepEqual(get('/2030-01-01/meta-data/bulk/a/'), [200, 'q\nw\nx\nz/']);
+    assert.deepEqual(get('/2030-01-01/meta-data/bulk/a/w'), [200, 'aw']);
+  });
 });
 
 describe('dated prefixes with recorded dated entries', () => {
