@@ -5,6 +5,7 @@
 // package's recordings and package.json as assets, injected with postject.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,10 @@ const recordings = readdirSync(join(root, 'recordings'))
   .filter((name) => name.endsWith('.json'))
   .map((name) => `recordings/${name}`);
 const files = ['package.json', ...recordings];
-writeFileSync(join(work, 'assets.json'), JSON.stringify(files));
+// The cache folder a binary unpacks its assets to is named by their contents (src/sea/prepare-sea.ts), hashed here once.
+const texts = Object.fromEntries(files.map((file) => [file, readFileSync(join(root, file), 'utf8')]));
+const hash = createHash('sha256').update(JSON.stringify(texts)).digest('hex').slice(0, 16);
+writeFileSync(join(work, 'assets.json'), JSON.stringify({ files, hash }));
 const assets = { 'assets.json': join(work, 'assets.json'), ...Object.fromEntries(files.map((file) => [file, join(root, file)])) };
 const entries = await writeEntries(join(work, 'entries'), [join(root, 'dist', 'sea', 'prepare-sea.js')]);
 for (const binary of [

@@ -2,31 +2,32 @@
 // the shipped recordings and package.json travel inside it as assets; this writes them once to a
 // per-user cache folder and points `import.meta.url` (which the bundle reads as
 // `globalThis.__aemmSeaUrl`) at a file two levels below it, where the modules expect their package.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { pathToFileURL } from 'node:url';
 
-/** The assets a single executable carries: file path inside the package → its text. */
-function readAssets(): Record<string, string> {
-  const names = JSON.parse(getAsset('assets.json', 'utf8')) as string[];
-  return Object.fromEntries(names.map((name) => [name, getAsset(name, 'utf8')]));
+/** What assets.json says: the files the single executable carries, and a hash of their contents written at build time. */
+interface AssetIndex {
+  files: string[];
+  hash: string;
 }
 
-/** Writes the assets to the cache once (a rename makes them appear whole) and returns that folder. */
+/**
+ * Writes the assets to the cache once (a rename makes them appear whole) and returns that folder.
+ * The folder is named by the build's hash of their contents, so a start that finds it reads no asset.
+ */
 function extractAssets(): string {
-  const assets = readAssets();
-  const hash = createHash('sha256').update(JSON.stringify(assets)).digest('hex').slice(0, 16);
+  const { files, hash } = JSON.parse(getAsset('assets.json', 'utf8')) as AssetIndex;
   const base = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ec2-imds-replay');
   const root = join(base, `sea-${hash}`);
   if (existsSync(join(root, 'package.json'))) return root;
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const partial = `${root}.${process.pid}`;
-  for (const [name, text] of Object.entries(assets)) {
+  for (const name of files) {
     mkdirSync(join(partial, name, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(partial, name), text);
+    writeFileSync(join(partial, name), getAsset(name, 'utf8'));
   }
   try {
     renameSync(partial, root);
