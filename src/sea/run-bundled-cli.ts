@@ -29,6 +29,34 @@ function createHookContext(config: Config): Hook.Context {
   } as Hook.Context;
 }
 
+/** The words before the first flag: a command id and its topics, as oclif reads them (`events preview` is `events:preview`). */
+function leadingWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (const arg of argv) {
+    if (arg.startsWith('-')) break;
+    words.push(arg);
+  }
+  return words;
+}
+
+/**
+ * Walks the words as oclif's topics: the first prefix that is neither a command nor a topic is
+ * the mistake, returned with how many words it takes; undefined when the words reach a command
+ * (or run out inside a topic).
+ */
+function findUnknownPrefix(
+  words: readonly string[],
+  isCommand: (id: string) => boolean,
+  isTopic: (id: string) => boolean,
+): { id: string; count: number } | undefined {
+  for (let count = 1; count <= words.length; count++) {
+    const id = words.slice(0, count).join(':');
+    if (isCommand(id)) return undefined;
+    if (!isTopic(id)) return { id, count };
+  }
+  return undefined;
+}
+
 /**
  * The help command, reporting a subject that names no command (`aemm help replya`) through the
  * `command_not_found` hook, as `aemm replya` does, instead of the help plugin's own error.
@@ -36,21 +64,15 @@ function createHookContext(config: Config): Hook.Context {
 function toGuardedHelp(Help: Command.Class): Command.Class {
   return class GuardedHelp extends (Help as unknown as new (argv: string[], config: Config) => Command) {
     override async run(): Promise<unknown> {
-      const words: string[] = [];
-      for (const arg of this.argv) {
-        if (arg.startsWith('-')) break;
-        words.push(arg);
-      }
-      // Walk the words as oclif's topics: the first prefix that is neither a topic nor a command is the mistake.
-      for (let count = 1; count <= words.length; count++) {
-        const id = words.slice(0, count).join(':');
-        if (this.config.findCommand(id)) break;
-        if (this.config.findTopic(id)) continue;
-        const result = await this.config.runHook('command_not_found', { id, argv: this.argv.slice(count) });
-        if (result.failures[0]) throw result.failures[0].error;
-        return result.successes[0]?.result;
-      }
-      return (Help.prototype as Command).run.call(this);
+      const unknown = findUnknownPrefix(
+        leadingWords(this.argv),
+        (id) => this.config.findCommand(id) !== undefined,
+        (id) => this.config.findTopic(id) !== undefined,
+      );
+      if (!unknown) return (Help.prototype as Command).run.call(this);
+      const result = await this.config.runHook('command_not_found', { id: unknown.id, argv: this.argv.slice(unknown.count) });
+      if (result.failures[0]) throw result.failures[0].error;
+      return result.successes[0]?.result;
     }
   } as unknown as Command.Class;
 }
@@ -63,11 +85,7 @@ function dropHelpOnUnknownCommand(argv: string[], manifest: Interfaces.Manifest,
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
   const isHelpFlag = (arg: string, index: number): boolean => index < end && helpFlags.includes(arg);
   if (!argv.some(isHelpFlag)) return argv;
-  const words: string[] = [];
-  for (const arg of argv.slice(0, end)) {
-    if (arg.startsWith('-')) break;
-    words.push(arg);
-  }
+  const words = leadingWords(argv.slice(0, end));
   if (words[0] === 'help') return argv;
   const ids = new Set<string>();
   const topics = new Set<string>();
@@ -78,12 +96,12 @@ function dropHelpOnUnknownCommand(argv: string[], manifest: Interfaces.Manifest,
       for (let count = 1; count < parts.length; count++) topics.add(parts.slice(0, count).join(':'));
     }
   }
-  for (let count = 1; count <= words.length; count++) {
-    const id = words.slice(0, count).join(':');
-    if (ids.has(id)) return argv;
-    if (!topics.has(id)) return argv.filter((arg, index) => !isHelpFlag(arg, index));
-  }
-  return argv;
+  const unknown = findUnknownPrefix(
+    words,
+    (id) => ids.has(id),
+    (id) => topics.has(id),
+  );
+  return unknown ? argv.filter((arg, index) => !isHelpFlag(arg, index)) : argv;
 }
 
 /**
