@@ -201,7 +201,7 @@ async function alternate(
   const pairs: Run[][] = [];
   for (let round = 0; round < rounds; round++) {
     const sides = [
-      async (): Promise<Run> => measure(bare, kind.path, {}, paced),
+      async (): Promise<Run> => measure(bare, kind.path, headers, paced),
       async (): Promise<Run> => measure(server, kind.path, headers, paced),
     ];
     const first = round % 2 === 0 ? 0 : 1;
@@ -232,7 +232,9 @@ async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Prom
     `wrk -t1, ${CONNECTIONS} connections, keep-alive, 1 s warm-up, then ${ROUNDS} rounds of ${ROUND_S} s per side at saturation and ${pacedRounds} paced, alternating bare-first and server-first;`,
   );
   console.log(PIN ? 'servers pinned to core 0 and wrk to core 1 (taskset);' : 'not pinned (no taskset or one core);');
-  console.log('bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it;');
+  console.log(
+    'bare = node:http answering each path with fixed bytes: the status, headers and body the server sent for it, sent the same request headers (the IMDSv2 token);',
+  );
   console.log(
     'CPU/req = server process CPU time (user + system, all threads) ÷ requests answered, median of the rounds; ratio = median of each round ÷ the bare round beside it [lowest–highest]; target ≤ 1.15×, p99 ≤ 2 ms',
   );
@@ -260,7 +262,7 @@ async function benchCpu(servers: Array<{ server: Server; kinds: Kind[] }>): Prom
         for (const kind of kinds) {
           if (ONLY_KINDS && !ONLY_KINDS.includes(kind.name)) continue;
           const headers: Record<string, string> = kind.v2 ? { 'x-aws-ec2-metadata-token': v2 } : {};
-          await generate(`${bare.url}${kind.path}`, {}, 1);
+          await generate(`${bare.url}${kind.path}`, headers, 1);
           await generate(`${server.url}${kind.path}`, headers, 1);
           const saturated = await alternate(server, bare, kind, headers, ROUNDS);
           const slow = await alternate(server, bare, kind, headers, pacedRounds, paced);
