@@ -83,6 +83,8 @@ export async function writeEntries(dir, preamble = []) {
       '  root: decodeURIComponent(root.pathname),',
       "  pjson: JSON.parse(readFileSync(new URL('package.json', root), 'utf8')),",
       `  manifest: ${JSON.stringify(manifest)},`,
+      // oclif sorts the commands with localeCompare, whose first call costs a start ~11 ms of ICU set-up; the order is known now.
+      `  commandOrder: ${JSON.stringify(Object.keys(manifest.commands).sort((a, b) => a.localeCompare(b)))},`,
       '  commands: {',
       ...commands,
       '  },',
