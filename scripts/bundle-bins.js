@@ -180,6 +180,13 @@ export async function bundleBins() {
       },
     });
   }
+  // What the bins run before they import a bundle (it must be in place before V8 compiles one), as a file of its own.
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: { 'compile-cache': join(dist, 'cli', 'compile-cache.js') },
+    outdir: out,
+    format: 'esm',
+  });
   rmSync(work, { recursive: true, force: true });
   return out;
 }

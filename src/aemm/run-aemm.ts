@@ -1,4 +1,5 @@
 import { waitForSignal } from '../cli/wait-for-signal.js';
+import { flushCompileCache } from '../cli/compile-cache.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { AemmError, InternalError } from '../core/errors.js';
 import { AEMM_BIN, AEMM_VERSION, type AemmCommand } from './aemm-flags.js';
@@ -127,6 +128,8 @@ async function serve(
       `Warning: the control API is on and listening on ${server.hostname}: other machines can trigger events and faults. Use -n 127.0.0.1 to keep it local.`,
     );
   }
+  // The start's compiled code is kept before the server says it listens, so a script that kills it then loses nothing.
+  flushCompileCache();
   // AEMM prints the port it was given; for port 0 the one it got is the useful one.
   log(`Initiating ${AEMM_BIN} for ${MOCKING[command]} on port ${settings.port === '0' ? server.port : settings.port}`);
   if (flags.length > 0) {

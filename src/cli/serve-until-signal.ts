@@ -6,6 +6,7 @@ import type { ReplayStatus } from '../core/replay-engine.js';
 import { isLoopback } from '../core/is-loopback.js';
 import { startServer } from '../server/start-server.js';
 import { colors } from './colors.js';
+import { flushCompileCache } from './compile-cache.js';
 import { loadLayerFiles } from './load-layer-files.js';
 import { renderReplayBanner, renderRequestLine } from './render-replay.js';
 import { chooseCassette } from './shipped-recordings.js';
@@ -150,6 +151,8 @@ export async function serveUntilSignal(request: ReplayRequest): Promise<ReplayRe
     if (server.controlApi)
       process.stderr.write(`${colors.yellow('Warning:')} the control API is on: other machines can trigger events and faults.\n`);
   }
+  // The start's compiled code is kept before the server says it listens, so a script that kills it then loses nothing.
+  flushCompileCache();
   const status = server.control.status();
   if (request.json) {
     const ready: ReplayReady = {
