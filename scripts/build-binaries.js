@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'postject';
-import { BUNDLE_OPTIONS, writeEntries } from './bundle-bins.js';
+import { BUNDLE_OPTIONS, bundleBins, writeEntries } from './bundle-bins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist-sea');
@@ -43,6 +43,8 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 // The entries bundle the built modules, so build them first.
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+// tsc leaves dist/ newer than the bins' bundles, which bin/run.js then takes for stale and skips.
+await bundleBins();
 const recordings = readdirSync(join(root, 'recordings'))
   .filter((name) => name.endsWith('.json'))
   .map((name) => `recordings/${name}`);
