@@ -14,6 +14,22 @@ function findClosest(id: string, ids: readonly string[]): string | undefined {
   return best?.[0];
 }
 
+/** What the bundled CLI's help command adds when the subject of `aemm help …` names no command. */
+interface HelpMistake {
+  fromHelp?: boolean;
+}
+
+/**
+ * The hook's context with a `runCommand` that shows the help of the command it is given, so that
+ * saying yes to "Did you mean replay?" after `aemm help replya` shows `aemm help replay` instead
+ * of starting a replay.
+ */
+function toHelpContext(context: Hook.Context): Hook.Context {
+  const { config } = context;
+  const runHelp = (id: string, argv: string[] = []): Promise<unknown> => config.runCommand('help', [...id.split(':'), ...argv]);
+  return { ...context, config: Object.assign(Object.create(config) as typeof config, { runCommand: runHelp }) };
+}
+
 /**
  * The `command_not_found` hook: on a terminal, oclif's not-found plugin asks "Did you mean …?";
  * otherwise (a script, CI, or with --json) one line names the mistake and the fix, and the exit
@@ -23,7 +39,7 @@ const reportCommandNotFound: Hook<'command_not_found'> = async function (options
   const json = options.argv?.includes('--json') ?? false;
   if (process.stdin.isTTY && !json) {
     const { default: askDidYouMean } = await import('@oclif/plugin-not-found');
-    return askDidYouMean.call(this, options);
+    return askDidYouMean.call((options as HelpMistake).fromHelp ? toHelpContext(this) : this, options);
   }
   const { config } = options;
   const hidden = new Set(config.commands.filter((command) => command.hidden).map((command) => command.id));

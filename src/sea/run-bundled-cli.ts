@@ -95,7 +95,11 @@ function toGuardedHelp(Help: Command.Class): Command.Class {
         (id) => this.config.findTopic(id) !== undefined,
       );
       if (!unknown) return (Help.prototype as Command).run.call(this);
-      const result = await this.config.runHook('command_not_found', { id: unknown.id, argv: this.argv.slice(unknown.count) });
+      const result = await this.config.runHook('command_not_found', {
+        id: unknown.id,
+        argv: this.argv.slice(unknown.count),
+        fromHelp: true,
+      } as never);
       if (result.failures[0]) throw result.failures[0].error;
       return result.successes[0]?.result;
     }

@@ -76,6 +76,27 @@ describe('oclif conventions', { concurrency: true }, () => {
     assert.equal(run.status, 127);
   });
 
+  test('yes to "Did you mean replay?" after aemm help replya shows the help of replay, not a replay', (context) => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (script.error) {
+      if (process.env.CI) assert.fail('script(1) (util-linux) is needed to give the CLI a terminal');
+      context.skip('script(1) is not installed');
+      return;
+    }
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} help replya`, '/dev/null'], {
+      input: 'y\n',
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 20_000,
+    });
+    // A terminal ends its lines with \r\n.
+    const output = run.stdout.replaceAll('\r', '');
+    assert.match(output, /Did you mean replay\?/);
+    assert.match(output, HELP);
+    assert.doesNotMatch(output, /aemm replay serving/);
+    assert.equal(run.status, 0);
+  });
+
   // Without a terminal there is nobody to ask: one line names the mistake and the fix, exit 127 (a shell's "command not found").
   const mistakes: Array<[string[], string]> = [
     [['replya'], '"replya" is not a command; did you mean "replay"? See aemm --help.'],
