@@ -3,12 +3,32 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { BIN, runBin, runCli, startCliServer, type CliServer } from '../helpers/run-cli.js';
 import { startUntil } from '../package/spawn-node.js';
 
 const HELP = /Serve a cassette as a local EC2 instance metadata service\.\n\nUSAGE\n {2}\$ aemm replay \[CASSETTE\]/;
 const VERSION = /^ec2-imds-replay\/\d+\.\d+\.\d+ linux-x64 node-v\d+/;
+
+/**
+ * Runs `node <command line>` on a pseudo-terminal from script(1) (oclif's not-found plugin asks
+ * only on a TTY), typing `input`; its output has the terminal's \r\n line ends made \n. Undefined,
+ * with the test skipped, when script(1) is missing (a failure when CI is set).
+ */
+function runOnTerminal(context: TestContext, commandLine: string, input: string): { output: string; status: number | null } | undefined {
+  if (spawnSync('script', ['--version'], { encoding: 'utf8' }).error) {
+    if (process.env.CI) assert.fail('script(1) (util-linux) is needed to give the CLI a terminal');
+    context.skip('script(1) is not installed');
+    return undefined;
+  }
+  const run = spawnSync('script', ['-qec', `${process.execPath} ${commandLine}`, '/dev/null'], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 20_000,
+  });
+  return { output: run.stdout.replaceAll('\r', ''), status: run.status };
+}
 
 describe('oclif conventions', { concurrency: true }, () => {
   let home: string;
@@ -58,42 +78,20 @@ describe('oclif conventions', { concurrency: true }, () => {
   });
 
   test('a mistyped command on a terminal asks "Did you mean replay?"', (context) => {
-    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
-    if (script.error) {
-      if (process.env.CI) assert.fail('script(1) (util-linux) is needed to give the CLI a terminal');
-      context.skip('script(1) is not installed');
-      return;
-    }
-    // script(1) gives the CLI a pseudo-terminal (the plugin only asks on a TTY); the typed "n" declines.
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} repaly`, '/dev/null'], {
-      input: 'n\n',
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 20_000,
-    });
-    assert.match(run.stdout, /repaly is not a aemm command/);
-    assert.match(run.stdout, /Did you mean replay\?/);
+    // The typed "n" declines.
+    const run = runOnTerminal(context, `${BIN} repaly`, 'n\n');
+    if (!run) return;
+    assert.match(run.output, /repaly is not a aemm command/);
+    assert.match(run.output, /Did you mean replay\?/);
     assert.equal(run.status, 127);
   });
 
   test('yes to "Did you mean replay?" after aemm help replya shows the help of replay, not a replay', (context) => {
-    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
-    if (script.error) {
-      if (process.env.CI) assert.fail('script(1) (util-linux) is needed to give the CLI a terminal');
-      context.skip('script(1) is not installed');
-      return;
-    }
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} help replya`, '/dev/null'], {
-      input: 'y\n',
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 20_000,
-    });
-    // A terminal ends its lines with \r\n.
-    const output = run.stdout.replaceAll('\r', '');
-    assert.match(output, /Did you mean replay\?/);
-    assert.match(output, HELP);
-    assert.doesNotMatch(output, /aemm replay serving/);
+    const run = runOnTerminal(context, `${BIN} help replya`, 'y\n');
+    if (!run) return;
+    assert.match(run.output, /Did you mean replay\?/);
+    assert.match(run.output, HELP);
+    assert.doesNotMatch(run.output, /aemm replay serving/);
     assert.equal(run.status, 0);
   });
 
