@@ -4,8 +4,8 @@
 // executables carry their own code cache.
 import { lstatSync, mkdirSync } from 'node:fs';
 import module from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheFolder } from './cache-folder.js';
 
 /** What node:module offers from Node 22.1 (enable) and 22.10 (flush); absent on Node 20. */
 type CompileCacheApi = {
@@ -16,11 +16,6 @@ type CompileCacheApi = {
 
 const api = module as unknown as CompileCacheApi;
 
-/** The folder the bins keep their compile cache in: this user's cache folder, beside the single executables' assets. */
-export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ec2-imds-replay', 'compile-cache');
-}
-
 /** True when `path` is a real folder of this user's that nobody else can write (cached code runs as this user). */
 function isPrivateFolder(path: string): boolean {
   const stat = lstatSync(path);
@@ -28,7 +23,7 @@ function isPrivateFolder(path: string): boolean {
 }
 
 /**
- * Turns Node's compile cache on for the rest of this process, in compileCacheDir(), and returns
+ * Turns Node's compile cache on for the rest of this process, in the user's cache folder, and returns
  * that folder; undefined when this Node has no compile cache, when NODE_DISABLE_COMPILE_CACHE is
  * set, when the user chose a folder with NODE_COMPILE_CACHE (Node has then enabled it already),
  * or when the folder cannot be made private to this user. A start without the cache is only slower.
@@ -36,7 +31,7 @@ function isPrivateFolder(path: string): boolean {
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (typeof api.enableCompileCache !== 'function' || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_COMPILE_CACHE) return undefined;
   try {
-    const dir = compileCacheDir(env);
+    const dir = join(userCacheFolder(env), 'compile-cache');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Another local user who could write this folder (or its parent, to swap it) could plant code that we would run.
     if (!isPrivateFolder(dir) || !isPrivateFolder(join(dir, '..'))) return undefined;

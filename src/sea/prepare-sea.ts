@@ -3,10 +3,10 @@
 // per-user cache folder and points `import.meta.url` (which the bundle reads as
 // `globalThis.__aemmSeaUrl`) at a file two levels below it, where the modules expect their package.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { pathToFileURL } from 'node:url';
+import { userCacheFolder } from '../cli/cache-folder.js';
 
 /** What assets.json says: the files the single executable carries, and a hash of their contents written at build time. */
 interface AssetIndex {
@@ -20,7 +20,7 @@ interface AssetIndex {
  */
 function extractAssets(): string {
   const { files, hash } = JSON.parse(getAsset('assets.json', 'utf8')) as AssetIndex;
-  const base = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ec2-imds-replay');
+  const base = userCacheFolder();
   const root = join(base, `sea-${hash}`);
   if (existsSync(join(root, 'package.json'))) return root;
   mkdirSync(base, { recursive: true, mode: 0o700 });
